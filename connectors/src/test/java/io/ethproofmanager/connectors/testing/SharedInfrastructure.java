@@ -1,0 +1,82 @@
+package io.ethproofmanager.connectors.testing;
+
+import io.ethproofmanager.connectors.db.Database;
+import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
+import io.ethproofmanager.connectors.embedded.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * One real Kafka broker and one real PostgreSQL for the whole test JVM, started on first use and stopped at exit.
+ * Tests that restart them start their own instances instead.
+ */
+public final class SharedInfrastructure {
+
+    private static EmbeddedKafkaBroker kafka;
+    private static EmbeddedPostgresServer postgres;
+
+    private SharedInfrastructure() {
+    }
+
+    public static synchronized EmbeddedKafkaBroker kafka() {
+        if (kafka == null) {
+            kafka = EmbeddedKafkaBroker.start(tempDir("kafka"));
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "test-kafka-stop"));
+        }
+        return kafka;
+    }
+
+    public static synchronized EmbeddedPostgresServer postgres() {
+        if (postgres == null) {
+            postgres = EmbeddedPostgresServer.start(tempDir("postgres"));
+            Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "test-postgres-stop"));
+        }
+        return postgres;
+    }
+
+    /** A fresh, migrated database (own tables and the rollup's) on the shared server; the caller closes the pool. */
+    public static Database freshDatabase(final String name) {
+        final EmbeddedPostgresServer server = postgres();
+        try (Connection c = server.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + name);
+        } catch (final SQLException e) {
+            throw new IllegalStateException("cannot create test database " + name, e);
+        }
+        final String url = server.jdbcUrl().substring(0, server.jdbcUrl().lastIndexOf('/') + 1) + name;
+        final Database database = Database.connect(url, server.user(), server.password(), 4);
+        database.migrate(true);
+        return database;
+    }
+
+    /** Creates topics with one partition on {@code bootstrapServers}, ignoring those that exist. */
+    public static void createTopics(final String bootstrapServers, final String... names) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            final var existing = admin.listTopics().names().get();
+            final var missing = java.util.Arrays.stream(names)
+                    .filter(n -> !existing.contains(n))
+                    .map(n -> new NewTopic(n, 1, (short) 1))
+                    .toList();
+            admin.createTopics(missing).all().get();
+        } catch (final Exception e) {
+            throw new IllegalStateException("cannot create topics on " + bootstrapServers, e);
+        }
+    }
+
+    public static Path tempDir(final String prefix) {
+        try {
+            return Files.createTempDirectory("epm-test-" + prefix);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

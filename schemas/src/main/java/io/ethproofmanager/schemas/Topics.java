@@ -1,0 +1,36 @@
+package io.ethproofmanager.schemas;
+
+import java.util.List;
+
+/** Every topic of the system, in one place. Names carry the major schema version: a breaking change gets a new topic. */
+public final class Topics {
+
+    private static final JsonSerde<BatchId> BATCH_KEY = new JsonSerde<>(BatchId.class, RecordSchema.load("v1/batch-id.schema.json"));
+
+    /** Source → topology: a batch's proof inputs are public. */
+    public static final Topic<BatchId, ReadinessEvent> READINESS = new Topic<>(
+            "epm.readiness.v1", BATCH_KEY, new JsonSerde<>(ReadinessEvent.class, RecordSchema.load("v1/readiness-event.schema.json")), false);
+
+    /** Source → topology: the proof manager contract's events about batches (and their retractions after reorgs). */
+    public static final Topic<BatchId, L1Event> L1_EVENTS = new Topic<>(
+            "epm.l1-events.v1", BATCH_KEY, new JsonSerde<>(L1Event.class, RecordSchema.load("v1/l1-event.schema.json")), false);
+
+    /** Topology → Postgres sink and downstream consumers: each batch's current status (compacted). */
+    public static final Topic<BatchId, BatchStatusRecord> BATCH_STATUS = new Topic<>(
+            "epm.batch-status.v1", BATCH_KEY, new JsonSerde<>(BatchStatusRecord.class, RecordSchema.load("v1/batch-status.schema.json")), true);
+
+    /** Topology → L1 sender: transactions to make. */
+    public static final Topic<BatchId, L1Command> L1_COMMANDS = new Topic<>(
+            "epm.l1-commands.v1", BATCH_KEY, new JsonSerde<>(L1Command.class, RecordSchema.load("v1/l1-command.schema.json")), false);
+
+    /** Input records that could not be processed, with the reason; keyed by the batch when it could be read. */
+    public static final Topic<BatchId, DeadLetter> DEAD_LETTER = new Topic<>(
+            "epm.dead-letter.v1", BATCH_KEY, new JsonSerde<>(DeadLetter.class, RecordSchema.load("v1/dead-letter.schema.json")), false);
+
+    private Topics() {
+    }
+
+    public static List<Topic<?, ?>> all() {
+        return List.of(READINESS, L1_EVENTS, BATCH_STATUS, L1_COMMANDS, DEAD_LETTER);
+    }
+}
