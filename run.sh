@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds (when needed) and runs the ETH Proof Manager. With no settings it runs on embedded defaults:
+# a Kafka broker (KRaft) and a PostgreSQL in its JVM, blobs in a directory. Arguments go to the manager,
+# e.g. ./run.sh --demo-batches 5      (./run.sh --help lists them)
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/find-jdk.sh
+mvn -q -B -ntp -DskipTests package
+exec java ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED \
+  -cp "app/target/eth-proof-manager-app-0.1.0-SNAPSHOT.jar:app/target/lib/*" \
+  io.ethproofmanager.app.Main "$@"

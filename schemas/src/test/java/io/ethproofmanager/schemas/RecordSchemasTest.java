@@ -1,0 +1,100 @@
+package io.ethproofmanager.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RecordSchemasTest {
+
+    private static final Instant AT = Instant.parse("2026-11-25T10:15:30Z");
+    private static final String TX = "0x" + "ab".repeat(32);
+    private static final LogPosition LOG = new LogPosition(12, "0x" + "cd".repeat(32), TX, 3, AT);
+    private static final ProtocolVersion V = new ProtocolVersion(0, 28, 1);
+
+    static Stream<Object[]> everyRecordKind() {
+        return Stream.of(
+                new Object[] {Topics.READINESS, new ReadinessEvent(271, 7, "https://storage.googleapis.com/b/7.bin", V, AT)},
+                new Object[] {Topics.BATCH_STATUS, new BatchStatusRecord(271, 7, BatchStatus.READY_TO_BE_PROVEN, 1,
+                        "https://b/7.bin", V, null, null, null, null, null, null, AT, AT)},
+                new Object[] {Topics.BATCH_STATUS, new BatchStatusRecord(271, 7, BatchStatus.VALIDATION_RESULT_SENT_TO_L1, 5,
+                        "https://b/7.bin", V, "file:///p/7.proof", ProvingNetwork.FERMAH, TX, TX, ValidationStatus.SUCCESSFUL, null, AT, AT)},
+                new Object[] {Topics.BATCH_STATUS, new BatchStatusRecord(271, 7, BatchStatus.FALLEN_BACK, 3,
+                        "https://b/7.bin", V, null, ProvingNetwork.LAGRANGE, TX, null, null, "refused", AT, AT)},
+                new Object[] {Topics.L1_COMMANDS, new SubmitProofRequest(SubmitProofRequest.commandIdFor(new BatchId(271, 7)), 271, 7,
+                        "https://b/7.bin", V, 4800, 4_000_000, AT)},
+                new Object[] {Topics.L1_COMMANDS, new SubmitProofValidationResult("v:271:7", 271, 7, true, AT)},
+                new Object[] {Topics.L1_EVENTS, new L1Event.ProofRequestSubmitted(271, 7, ProvingNetwork.FERMAH, "https://b/7.bin", V,
+                        4800, 4_000_000, 0, LOG, false)},
+                new Object[] {Topics.L1_EVENTS, new L1Event.ProofRequestAcknowledged(271, 7, true, ProvingNetwork.FERMAH, LOG, true)},
+                new Object[] {Topics.L1_EVENTS, new L1Event.ProofRequestProven(271, 7, "0x0102", ProvingNetwork.LAGRANGE, 3_000_000, LOG, false)},
+                new Object[] {Topics.L1_EVENTS, new L1Event.ProofValidationResult(271, 7, false, ProvingNetwork.LAGRANGE, LOG, false)},
+                new Object[] {Topics.DEAD_LETTER, new DeadLetter("epm.readiness.v1", 0, 42, null, "bm90IGpzb24=", "not JSON", AT)});
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyRecordKind")
+    <V> void everyRecordKindValidatesAgainstItsSchemaAndRoundTrips(final Topic<BatchId, V> topic, final V record) {
+        final byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), record);
+
+        assertThat(topic.valueSerde().schema().violations(RecordJson.readTree(bytes))).isEmpty();
+        assertThat(topic.valueSerde().deserializer().deserialize(topic.name(), bytes)).isEqualTo(record);
+    }
+
+    @Test
+    void batchKeysValidateAndRoundTrip() {
+        final var serde = Topics.BATCH_STATUS.keySerde();
+        final byte[] bytes = serde.encode(new BatchId(271, 9));
+
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"chainId\":271,\"batchNumber\":9}");
+        assertThat(serde.decode(bytes)).isEqualTo(new BatchId(271, 9));
+    }
+
+    @Test
+    void notJsonIsRefusedWithTheReason() {
+        assertThatThrownBy(() -> Topics.READINESS.valueSerde().decode("{oops".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(MalformedRecordException.class)
+                .hasMessageStartingWith("not JSON");
+    }
+
+    @Test
+    void aMissingFieldIsRefusedNamingTheSchemaAndTheField() {
+        final byte[] noUrl = """
+                {"chainId":271,"batchNumber":7,"protocolVersion":{"major":0,"minor":28,"patch":1},"readyAt":"2026-11-25T10:15:30Z"}"""
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> Topics.READINESS.valueSerde().decode(noUrl))
+                .isInstanceOf(MalformedRecordException.class)
+                .hasMessageContaining("v1/readiness-event.schema.json")
+                .hasMessageContaining("proofGenDataBlobUrl");
+    }
+
+    @Test
+    void aNegativeBatchNumberIsRefused() {
+        final byte[] negative = "{\"chainId\":271,\"batchNumber\":-1}".getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> Topics.READINESS.keySerde().decode(negative)).isInstanceOf(MalformedRecordException.class);
+    }
+
+    @Test
+    void anUnknownStatusIsRefused() {
+        final var tree = (com.fasterxml.jackson.databind.node.ObjectNode) RecordJson.toTree(new BatchStatusRecord(271, 7,
+                BatchStatus.READY_TO_BE_PROVEN, 1, "u", V, null, null, null, null, null, null, AT, AT));
+        tree.put("status", "proven_somehow");
+
+        assertThat(Topics.BATCH_STATUS.valueSerde().schema().violations(tree)).isNotEmpty();
+    }
+
+    @Test
+    void everyTopicNameCarriesItsMajorVersionAndIsUnique() {
+        final List<String> names = Topics.all().stream().map(Topic::name).toList();
+
+        assertThat(names).doesNotHaveDuplicates().allMatch(name -> name.startsWith("epm.") && name.endsWith(".v1"));
+    }
+}
