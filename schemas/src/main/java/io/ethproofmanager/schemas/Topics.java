@@ -5,6 +5,8 @@ import java.util.List;
 /** Every topic of the system, in one place. Names carry the major schema version: a breaking change gets a new topic. */
 public final class Topics {
 
+    private static final JsonSerde<ProvingNetwork> NETWORK_KEY =
+            new JsonSerde<>(ProvingNetwork.class, RecordSchema.load("v1/proving-network.schema.json"));
     private static final JsonSerde<BatchId> BATCH_KEY = new JsonSerde<>(BatchId.class, RecordSchema.load("v1/batch-id.schema.json"));
 
     /** Source → topology: a batch's proof inputs are public. */
@@ -23,6 +25,14 @@ public final class Topics {
     public static final Topic<BatchId, L1Command> L1_COMMANDS = new Topic<>(
             "epm.l1-commands.v1", BATCH_KEY, new JsonSerde<>(L1Command.class, RecordSchema.load("v1/l1-command.schema.json")), false);
 
+    /** L1 sender → topology: what became of each command (mined, reverted, held, unknown). */
+    public static final Topic<BatchId, L1TransactionResult> L1_TX_RESULTS = new Topic<>(
+            "epm.l1-tx-results.v1", BATCH_KEY, new JsonSerde<>(L1TransactionResult.class, RecordSchema.load("v1/l1-tx-result.schema.json")), false);
+
+    /** Source → reward analytics: contract events about proving networks (RewardClaimed and administration). */
+    public static final Topic<ProvingNetwork, NetworkEvent> NETWORK_EVENTS = new Topic<>(
+            "epm.network-events.v1", NETWORK_KEY, new JsonSerde<>(NetworkEvent.class, RecordSchema.load("v1/network-event.schema.json")), false);
+
     /** Input records that could not be processed, with the reason; keyed by the batch when it could be read. */
     public static final Topic<BatchId, DeadLetter> DEAD_LETTER = new Topic<>(
             "epm.dead-letter.v1", BATCH_KEY, new JsonSerde<>(DeadLetter.class, RecordSchema.load("v1/dead-letter.schema.json")), false);
@@ -31,6 +41,6 @@ public final class Topics {
     }
 
     public static List<Topic<?, ?>> all() {
-        return List.of(READINESS, L1_EVENTS, BATCH_STATUS, L1_COMMANDS, DEAD_LETTER);
+        return List.of(READINESS, L1_EVENTS, BATCH_STATUS, L1_COMMANDS, L1_TX_RESULTS, NETWORK_EVENTS, DEAD_LETTER);
     }
 }

@@ -35,12 +35,25 @@ class RecordSchemasTest {
                 new Object[] {Topics.L1_EVENTS, new L1Event.ProofRequestAcknowledged(271, 7, true, ProvingNetwork.FERMAH, LOG, true)},
                 new Object[] {Topics.L1_EVENTS, new L1Event.ProofRequestProven(271, 7, "0x0102", ProvingNetwork.LAGRANGE, 3_000_000, LOG, false)},
                 new Object[] {Topics.L1_EVENTS, new L1Event.ProofValidationResult(271, 7, false, ProvingNetwork.LAGRANGE, LOG, false)},
+                new Object[] {Topics.L1_TX_RESULTS, new L1TransactionResult("c", 271, 7, L1TransactionResult.Kind.SUBMIT_PROOF_REQUEST,
+                        L1TransactionResult.Outcome.MINED, TX, 12L, null, null, AT)},
+                new Object[] {Topics.L1_TX_RESULTS, new L1TransactionResult("c", 271, 7, L1TransactionResult.Kind.SUBMIT_PROOF_VALIDATION_RESULT,
+                        L1TransactionResult.Outcome.REVERTED, TX, 12L, "ProofRequestIsNotProven(1)", "status 0", AT)},
+                new Object[] {Topics.L1_TX_RESULTS, new L1TransactionResult("c", 271, 7, L1TransactionResult.Kind.SUBMIT_PROOF_REQUEST,
+                        L1TransactionResult.Outcome.HELD_FEE_CAP, null, null, null, "max fee 90 gwei above cap 50 gwei", AT)},
+                new Object[] {Topics.NETWORK_EVENTS, new NetworkEvent.RewardClaimed(ProvingNetwork.FERMAH, 3_000_000, LOG, false)},
+                new Object[] {Topics.NETWORK_EVENTS, new NetworkEvent.ProvingNetworkStatusUpdated(ProvingNetwork.LAGRANGE, false, LOG, false)},
+                new Object[] {Topics.NETWORK_EVENTS, new NetworkEvent.ProvingNetworkAddressUpdated(ProvingNetwork.LAGRANGE,
+                        "0x" + "12".repeat(20), LOG, false)},
+                new Object[] {Topics.NETWORK_EVENTS, new NetworkEvent.PreferredProvingNetworkUpdated(ProvingNetwork.FERMAH, LOG, true)},
+                new Object[] {Topics.NETWORK_EVENTS, new NetworkEvent.FundsWithdrawn("0x" + "12".repeat(20), "0x" + "34".repeat(20),
+                        "1000000", LOG, false)},
                 new Object[] {Topics.DEAD_LETTER, new DeadLetter("epm.readiness.v1", 0, 42, null, "bm90IGpzb24=", "not JSON", AT)});
     }
 
     @ParameterizedTest
     @MethodSource("everyRecordKind")
-    <V> void everyRecordKindValidatesAgainstItsSchemaAndRoundTrips(final Topic<BatchId, V> topic, final V record) {
+    <V> void everyRecordKindValidatesAgainstItsSchemaAndRoundTrips(final Topic<?, V> topic, final V record) {
         final byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), record);
 
         assertThat(topic.valueSerde().schema().violations(RecordJson.readTree(bytes))).isEmpty();
@@ -54,6 +67,14 @@ class RecordSchemasTest {
 
         assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"chainId\":271,\"batchNumber\":9}");
         assertThat(serde.decode(bytes)).isEqualTo(new BatchId(271, 9));
+    }
+
+    @Test
+    void networkKeysAreTheNetworkName() {
+        final var serde = Topics.NETWORK_EVENTS.keySerde();
+
+        assertThat(new String(serde.encode(ProvingNetwork.LAGRANGE), StandardCharsets.UTF_8)).isEqualTo("\"lagrange\"");
+        assertThat(serde.decode("\"fermah\"".getBytes(StandardCharsets.UTF_8))).isEqualTo(ProvingNetwork.FERMAH);
     }
 
     @Test
