@@ -1,0 +1,87 @@
+package io.ethproofmanager.connectors.blob;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Objects;
+
+/** A blob store in a local directory (the default runtime and the demo); writes are atomic (temporary file, then move). */
+public final class FileSystemBlobStore implements BlobStore {
+
+    private final Path root;
+    private final String publicUrlBase;
+
+    /** A store under {@code root} whose URLs are {@code file:} URIs of the objects. */
+    public FileSystemBlobStore(final Path root) {
+        this(root, createdRoot(root).toUri().toString());
+    }
+
+    /** A store under {@code root} whose URLs are {@code publicUrlBase} followed by the key (a slash is put between). */
+    public FileSystemBlobStore(final Path root, final String publicUrlBase) {
+        this.root = createdRoot(root);
+        this.publicUrlBase = BlobKeys.withTrailingSlash(publicUrlBase);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public byte[] read(final String location) {
+        final Path file = resolve(BlobKeys.keyOf(location, publicUrlBase));
+        try {
+            return Files.readAllBytes(file);
+        } catch (final NoSuchFileException e) {
+            throw new BlobNotFoundException("no blob at '" + location + "' (file " + file + ")", e);
+        } catch (final IOException e) {
+            throw new BlobStoreException("cannot read blob at '" + location + "' (file " + file + "): " + e, e);
+        }
+    }
+
+    @Override
+    public String write(final String key, final byte[] data) {
+        Objects.requireNonNull(data, "data");
+        final Path target = resolve(BlobKeys.checked(key));
+        try {
+            Files.createDirectories(target.getParent());
+            final Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+            try {
+                Files.write(temp, data);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (final AccessDeniedException e) {
+            throw new BlobStoreException("cannot write blob '" + key + "' (" + data.length + " bytes): access denied to " + e.getFile(), e);
+        } catch (final IOException e) {
+            throw new BlobStoreException("cannot write blob '" + key + "' (" + data.length + " bytes) to " + target + ": " + e, e);
+        }
+        return publicUrlBase + key;
+    }
+
+    @Override
+    public String toString() {
+        return "FileSystemBlobStore[" + root + " as " + publicUrlBase + "]";
+    }
+
+    private Path resolve(final String key) {
+        final Path file = root.resolve(key).normalize();
+        if (!file.startsWith(root) || file.equals(root)) {
+            throw new IllegalArgumentException("blob key '" + key + "' escapes the store's root " + root);
+        }
+        return file;
+    }
+
+    private static Path createdRoot(final Path root) {
+        Objects.requireNonNull(root, "root");
+        try {
+            return Files.createDirectories(root).toAbsolutePath().normalize();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot create the blob store's root directory " + root, e);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.ethproofmanager.connectors.blob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSystemBlobStoreTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void writtenBlobIsReadBackByKeyAndByUrl() {
+        final var store = new FileSystemBlobStore(root, "https://blobs.example.org/public");
+        final byte[] data = "proof inputs".getBytes(StandardCharsets.UTF_8);
+
+        final String url = store.write("proof-inputs/271/5.bin", data);
+
+        assertThat(url).isEqualTo("https://blobs.example.org/public/proof-inputs/271/5.bin");
+        assertThat(store.read("proof-inputs/271/5.bin")).isEqualTo(data);
+        assertThat(store.read(url)).isEqualTo(data);
+    }
+
+    @Test
+    void defaultUrlIsTheFileUriOfTheObject() throws IOException {
+        final var store = new FileSystemBlobStore(root.resolve("store"));
+
+        final String url = store.write("a/b.bin", new byte[] {1, 2, 3});
+
+        assertThat(url).startsWith("file:").endsWith("/store/a/b.bin");
+        assertThat(Files.readAllBytes(Path.of(java.net.URI.create(url)))).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void rewriteReplacesTheObjectAndLeavesNoTemporaryFiles() throws IOException {
+        final var store = new FileSystemBlobStore(root);
+        store.write("k/x.bin", new byte[] {1});
+
+        store.write("k/x.bin", new byte[] {2, 2});
+
+        assertThat(store.read("k/x.bin")).containsExactly(2, 2);
+        try (var files = Files.list(root.resolve("k"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("x.bin");
+        }
+    }
+
+    @Test
+    void missingObjectIsBlobNotFound() {
+        final var store = new FileSystemBlobStore(root);
+
+        assertThatThrownBy(() -> store.read("nothing/here.bin"))
+                .isInstanceOf(BlobNotFoundException.class)
+                .hasMessageContaining("nothing/here.bin");
+    }
+
+    @Test
+    void unreadableObjectIsAStoreFailureButNotNotFound() throws IOException {
+        final var store = new FileSystemBlobStore(root);
+        Files.createDirectories(root.resolve("dir.bin"));
+
+        assertThatThrownBy(() -> store.read("dir.bin"))
+                .isInstanceOf(BlobStoreException.class)
+                .isNotInstanceOf(BlobNotFoundException.class)
+                .hasMessageContaining("cannot read blob at 'dir.bin'");
+    }
+
+    @Test
+    void keysThatWouldEscapeTheRootAreRefused() {
+        final var store = new FileSystemBlobStore(root.resolve("inner"));
+
+        assertThatThrownBy(() -> store.write("../outside.bin", new byte[1])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.write("a/../../outside.bin", new byte[1])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.write("/etc/passwd", new byte[1])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.read("../inner/x")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(root).isDirectoryNotContaining("glob:**/outside.bin");
+    }
+}

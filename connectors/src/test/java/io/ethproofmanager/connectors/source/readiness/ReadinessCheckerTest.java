@@ -1,0 +1,228 @@
+package io.ethproofmanager.connectors.source.readiness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.ethproofmanager.connectors.blob.FileSystemBlobStore;
+import io.ethproofmanager.connectors.db.Database;
+import io.ethproofmanager.connectors.testing.SharedInfrastructure;
+import io.ethproofmanager.connectors.testing.TestClock;
+import io.ethproofmanager.schemas.ProtocolVersion;
+import io.ethproofmanager.schemas.ReadinessEvent;
+import io.ethproofmanager.schemas.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReadinessCheckerTest {
+
+    private static final AtomicLong CHAIN_IDS = new AtomicLong(1000);
+    private static final ProtocolVersion VERSION = new ProtocolVersion(0, 28, 1);
+    private static final Duration BACKOFF_MIN = Duration.ofSeconds(10);
+    private static Database database;
+    private static String bootstrapServers;
+
+    @TempDir
+    Path rollupRoot;
+    @TempDir
+    Path publicRoot;
+
+    private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final Random random = new Random(7);
+    private long chainId;
+    private DataSource dataSource;
+    private FileSystemBlobStore rollupStore;
+    private FileSystemBlobStore publicStore;
+    private ReadinessSettings settings;
+
+    @BeforeAll
+    static void infrastructure() {
+        database = SharedInfrastructure.freshDatabase("readiness_checker_test");
+        bootstrapServers = SharedInfrastructure.kafka().bootstrapServers();
+        SharedInfrastructure.createTopics(bootstrapServers, Topics.READINESS.name());
+    }
+
+    @AfterAll
+    static void closeDatabase() {
+        database.close();
+    }
+
+    @BeforeEach
+    void emptyTablesAndNewChain() {
+        dataSource = database.dataSource();
+        ReadinessRow.execute(dataSource, "TRUNCATE proof_generation_details, eth_proof_manager_readiness");
+        chainId = CHAIN_IDS.incrementAndGet();
+        rollupStore = new FileSystemBlobStore(rollupRoot);
+        publicStore = new FileSystemBlobStore(publicRoot, "https://public.example.org/blobs");
+        settings = ReadinessSettings.defaults(bootstrapServers, chainId, VERSION)
+                .withRetryBackoff(BACKOFF_MIN, Duration.ofSeconds(80))
+                .withPollInterval(Duration.ofMillis(100));
+    }
+
+    @Test
+    void readyBatchesArePublishedOnceWithTheirPublicCopy() {
+        final List<Long> batches = DemoBatchSeeder.seed(dataSource, rollupStore, 3, random);
+        ReadinessRow.execute(dataSource, "INSERT INTO proof_generation_details (l1_batch_number, status) VALUES (100, 'unpicked')");
+
+        try (ReadinessChecker checker = checker()) {
+            assertThat(checker.pollOnce()).isEqualTo(3);
+            assertThat(checker.pollOnce()).isZero();
+        }
+
+        final Map<Long, ReadinessEvent> events = eventsByBatch();
+        assertThat(events).containsOnlyKeys(batches);
+        for (final long batch : batches) {
+            final ReadinessEvent event = events.get(batch);
+            assertThat(event.proofGenDataBlobUrl()).isEqualTo("https://public.example.org/blobs/proof-inputs/" + chainId + "/" + batch + ".bin");
+            assertThat(event.protocolVersion()).isEqualTo(VERSION);
+            assertThat(event.readyAt()).isEqualTo(clock.instant());
+            assertThat(publicStore.read(event.proofGenDataBlobUrl())).isEqualTo(rollupStore.read("proof_gen_data/" + batch + ".bin"));
+            final ReadinessRow row = ReadinessRow.existing(dataSource, batch);
+            assertThat(row.publicBlobUrl()).contains(event.proofGenDataBlobUrl());
+            assertThat(row.publishedAt()).contains(clock.instant());
+            assertThat(row.lastError()).isEmpty();
+        }
+        assertThat(ReadinessRow.of(dataSource, 100)).isEmpty();
+        assertThat(meters.counter("epm_readiness_published_total").count()).isEqualTo(3);
+    }
+
+    @Test
+    void missingBlobFailsOnlyItsBatchAndIsRetriedAfterTheBackoff() throws Exception {
+        final List<Long> batches = DemoBatchSeeder.seed(dataSource, rollupStore, 3, random);
+        final long missing = batches.get(1);
+        final Path missingFile = rollupRoot.resolve("proof_gen_data/" + missing + ".bin");
+        final byte[] missingData = Files.readAllBytes(missingFile);
+        Files.delete(missingFile);
+
+        try (ReadinessChecker checker = checker()) {
+            assertThat(checker.pollOnce()).isEqualTo(2);
+            final ReadinessRow failed = ReadinessRow.existing(dataSource, missing);
+            assertThat(failed.attempts()).isEqualTo(1);
+            assertThat(failed.publishedAt()).isEmpty();
+            assertThat(failed.lastError()).hasValueSatisfying(e -> assertThat(e).startsWith("blob_missing: ").contains("proof_gen_data/" + missing));
+            assertThat(failed.nextAttemptAt()).contains(clock.instant().plus(BACKOFF_MIN));
+            assertThat(meters.counter("epm_readiness_failures_total", "reason", "blob_missing").count()).isEqualTo(1);
+
+            rollupStore.write("proof_gen_data/" + missing + ".bin", missingData);
+            clock.advance(BACKOFF_MIN.minusSeconds(1));
+            assertThat(checker.pollOnce()).as("a batch is not retried before its backoff elapsed").isZero();
+            assertThat(ReadinessRow.existing(dataSource, missing).attempts()).isEqualTo(1);
+
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(checker.pollOnce()).isEqualTo(1);
+        }
+
+        final ReadinessRow published = ReadinessRow.existing(dataSource, missing);
+        assertThat(published.publishedAt()).contains(clock.instant());
+        assertThat(published.lastError()).isEmpty();
+        assertThat(eventsPerBatch()).isEqualTo(Map.of(batches.get(0), 1L, missing, 1L, batches.get(2), 1L));
+        assertThat(publicStore.read(eventsByBatch().get(missing).proofGenDataBlobUrl())).isEqualTo(missingData);
+    }
+
+    @Test
+    void repeatedFailuresBackOffExponentially() {
+        ReadinessRow.execute(dataSource,
+                "INSERT INTO proof_generation_details (l1_batch_number, status, proof_gen_data_blob_url) VALUES (9, 'unpicked', 'nowhere/9.bin')");
+
+        try (ReadinessChecker checker = checker()) {
+            for (final int backoffSeconds : new int[] {10, 20, 40, 80, 80}) {
+                final Instant attemptedAt = clock.instant();
+                assertThat(checker.pollOnce()).isZero();
+                assertThat(ReadinessRow.existing(dataSource, 9).nextAttemptAt()).contains(attemptedAt.plusSeconds(backoffSeconds));
+                clock.advance(Duration.ofSeconds(backoffSeconds));
+            }
+        }
+        assertThat(ReadinessRow.existing(dataSource, 9).attempts()).isEqualTo(5);
+        assertThat(eventsByBatch()).isEmpty();
+    }
+
+    @Test
+    void aNewCheckerOnTheSameDatabasePublishesOnlyTheNewBatches() {
+        final List<Long> first = DemoBatchSeeder.seed(dataSource, rollupStore, 3, random);
+        try (ReadinessChecker checker = checker()) {
+            assertThat(checker.pollOnce()).isEqualTo(3);
+        }
+        final List<Long> second = DemoBatchSeeder.seed(dataSource, rollupStore, 2, random);
+
+        try (ReadinessChecker restarted = checker()) {
+            assertThat(restarted.pollOnce()).isEqualTo(2);
+            assertThat(restarted.pollOnce()).isZero();
+        }
+
+        final Map<Long, Long> perBatch = eventsPerBatch();
+        assertThat(perBatch.keySet()).containsExactlyInAnyOrderElementsOf(concat(first, second));
+        assertThat(perBatch.values()).containsOnly(1L);
+    }
+
+    @Test
+    void startedCheckerPublishesOnItsNamedThreadAndStopsOnClose() {
+        final ReadinessChecker checker = checker();
+        checker.start();
+        final List<Long> batches = DemoBatchSeeder.seed(dataSource, rollupStore, 2, random);
+
+        await("both seeded batches published by the scheduled checker").atMost(Duration.ofSeconds(30))
+                .until(() -> eventsByBatch().keySet().containsAll(batches));
+        assertThat(liveThreadNames()).contains(ReadinessChecker.THREAD_NAME);
+
+        checker.close();
+        await("the checker's thread to end").atMost(Duration.ofSeconds(10))
+                .until(() -> !liveThreadNames().contains(ReadinessChecker.THREAD_NAME));
+        assertThatThrownBy(checker::pollOnce).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThat(eventsPerBatch().values()).containsOnly(1L);
+    }
+
+    @Test
+    void scheduledCheckerSurvivesDatabaseFailuresAndCatchesUp() {
+        final List<Long> batches = DemoBatchSeeder.seed(dataSource, rollupStore, 2, random);
+        ReadinessRow.execute(dataSource, "ALTER TABLE eth_proof_manager_readiness RENAME TO readiness_away");
+        try (ReadinessChecker checker = checker()) {
+            checker.start();
+            await("two failed rounds").atMost(Duration.ofSeconds(30))
+                    .until(() -> meters.counter("epm_readiness_round_failures_total").count() >= 2);
+            assertThat(eventsByBatch()).isEmpty();
+
+            ReadinessRow.execute(dataSource, "ALTER TABLE readiness_away RENAME TO eth_proof_manager_readiness");
+            await("both batches published after the table came back").atMost(Duration.ofSeconds(30))
+                    .until(() -> batches.stream().allMatch(b -> ReadinessRow.of(dataSource, b).flatMap(ReadinessRow::publishedAt).isPresent()));
+        }
+        assertThat(eventsPerBatch()).isEqualTo(Map.of(batches.get(0), 1L, batches.get(1), 1L));
+    }
+
+    private ReadinessChecker checker() {
+        return new ReadinessChecker(settings, dataSource, rollupStore, publicStore, meters, clock);
+    }
+
+    private Map<Long, ReadinessEvent> eventsByBatch() {
+        return ReadinessTopic.events(bootstrapServers, chainId).stream()
+                .collect(Collectors.toMap(ReadinessEvent::batchNumber, Function.identity(), (a, b) -> b));
+    }
+
+    private Map<Long, Long> eventsPerBatch() {
+        return ReadinessTopic.events(bootstrapServers, chainId).stream()
+                .collect(Collectors.groupingBy(ReadinessEvent::batchNumber, Collectors.counting()));
+    }
+
+    private static List<String> liveThreadNames() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName).toList();
+    }
+
+    private static List<Long> concat(final List<Long> a, final List<Long> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+}
