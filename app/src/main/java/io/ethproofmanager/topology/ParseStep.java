@@ -6,6 +6,7 @@ import io.ethproofmanager.schemas.MalformedRecordException;
 import io.ethproofmanager.schemas.Topic;
 import io.micrometer.core.instrument.Counter;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks and decodes one input topic's raw records: a valid one goes on as a {@link BatchEvent}, anything else (bad key,
- * bad value, key not matching the value) goes to the dead-letter topic with the reason, and the stream keeps running.
+ * Checks and decodes one input topic's raw records: a valid one goes on as a {@link BatchEvent}, anything else (bad or
+ * non-canonical key, bad value, key not matching the value) goes to the dead-letter topic with the reason, and the stream
+ * keeps running.
  */
 final class ParseStep<V> implements Processor<byte[], byte[], BatchId, Object> {
 
@@ -57,6 +59,11 @@ final class ParseStep<V> implements Processor<byte[], byte[], BatchId, Object> {
             key = topic.keySerde().decode(raw.key());
         } catch (final MalformedRecordException e) {
             deadLetter(raw, Optional.empty(), "key " + e.getMessage());
+            return;
+        }
+        if (!Arrays.equals(topic.keySerde().encode(key), raw.key())) {
+            deadLetter(raw, Optional.of(key), "key of batch " + key + " is not in canonical JSON form: "
+                    + "other bytes for the same batch may land on another partition and split its state");
             return;
         }
         if (raw.value() == null) {

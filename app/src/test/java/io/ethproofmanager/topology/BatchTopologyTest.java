@@ -172,6 +172,18 @@ class BatchTopologyTest {
     }
 
     @Test
+    void keyInAnotherJsonFormBecomesDeadLetterSoABatchNeverSpansPartitions() {
+        final byte[] reordered = "{\"batchNumber\":42,\"chainId\":271}".getBytes(StandardCharsets.UTF_8);
+
+        readiness.pipeInput(reordered, Topics.READINESS.valueSerde().encode(BatchFixtures.readiness(BATCH)), RECORD_TIME);
+
+        final KeyValue<BatchId, DeadLetter> letter = deadLetters.readKeyValue();
+        assertThat(letter.key).isEqualTo(BATCH);
+        assertThat(letter.value.reason()).contains("not in canonical JSON form");
+        assertThat(statuses.isEmpty()).isTrue();
+    }
+
+    @Test
     void malformedContractEventBecomesDeadLetterCountedForItsTopic() {
         l1Events.pipeInput(key(BATCH), "[]".getBytes(StandardCharsets.UTF_8), RECORD_TIME);
 
