@@ -1,0 +1,38 @@
+package io.ethproofmanager.topology;
+
+import io.ethproofmanager.schemas.BatchId;
+import io.ethproofmanager.schemas.L1Event;
+import io.ethproofmanager.schemas.ReadinessEvent;
+import java.util.Objects;
+
+/** One input of the batch state machine: a readiness event or a proof manager contract event. */
+public sealed interface BatchEvent {
+
+    BatchId batchId();
+
+    /** The batch's proof generation data is public: the batch can be offered to proving networks. */
+    record Ready(ReadinessEvent event) implements BatchEvent {
+
+        public Ready {
+            Objects.requireNonNull(event, "event");
+        }
+
+        @Override
+        public BatchId batchId() {
+            return event.batchId();
+        }
+    }
+
+    /** The proof manager contract emitted an event about the batch (or retracted one after a reorg). */
+    record OnChain(L1Event event) implements BatchEvent {
+
+        public OnChain {
+            Objects.requireNonNull(event, "event");
+        }
+
+        @Override
+        public BatchId batchId() {
+            return event.batchId();
+        }
+    }
+}

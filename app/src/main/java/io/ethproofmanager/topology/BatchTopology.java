@@ -1,0 +1,74 @@
+package io.ethproofmanager.topology;
+
+import io.ethproofmanager.schemas.BatchId;
+import io.ethproofmanager.schemas.BatchStatusRecord;
+import io.ethproofmanager.schemas.Topic;
+import io.ethproofmanager.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/** The batch topology: readiness and contract events in, batch status records and L1 commands out. */
+public final class BatchTopology {
+
+    public static final String READINESS_SOURCE = "readiness-source";
+    public static final String READINESS_PARSE = "readiness-parse";
+    public static final String L1_EVENTS_SOURCE = "l1-events-source";
+    public static final String L1_EVENTS_PARSE = "l1-events-parse";
+    public static final String BATCH_STATE_MACHINE = "batch-state-machine";
+    /** The persistent store of each batch's current record; its changelog is {@code <application.id>-batch-state-changelog}. */
+    public static final String BATCH_STATE_STORE = "batch-state";
+    public static final String BATCH_STATUS_SINK = "batch-status-sink";
+    public static final String L1_COMMANDS_SINK = "l1-commands-sink";
+    public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+
+    private BatchTopology() {
+    }
+
+    /** Builds the topology; every node and the store carry the explicit names above. */
+    public static Topology build(final ProofRequestPolicy policy, final MeterRegistry meters) {
+        Objects.requireNonNull(policy, "policy");
+        final TopologyMetrics metrics = new TopologyMetrics(meters);
+        final ByteArrayDeserializer raw = new ByteArrayDeserializer();
+        final ProcessorSupplier<BatchId, BatchEvent, BatchId, Object> stateMachine = () -> new BatchStateProcessor(
+                policy, metrics, BATCH_STATE_STORE, BATCH_STATUS_SINK, L1_COMMANDS_SINK);
+        return new Topology()
+                // 1. readiness events arrive as raw bytes ...
+                .addSource(READINESS_SOURCE, raw, raw, Topics.READINESS.name())
+                // 2. ... and are checked and decoded; the malformed ones become dead letters
+                .addProcessor(READINESS_PARSE, parse(Topics.READINESS, BatchEvent.Ready::new, metrics), READINESS_SOURCE)
+                // 3. contract events arrive as raw bytes ...
+                .addSource(L1_EVENTS_SOURCE, raw, raw, Topics.L1_EVENTS.name())
+                // 4. ... and are checked and decoded the same way
+                .addProcessor(L1_EVENTS_PARSE, parse(Topics.L1_EVENTS, BatchEvent.OnChain::new, metrics), L1_EVENTS_SOURCE)
+                // 5. both streams of valid events meet in the state machine, which keeps each batch's record in a store
+                .addProcessor(BATCH_STATE_MACHINE, stateMachine, READINESS_PARSE, L1_EVENTS_PARSE)
+                .addStateStore(batchStateStore(), BATCH_STATE_MACHINE)
+                // 6. changed batch records go to the status topic, commands to the L1 sender
+                .addSink(BATCH_STATUS_SINK, Topics.BATCH_STATUS.name(),
+                        Topics.BATCH_STATUS.keySerde().serializer(), Topics.BATCH_STATUS.valueSerde().serializer(), BATCH_STATE_MACHINE)
+                .addSink(L1_COMMANDS_SINK, Topics.L1_COMMANDS.name(),
+                        Topics.L1_COMMANDS.keySerde().serializer(), Topics.L1_COMMANDS.valueSerde().serializer(), BATCH_STATE_MACHINE)
+                // 7. dead letters of both inputs go to the dead-letter topic
+                .addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTER.name(),
+                        Topics.DEAD_LETTER.keySerde().serializer(), Topics.DEAD_LETTER.valueSerde().serializer(),
+                        READINESS_PARSE, L1_EVENTS_PARSE);
+    }
+
+    private static <V> ProcessorSupplier<byte[], byte[], BatchId, Object> parse(
+            final Topic<BatchId, V> topic, final Function<V, BatchEvent> toEvent, final TopologyMetrics metrics) {
+        final var deadLetters = metrics.deadLetters(topic.name());
+        return () -> new ParseStep<>(topic, toEvent, deadLetters, BATCH_STATE_MACHINE, DEAD_LETTER_SINK);
+    }
+
+    private static StoreBuilder<KeyValueStore<BatchId, BatchStatusRecord>> batchStateStore() {
+        return Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(BATCH_STATE_STORE), Topics.BATCH_STATUS.keySerde(), Topics.BATCH_STATUS.valueSerde());
+    }
+}

@@ -1,0 +1,52 @@
+package io.ethproofmanager.topology;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams configuration of the batch topology: exactly-once v2, explicit internal names, byte-array serdes. */
+public final class StreamsSettings {
+
+    /** How often offsets, store changes and outputs are committed together (one transaction each). */
+    public static final long COMMIT_INTERVAL_MS = 100L;
+
+    private StreamsSettings() {
+    }
+
+    /** Settings for a single-broker cluster (internal topics with replication factor 1), such as the embedded broker. */
+    public static Properties properties(final String bootstrapServers, final String applicationId, final Path stateDir) {
+        return properties(bootstrapServers, applicationId, stateDir, 1);
+    }
+
+    /** Settings whose internal topics (changelog) get {@code replicationFactor} replicas. */
+    public static Properties properties(
+            final String bootstrapServers, final String applicationId, final Path stateDir, final int replicationFactor) {
+        requireText(bootstrapServers, "bootstrapServers");
+        requireText(applicationId, "applicationId");
+        Objects.requireNonNull(stateDir, "stateDir");
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException("replicationFactor must be at least 1, was " + replicationFactor);
+        }
+        final Properties props = new Properties();
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
+        // the topology has no global store; enabling this only keeps Streams from warning about it at every start
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        return props;
+    }
+
+    private static void requireText(final String value, final String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.ethproofmanager.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.Test;
+
+class TopologyDocsTest {
+
+    /** Surefire runs in the app module, so the repository's topology-docs/ is one level up. */
+    private static final Path DOCS = Path.of("..", "topology-docs");
+    private static final String REGENERATE = "%s is stale or missing: the topology changed. Run scripts/generate-topology-docs.sh "
+            + "from the repository root and commit topology-docs/ (review the diff: renamed stores or changelogs break upgrades)";
+
+    @Test
+    void committedDescriptionMatchesTheTopology() throws IOException {
+        final String generated = TopologyDocs.text(TopologyDocs.describe());
+
+        assertThat(read(TopologyDocs.TEXT_FILE)).as(REGENERATE, DOCS.resolve(TopologyDocs.TEXT_FILE)).isEqualTo(generated);
+    }
+
+    @Test
+    void committedDiagramMatchesTheTopology() throws IOException {
+        final String generated = TopologyDocs.markdown(TopologyDocs.describe());
+
+        assertThat(read(TopologyDocs.MARKDOWN_FILE)).as(REGENERATE, DOCS.resolve(TopologyDocs.MARKDOWN_FILE)).isEqualTo(generated);
+    }
+
+    @Test
+    void diagramShowsEveryNamedNodeTopicAndStore() {
+        final TopologyDescription description = TopologyDocs.describe();
+
+        final String diagram = TopologyDocs.mermaid(description);
+
+        assertThat(description.subtopologies()).hasSize(1);
+        assertThat(diagram).startsWith("flowchart LR\n").contains(
+                "node_readiness_source", "node_l1_events_parse", "node_batch_state_machine", "node_dead_letter_sink",
+                "topic_epm_readiness_v1[/\"epm.readiness.v1\"/] --> node_readiness_source",
+                "node_batch_state_machine --- store_batch_state[(\"batch-state\")]",
+                "node_l1_commands_sink --> topic_epm_l1_commands_v1[/\"epm.l1-commands.v1\"/]");
+        assertThat(diagram).doesNotContain("KSTREAM-", "KTABLE-");
+    }
+
+    private static String read(final String file) throws IOException {
+        final Path path = DOCS.resolve(file);
+        return Files.exists(path) ? Files.readString(path) : "";
+    }
+}

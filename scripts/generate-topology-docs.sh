@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Regenerates topology-docs/ (topology.txt and topology.md) from BatchTopology; commit the result.
+# TopologyDocsTest fails while the committed files differ from the topology.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/find-jdk.sh
+
+# package lays the app's runtime classpath out in app/target/lib
+mvn -q -B -pl app -am -DskipTests package
+java -cp "app/target/classes:app/target/lib/*" io.ethproofmanager.topology.TopologyDocs topology-docs
+echo "wrote topology-docs/topology.txt and topology-docs/topology.md"
