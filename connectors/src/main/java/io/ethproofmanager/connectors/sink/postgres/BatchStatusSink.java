@@ -158,6 +158,9 @@ public final class BatchStatusSink implements AutoCloseable {
 
     /** Writes the batch's records; false (and an outage noted) when PostgreSQL fails. */
     private boolean write(final PolledBatch batch) {
+        if (batch.records().isEmpty()) {
+            return true;
+        }
         try {
             final int changed = writeTimer.recordCallable(() -> writer.write(batch.records()));
             rows.increment(changed);
