@@ -111,29 +111,39 @@ public final class BatchStatusSink implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            consume();
+        } catch (final RuntimeException e) {
+            LOG.error("Postgres sink of group {} cannot consume {}", settings.groupId(), settings.topic(), e);
+        } finally {
+            loopRunning = false;
+            LOG.info("Postgres sink of group {} stopped", settings.groupId());
+        }
+    }
+
+    private void consume() {
         final KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerConfig());
         consumer.set(kafka);
         try {
             kafka.subscribe(List.of(settings.topic()));
             LOG.info("Postgres sink consuming {} as group {}", settings.topic(), settings.groupId());
             while (!isClosing()) {
-                stepSurvivingKafkaErrors(kafka);
+                stepSurvivingErrors(kafka);
             }
         } catch (final WakeupException | InterruptException e) {
             LOG.warn("Postgres sink loop stopped by force while closing; uncommitted records will be redelivered");
         } finally {
             closeQuietly(kafka);
-            loopRunning = false;
-            LOG.info("Postgres sink of group {} stopped", settings.groupId());
         }
     }
 
-    private void stepSurvivingKafkaErrors(final KafkaConsumer<byte[], byte[]> kafka) {
+    /** A step that fails (broker trouble, mostly) is retried after the longest backoff; only closing ends the loop. */
+    private void stepSurvivingErrors(final KafkaConsumer<byte[], byte[]> kafka) {
         try {
             step(kafka);
         } catch (final WakeupException | InterruptException e) {
             throw e;
-        } catch (final KafkaException e) {
+        } catch (final RuntimeException e) {
             LOG.warn("consuming {} failed, retrying in {} ms: {}", settings.topic(), settings.retryBackoffMax().toMillis(),
                     describe(e));
             awaitClosing(settings.retryBackoffMax());

@@ -89,6 +89,37 @@ class BatchStatusSinkRestartTest {
 
     @Test
     @Timeout(60)
+    void closingDuringAnOutageCommitsNothingAndTheNextSinkWritesTheBatch() throws Exception {
+        final String bootstrapServers = SharedInfrastructure.kafka().bootstrapServers();
+        final String topic = Topics.BATCH_STATUS.name() + ".close-in-outage-" + System.nanoTime();
+        SharedInfrastructure.createTopics(bootstrapServers, topic);
+        final BatchStatusSinkSettings settings = settings(bootstrapServers, topic);
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(SharedInfrastructure.tempDir("sink-close-pg"));
+                Database database = Database.connect(postgres.jdbcUrl(), postgres.user(), postgres.password(), 4);
+                StatusProducer producer = new StatusProducer(bootstrapServers, topic);
+                GroupOffsets group = new GroupOffsets(bootstrapServers, topic, settings.groupId())) {
+            database.migrate(false);
+            postgres.stop();
+            final MeterRegistry meters = new SimpleMeterRegistry();
+            try (BatchStatusSink first = new BatchStatusSink(settings, database.dataSource(), meters)) {
+                first.start();
+                produceVersions(producer, 1, 1).forEach(StatusProducer::await);
+                await().atMost(WAIT).until(() -> meters.counter("epm.postgres.sink.write.failures").count() >= 1);
+            }
+            assertThat(group.committed()).isEmpty();
+
+            postgres.start();
+            try (BatchStatusSink second = new BatchStatusSink(settings, database.dataSource(), new SimpleMeterRegistry())) {
+                second.start();
+                final StatusTables tables = new StatusTables(database.dataSource());
+                await().atMost(WAIT).untilAsserted(() -> assertThat(tables.versions(CHAIN_ID)).isEqualTo(allAt(1)));
+                assertEveryVersionInHistoryOnce(tables, 1);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void brokerRestartLosesAndDuplicatesNoStatusChange() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(SharedInfrastructure.tempDir("sink-restart-kafka"));
                 Database database = SharedInfrastructure.freshDatabase("batch_status_sink_broker_restart_test")) {
