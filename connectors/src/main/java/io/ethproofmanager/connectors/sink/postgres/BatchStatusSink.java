@@ -1,0 +1,310 @@
+package io.ethproofmanager.connectors.sink.postgres;
+
+import io.ethproofmanager.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the batch-status topic into PostgreSQL: each poll is written in one transaction and its offsets are committed
+ * only after that, so a record is written at least once and, the writes being idempotent, changes the tables once.
+ *
+ * <p>Metrics (Prometheus names): {@code epm_postgres_sink_rows_total}, {@code epm_postgres_sink_batches_total},
+ * {@code epm_postgres_sink_write_failures_total}, {@code epm_postgres_sink_malformed_records_total} and the timer
+ * {@code epm_postgres_sink_write_seconds}.
+ */
+public final class BatchStatusSink implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchStatusSink.class);
+    static final String THREAD_NAME = "epm-postgres-sink";
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(40);
+
+    private final BatchStatusSinkSettings settings;
+    private final BatchStatusWriter writer;
+    private final Counter rows;
+    private final Counter batches;
+    private final Counter writeFailures;
+    private final Counter malformedRecords;
+    private final Timer writeTimer;
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicReference<Thread> thread = new AtomicReference<>();
+    private final AtomicReference<KafkaConsumer<byte[], byte[]>> consumer = new AtomicReference<>();
+    private volatile boolean loopRunning;
+    private volatile Optional<Outage> outage = Optional.empty();
+
+    /** A run of failed writes: since when, how many attempts. */
+    private record Outage(Instant since, int failedAttempts) {
+        Outage next() {
+            return new Outage(since, failedAttempts + 1);
+        }
+    }
+
+    public BatchStatusSink(final BatchStatusSinkSettings settings, final DataSource dataSource, final MeterRegistry meters) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.writer = new BatchStatusWriter(dataSource);
+        Objects.requireNonNull(meters, "meters");
+        this.rows = counter(meters, "epm.postgres.sink.rows", "current rows of eth_proof_manager inserted or moved forward");
+        this.batches = counter(meters, "epm.postgres.sink.batches", "polled batches written and committed");
+        this.writeFailures = counter(meters, "epm.postgres.sink.write.failures", "batch writes PostgreSQL refused or missed");
+        this.malformedRecords = counter(meters, "epm.postgres.sink.malformed.records", "records skipped as malformed");
+        this.writeTimer = Timer.builder("epm.postgres.sink.write")
+                .description("time to write one batch to PostgreSQL, failed attempts included")
+                .register(meters);
+    }
+
+    /** Starts the consuming loop on its own thread; a sink starts once. */
+    public void start() {
+        final Thread loop = new Thread(this::run, THREAD_NAME);
+        if (!thread.compareAndSet(null, loop)) {
+            throw new IllegalStateException("the Postgres sink of group " + settings.groupId() + " was already started");
+        }
+        loopRunning = true;
+        loop.start();
+    }
+
+    /** True while the loop runs and PostgreSQL takes its writes; false before start, after close and during an outage. */
+    public boolean isHealthy() {
+        return loopRunning && outage.isEmpty();
+    }
+
+    /** Stops after the batch in hand is written and committed (or, while PostgreSQL is down, left for redelivery). */
+    @Override
+    public void close() {
+        closing.countDown();
+        final Optional<Thread> loop = Optional.ofNullable(thread.get());
+        if (loop.isEmpty() || loop.get() == Thread.currentThread()) {
+            return;
+        }
+        if (!join(loop.get(), CLOSE_TIMEOUT)) {
+            LOG.warn("the Postgres sink loop did not stop within {} s of close; waking it up", CLOSE_TIMEOUT.toSeconds());
+            Optional.ofNullable(consumer.get()).ifPresent(KafkaConsumer::wakeup);
+            loop.get().interrupt();
+            if (!join(loop.get(), Duration.ofSeconds(5))) {
+                LOG.error("the Postgres sink loop did not stop within {} s of being woken up", 5);
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            consume();
+        } catch (final RuntimeException e) {
+            LOG.error("Postgres sink of group {} cannot consume {}", settings.groupId(), settings.topic(), e);
+        } finally {
+            loopRunning = false;
+            LOG.info("Postgres sink of group {} stopped", settings.groupId());
+        }
+    }
+
+    private void consume() {
+        final KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerConfig());
+        consumer.set(kafka);
+        try {
+            kafka.subscribe(List.of(settings.topic()));
+            LOG.info("Postgres sink consuming {} as group {}", settings.topic(), settings.groupId());
+            while (!isClosing()) {
+                stepSurvivingErrors(kafka);
+            }
+        } catch (final WakeupException | InterruptException e) {
+            LOG.warn("Postgres sink loop stopped by force while closing; uncommitted records will be redelivered");
+        } finally {
+            closeQuietly(kafka);
+        }
+    }
+
+    /** A step that fails (broker trouble, mostly) is retried after the longest backoff; only closing ends the loop. */
+    private void stepSurvivingErrors(final KafkaConsumer<byte[], byte[]> kafka) {
+        try {
+            step(kafka);
+        } catch (final WakeupException | InterruptException e) {
+            throw e;
+        } catch (final RuntimeException e) {
+            LOG.warn("consuming {} failed, retrying in {} ms: {}", settings.topic(), settings.retryBackoffMax().toMillis(),
+                    describe(e));
+            awaitClosing(settings.retryBackoffMax());
+        }
+    }
+
+    /** One poll: decode, write, commit; or, when the write fails, rewind and back off. */
+    private void step(final KafkaConsumer<byte[], byte[]> kafka) {
+        final ConsumerRecords<byte[], byte[]> polled = kafka.poll(settings.pollTimeout());
+        if (polled.isEmpty()) {
+            return;
+        }
+        final PolledBatch batch = PolledBatch.decode(polled, Topics.BATCH_STATUS);
+        if (write(batch)) {
+            skipMalformed(batch);
+            commit(kafka, batch);
+        } else {
+            rewind(kafka, batch.firstOffsets());
+            backOff(kafka, settings.retryBackoff(outage.map(Outage::failedAttempts).orElse(1)));
+        }
+    }
+
+    /** Writes the batch's records; false (and an outage noted) when PostgreSQL fails. */
+    private boolean write(final PolledBatch batch) {
+        if (batch.records().isEmpty()) {
+            return true;
+        }
+        try {
+            final int changed = writeTimer.recordCallable(() -> writer.write(batch.records()));
+            rows.increment(changed);
+            endOutage();
+            return true;
+        } catch (final SQLException | RuntimeException e) {
+            noteFailure(batch, e);
+            return false;
+        } catch (final Exception e) {
+            throw new IllegalStateException("unexpected checked exception writing batch statuses", e);
+        }
+    }
+
+    private void noteFailure(final PolledBatch batch, final Exception cause) {
+        writeFailures.increment();
+        final Optional<Outage> before = outage;
+        outage = Optional.of(before.map(Outage::next).orElseGet(() -> new Outage(Instant.now(), 1)));
+        if (before.isEmpty()) {
+            LOG.warn("writing {} batch status record(s) to PostgreSQL failed; retrying with backoff from {} ms to {} ms until it"
+                    + " succeeds (offsets stay uncommitted): {}", batch.records().size(), settings.retryBackoffMin().toMillis(),
+                    settings.retryBackoffMax().toMillis(), describe(cause));
+        } else {
+            LOG.debug("write attempt {} failed: {}", outage.get().failedAttempts(), describe(cause));
+        }
+    }
+
+    private void endOutage() {
+        outage.ifPresent(ended -> LOG.info("PostgreSQL takes writes again after {} failed attempt(s) over {} ms",
+                ended.failedAttempts(), Duration.between(ended.since(), Instant.now()).toMillis()));
+        outage = Optional.empty();
+    }
+
+    private void skipMalformed(final PolledBatch batch) {
+        for (final PolledBatch.Malformed skipped : batch.malformed()) {
+            LOG.error("skipping malformed record {}-{}@{}: {}", skipped.topic(), skipped.partition(), skipped.offset(),
+                    skipped.reason());
+            malformedRecords.increment();
+        }
+    }
+
+    /** Commits after the database did; a failed commit only means the batch comes again, and writes are idempotent. */
+    private void commit(final KafkaConsumer<byte[], byte[]> kafka, final PolledBatch batch) {
+        try {
+            kafka.commitSync(batch.nextOffsets(), COMMIT_TIMEOUT);
+            batches.increment();
+        } catch (final WakeupException | InterruptException e) {
+            throw e;
+        } catch (final KafkaException e) {
+            LOG.warn("committing offsets {} failed within {} s; the batch is written and may be redelivered: {}",
+                    batch.nextOffsets(), COMMIT_TIMEOUT.toSeconds(), e.toString());
+        }
+    }
+
+    /** Seeks partitions (those still assigned) back to the given offsets, so that no record is skipped. */
+    private static void rewind(final KafkaConsumer<byte[], byte[]> kafka, final Map<TopicPartition, Long> firstOffsets) {
+        final Set<TopicPartition> assigned = kafka.assignment();
+        firstOffsets.forEach((partition, offset) -> {
+            if (assigned.contains(partition)) {
+                kafka.seek(partition, offset);
+            }
+        });
+    }
+
+    /** Waits {@code delay} with every partition paused, polling so that the consumer stays in its group. */
+    private void backOff(final KafkaConsumer<byte[], byte[]> kafka, final Duration delay) {
+        final long deadline = System.nanoTime() + delay.toNanos();
+        kafka.pause(kafka.assignment());
+        try {
+            long remaining;
+            while (!isClosing() && (remaining = deadline - System.nanoTime()) > 0) {
+                final ConsumerRecords<byte[], byte[]> arrived =
+                        kafka.poll(Duration.ofNanos(Math.min(remaining, settings.pollTimeout().toNanos())));
+                // partitions a rebalance assigned meanwhile are not paused: put back what they gave, pause them too
+                rewind(kafka, PolledBatch.firstOffsets(arrived));
+                kafka.pause(arrived.partitions());
+            }
+        } finally {
+            kafka.resume(kafka.paused());
+        }
+    }
+
+    private boolean isClosing() {
+        return closing.getCount() == 0;
+    }
+
+    private void awaitClosing(final Duration delay) {
+        try {
+            closing.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closing.countDown();
+        }
+    }
+
+    private static void closeQuietly(final KafkaConsumer<byte[], byte[]> kafka) {
+        try {
+            kafka.close(CloseOptions.timeout(CONSUMER_CLOSE_TIMEOUT));
+        } catch (final KafkaException e) {
+            LOG.warn("closing the Postgres sink's consumer within {} s failed: {}", CONSUMER_CLOSE_TIMEOUT.toSeconds(),
+                    describe(e));
+        }
+    }
+
+    private Map<String, Object> consumerConfig() {
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
+                ConsumerConfig.CLIENT_ID_CONFIG, THREAD_NAME + "-" + settings.groupId(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxBatchSize(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    }
+
+    private static Counter counter(final MeterRegistry meters, final String name, final String description) {
+        return Counter.builder(name).description(description).register(meters);
+    }
+
+    private static String describe(final Exception cause) {
+        final StringBuilder text = new StringBuilder(cause.toString());
+        for (Throwable inner = cause.getCause(); inner != null && inner != inner.getCause(); inner = inner.getCause()) {
+            text.append(" <- ").append(inner);
+        }
+        return text.toString();
+    }
+
+    private static boolean join(final Thread loop, final Duration timeout) {
+        try {
+            loop.join(timeout);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !loop.isAlive();
+    }
+}
