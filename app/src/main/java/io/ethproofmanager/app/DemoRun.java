@@ -1,0 +1,143 @@
+package io.ethproofmanager.app;
+
+import io.ethproofmanager.connectors.source.readiness.DemoBatchSeeder;
+import io.ethproofmanager.schemas.BatchStatus;
+import io.ethproofmanager.schemas.BatchStatusRecord;
+import io.ethproofmanager.schemas.Topics;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The demo: seeds ready batches into the rollup's table, tails the status topic, and reports how the batches move
+ * (in PostgreSQL and on the topic) until stopped.
+ */
+final class DemoRun implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
+    private static final Duration REPORT_EVERY = Duration.ofSeconds(2);
+    private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(3);
+
+    private final ProofManagerService service;
+    private final List<Long> batches;
+    private final Map<Long, BatchStatus> onTopic = new ConcurrentHashMap<>();
+    private final Thread tail;
+    private volatile boolean closed;
+
+    private DemoRun(final ProofManagerService service, final List<Long> batches) {
+        this.service = service;
+        this.batches = batches;
+        this.tail = new Thread(this::tailStatusTopic, "epm-demo-status-tail");
+        this.tail.setDaemon(true);
+    }
+
+    static DemoRun start(final ProofManagerService service, final int count, final long seed) {
+        final List<Long> batches = count == 0
+                ? List.of()
+                : DemoBatchSeeder.seed(service.database().dataSource(), service.rollupBlobs(), count, new Random(seed));
+        if (!batches.isEmpty()) {
+            LOG.info("demo: inserted {} ready batches into proof_generation_details: {}..{}", batches.size(),
+                    batches.get(0), batches.get(batches.size() - 1));
+        }
+        final DemoRun demo = new DemoRun(service, batches);
+        demo.tail.start();
+        return demo;
+    }
+
+    /** Waits until every demo batch is ready_to_be_proven in PostgreSQL and on the topic, reporting progress. */
+    boolean awaitAllReady() throws InterruptedException {
+        final long deadline = System.nanoTime() + GIVE_UP_AFTER.toNanos();
+        Map<String, Integer> last = Map.of();
+        while (System.nanoTime() < deadline) {
+            final Map<String, Integer> counts = countsByStatus();
+            if (!counts.equals(last)) {
+                LOG.info("demo: PostgreSQL eth_proof_manager by status {}; status topic has {} of {} demo batches",
+                        counts, onTopic.size(), batches.size());
+                last = counts;
+            }
+            if (allReady()) {
+                return true;
+            }
+            Thread.sleep(REPORT_EVERY.toMillis() / 4);
+        }
+        LOG.error("demo: not every batch was ready_to_be_proven after {} s", GIVE_UP_AFTER.toSeconds());
+        return false;
+    }
+
+    void printSummary(final PrintStream out) {
+        out.println();
+        out.println("Demo summary: " + batches.size() + " batches");
+        out.printf("  %-32s %10s %12s%n", "status", "postgres", "status topic");
+        final Map<String, Integer> inPostgres = countsByStatus();
+        final Map<String, Integer> topicCounts = new TreeMap<>();
+        onTopic.values().forEach(status -> topicCounts.merge(status.wireName(), 1, Integer::sum));
+        final Set<String> statuses = new java.util.TreeSet<>(inPostgres.keySet());
+        statuses.addAll(topicCounts.keySet());
+        for (final String status : statuses) {
+            out.printf("  %-32s %10d %12d%n", status, inPostgres.getOrDefault(status, 0), topicCounts.getOrDefault(status, 0));
+        }
+        out.flush();
+    }
+
+    private boolean allReady() {
+        return batches.stream().allMatch(batch -> onTopic.get(batch) == BatchStatus.READY_TO_BE_PROVEN)
+                && countsByStatus().getOrDefault(BatchStatus.READY_TO_BE_PROVEN.wireName(), 0) >= batches.size();
+    }
+
+    private Map<String, Integer> countsByStatus() {
+        final Map<String, Integer> counts = new TreeMap<>();
+        try (Connection c = service.database().dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT status, count(*) FROM eth_proof_manager GROUP BY status");
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), rs.getInt(2));
+            }
+        } catch (final SQLException e) {
+            LOG.warn("demo: cannot count batches in PostgreSQL: {}", e.getMessage());
+        }
+        return counts;
+    }
+
+    private void tailStatusTopic() {
+        final Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, service.infrastructure().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "epm-demo-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<?, BatchStatusRecord> consumer = new KafkaConsumer<>(config,
+                Topics.BATCH_STATUS.keySerde().deserializer(), Topics.BATCH_STATUS.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(Topics.BATCH_STATUS.name()));
+            while (!closed) {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    final BatchStatusRecord status = record.value();
+                    LOG.info("status topic: batch {} is {} (version {})", status.batchId(), status.status().wireName(), status.version());
+                    onTopic.put(status.batchNumber(), status.status());
+                });
+            }
+        } catch (final RuntimeException e) {
+            if (!closed) {
+                LOG.warn("demo: status topic tail stopped: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        tail.join(Duration.ofSeconds(5));
+    }
+}

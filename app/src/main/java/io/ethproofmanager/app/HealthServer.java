@@ -1,0 +1,94 @@
+package io.ethproofmanager.app;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's HTTP endpoints: {@code /health} (the process is alive), {@code /ready} (every component is working,
+ * 503 with the failing ones otherwise) and {@code /metrics} (Prometheus text format).
+ */
+public final class HealthServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
+
+    private final HttpServer server;
+    private final Map<String, BooleanSupplier> readinessChecks;
+    private final PrometheusMeterRegistry meters;
+
+    private HealthServer(final HttpServer server, final Map<String, BooleanSupplier> readinessChecks,
+            final PrometheusMeterRegistry meters) {
+        this.server = server;
+        this.readinessChecks = readinessChecks;
+        this.meters = meters;
+    }
+
+    /** Serves on {@code port} (0 = a free one) on all interfaces. */
+    public static HealthServer start(final int port, final Map<String, BooleanSupplier> readinessChecks,
+            final PrometheusMeterRegistry meters) {
+        final HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(port), 16);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot serve HTTP on port " + port + " (set epm.http.port / EPM_HTTP_PORT)", e);
+        }
+        final HealthServer server = new HealthServer(http, new LinkedHashMap<>(readinessChecks), meters);
+        http.createContext("/health", exchange -> server.respond(exchange, 200, "text/plain", "UP\n"));
+        http.createContext("/ready", server::ready);
+        http.createContext("/metrics", exchange -> server.respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", meters.scrape()));
+        http.setExecutor(Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "epm-http")));
+        http.start();
+        LOG.info("health on http://127.0.0.1:{}/ready, metrics on http://127.0.0.1:{}/metrics", server.port(), server.port());
+        return server;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void ready(final HttpExchange exchange) throws IOException {
+        final StringBuilder body = new StringBuilder("{");
+        boolean allReady = true;
+        for (final Map.Entry<String, BooleanSupplier> check : readinessChecks.entrySet()) {
+            final boolean ok = passes(check.getValue());
+            allReady &= ok;
+            body.append(body.length() > 1 ? "," : "").append('"').append(check.getKey()).append("\":\"").append(ok ? "UP" : "DOWN").append('"');
+        }
+        body.append("}\n");
+        respond(exchange, allReady ? 200 : 503, "application/json", body.toString());
+    }
+
+    private static boolean passes(final BooleanSupplier check) {
+        try {
+            return check.getAsBoolean();
+        } catch (final RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void respond(final HttpExchange exchange, final int status, final String contentType, final String body)
+            throws IOException {
+        final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

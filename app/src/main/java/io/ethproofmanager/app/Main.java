@@ -1,0 +1,78 @@
+package io.ethproofmanager.app;
+
+import io.ethproofmanager.app.bench.BenchCommand;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line: {@code run} (the default) starts the manager; {@code bench} measures it. */
+@Command(name = "eth-proof-manager", mixinStandardHelpOptions = true, version = "eth-proof-manager 0.1.0",
+        description = "Hands a ZK rollup's batches to external proving networks through the L1 proof manager contract.",
+        subcommands = {BenchCommand.class})
+public final class Main implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "settings file (HOCON or JSON) over the defaults; see README for every key and its environment variable")
+    private Path config;
+
+    @Option(names = "--demo-batches", paramLabel = "N", defaultValue = "0",
+            description = "insert N ready batches with generated proof inputs into proof_generation_details at start")
+    private int demoBatches;
+
+    @Option(names = "--exit-when-done", description = "with --demo-batches: print a summary and exit once every demo batch is ready_to_be_proven in PostgreSQL and on the status topic")
+    private boolean exitWhenDone;
+
+    @Option(names = "--seed", defaultValue = "42", description = "random seed of the demo's generated data")
+    private long seed;
+
+    public static void main(final String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        final CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
+            LOG.error("eth-proof-manager failed: {}", exception.getMessage(), exception);
+            return 1;
+        });
+        return commandLine;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (demoBatches < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--demo-batches must not be negative");
+        }
+        final ManagerSettings settings = ManagerSettings.load(Optional.ofNullable(config));
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final ProofManagerService service = ProofManagerService.start(settings);
+        final Thread shutdownHook = new Thread(() -> {
+            LOG.info("shutting down");
+            service.close();
+            stopped.countDown();
+        }, "epm-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try (DemoRun demo = DemoRun.start(service, demoBatches, seed)) {
+            if (exitWhenDone && demoBatches > 0) {
+                final boolean done = demo.awaitAllReady();
+                demo.printSummary(System.out);
+                return done ? 0 : 2;
+            }
+            stopped.await();
+            return 0;
+        } finally {
+            if (stopped.getCount() > 0) {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                service.close();
+            }
+        }
+    }
+}

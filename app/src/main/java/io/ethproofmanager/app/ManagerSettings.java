@@ -1,0 +1,166 @@
+package io.ethproofmanager.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import io.ethproofmanager.schemas.ProtocolVersion;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Every setting of the manager, read once at start from {@code reference.conf} (the documented defaults), an optional
+ * file, and environment variables; a bad value fails the start with the key's name.
+ */
+public record ManagerSettings(
+        long chainId,
+        ProtocolVersion protocolVersion,
+        Kafka kafka,
+        Database database,
+        BlobStore rollupBlobs,
+        BlobStore publicBlobs,
+        String publicKeyPrefix,
+        Readiness readiness,
+        ProofRequest proofRequest,
+        PostgresSink postgresSink,
+        int httpPort,
+        Optional<Path> embeddedDataDir) {
+
+    /** Kafka; an empty {@code bootstrapServers} means the embedded broker. */
+    public record Kafka(Optional<String> bootstrapServers, String applicationId, int partitions, short replicationFactor,
+            Optional<Path> stateDir) {
+    }
+
+    /** PostgreSQL; an empty {@code url} means the embedded server. */
+    public record Database(Optional<String> url, String user, String password, int poolSize, boolean createRollupTables) {
+    }
+
+    /** One blob store: a directory or a GCS bucket. */
+    public record BlobStore(String type, Optional<Path> path, Optional<String> bucket, Optional<String> publicUrlBase) {
+
+        public boolean isGcs() {
+            return "gcs".equals(type);
+        }
+    }
+
+    /** The readiness checker's pace. */
+    public record Readiness(Duration pollInterval, int batchLimit, Duration retryBackoffMin, Duration retryBackoffMax) {
+    }
+
+    /** The parameters of every proof request. */
+    public record ProofRequest(Duration timeoutAfter, long maxRewardMicroUsdc) {
+    }
+
+    /** The Postgres sink's batching and retries. */
+    public record PostgresSink(int maxBatchSize, Duration pollTimeout, Duration retryBackoffMin, Duration retryBackoffMax) {
+    }
+
+    /** Loads the settings: {@code file} (when given) over environment variables over {@code reference.conf}. */
+    public static ManagerSettings load(final Optional<Path> file) {
+        ConfigFactory.invalidateCaches();
+        Config config = ConfigFactory.defaultReference();
+        if (file.isPresent()) {
+            if (!Files.isReadable(file.get())) {
+                throw new IllegalArgumentException("configuration file " + file.get() + " does not exist or is not readable");
+            }
+            config = ConfigFactory.parseFile(file.get().toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
+                    .withFallback(config);
+        }
+        return from(config.resolve());
+    }
+
+    /** Reads the {@code epm} block of a resolved config. */
+    public static ManagerSettings from(final Config root) {
+        try {
+            final Config c = root.getConfig("epm");
+            return new ManagerSettings(
+                    positive(c, "chain-id", c.getLong("chain-id")),
+                    protocolVersion(c),
+                    kafka(c.getConfig("kafka")),
+                    database(c.getConfig("database")),
+                    blobStore(c.getConfig("blob-stores.rollup"), "epm.blob-stores.rollup"),
+                    blobStore(c.getConfig("blob-stores.public"), "epm.blob-stores.public"),
+                    c.getString("blob-stores.public.key-prefix"),
+                    readiness(c.getConfig("readiness")),
+                    new ProofRequest(c.getDuration("proof-request.timeout-after"), c.getLong("proof-request.max-reward")),
+                    postgresSink(c.getConfig("postgres-sink")),
+                    port(c.getInt("http.port")),
+                    optionalPath(c.getString("embedded.data-dir")));
+        } catch (final ConfigException e) {
+            throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static ProtocolVersion protocolVersion(final Config c) {
+        try {
+            return ProtocolVersion.parse(c.getString("protocol-version"));
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid configuration: epm.protocol-version: " + e.getMessage(), e);
+        }
+    }
+
+    private static Kafka kafka(final Config c) {
+        return new Kafka(
+                optionalText(c.getString("bootstrap-servers")),
+                c.getString("application-id"),
+                (int) positive(c, "partitions", c.getInt("partitions")),
+                (short) positive(c, "replication-factor", c.getInt("replication-factor")),
+                optionalPath(c.getString("state-dir")));
+    }
+
+    private static Database database(final Config c) {
+        return new Database(
+                optionalText(c.getString("url")),
+                c.getString("user"),
+                c.getString("password"),
+                (int) positive(c, "pool-size", c.getInt("pool-size")),
+                c.getBoolean("create-rollup-tables"));
+    }
+
+    private static BlobStore blobStore(final Config c, final String where) {
+        final String type = c.getString("type");
+        if (!type.equals("filesystem") && !type.equals("gcs")) {
+            throw new IllegalArgumentException("invalid configuration: " + where + ".type must be filesystem or gcs, was '" + type + "'");
+        }
+        final Optional<String> bucket = optionalText(c.getString("bucket"));
+        if (type.equals("gcs") && bucket.isEmpty()) {
+            throw new IllegalArgumentException("invalid configuration: " + where + ".bucket is required when type = gcs");
+        }
+        final Optional<String> urlBase = c.hasPath("public-url-base") ? optionalText(c.getString("public-url-base")) : Optional.empty();
+        return new BlobStore(type, optionalPath(c.getString("path")), bucket, urlBase);
+    }
+
+    private static Readiness readiness(final Config c) {
+        return new Readiness(c.getDuration("poll-interval"), (int) positive(c, "batch-limit", c.getInt("batch-limit")),
+                c.getDuration("retry-backoff-min"), c.getDuration("retry-backoff-max"));
+    }
+
+    private static PostgresSink postgresSink(final Config c) {
+        return new PostgresSink((int) positive(c, "max-batch-size", c.getInt("max-batch-size")), c.getDuration("poll-timeout"),
+                c.getDuration("retry-backoff-min"), c.getDuration("retry-backoff-max"));
+    }
+
+    private static long positive(final Config c, final String key, final long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("invalid configuration: " + c.origin().description() + ": " + key + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    private static int port(final int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("invalid configuration: epm.http.port must be 0..65535, was " + port);
+        }
+        return port;
+    }
+
+    private static Optional<String> optionalText(final String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    private static Optional<Path> optionalPath(final String value) {
+        return optionalText(value).map(Path::of);
+    }
+}

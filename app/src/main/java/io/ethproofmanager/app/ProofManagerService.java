@@ -1,0 +1,185 @@
+package io.ethproofmanager.app;
+
+import io.ethproofmanager.connectors.blob.BlobStore;
+import io.ethproofmanager.connectors.db.Database;
+import io.ethproofmanager.connectors.sink.postgres.BatchStatusSink;
+import io.ethproofmanager.connectors.sink.postgres.BatchStatusSinkSettings;
+import io.ethproofmanager.connectors.source.readiness.ReadinessChecker;
+import io.ethproofmanager.connectors.source.readiness.ReadinessSettings;
+import io.ethproofmanager.schemas.Topics;
+import io.ethproofmanager.topology.BatchTopology;
+import io.ethproofmanager.topology.ProofRequestPolicy;
+import io.ethproofmanager.topology.StreamsSettings;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running manager, wired in the order data flows: database and topics, then the topology, its sink, and the
+ * readiness source that feeds it; closed in reverse order so that nothing in flight is dropped.
+ */
+public final class ProofManagerService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProofManagerService.class);
+    private static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Infrastructure infrastructure;
+    private final Database database;
+    private final BlobStore rollupBlobs;
+    private final PrometheusMeterRegistry meters;
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private HealthServer healthServer;
+
+    private ProofManagerService(final Infrastructure infrastructure, final Database database, final BlobStore rollupBlobs,
+            final PrometheusMeterRegistry meters) {
+        this.infrastructure = infrastructure;
+        this.database = database;
+        this.rollupBlobs = rollupBlobs;
+        this.meters = meters;
+    }
+
+    /** Starts every component; on a failure, stops what was started and rethrows. */
+    public static ProofManagerService start(final ManagerSettings settings) {
+        final Infrastructure infrastructure = Infrastructure.start(settings);
+        final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        final Database database = Database.connect(infrastructure.jdbcUrl(), infrastructure.databaseUser(),
+                infrastructure.databasePassword(), settings.database().poolSize());
+        final BlobStore rollupBlobs = BlobStores.open(settings.rollupBlobs(), infrastructure.dataDir().resolve("blobs/rollup"));
+        final ProofManagerService service = new ProofManagerService(infrastructure, database, rollupBlobs, meters);
+        service.running.push(infrastructure);
+        service.running.push(database);
+        try {
+            service.startComponents(settings);
+        } catch (final RuntimeException e) {
+            service.close();
+            throw e;
+        }
+        return service;
+    }
+
+    private void startComponents(final ManagerSettings settings) {
+        database.migrate(settings.database().createRollupTables() || infrastructure.embeddedDatabase());
+        TopicProvisioner.ensureTopics(infrastructure.bootstrapServers(), settings.kafka().partitions(),
+                settings.kafka().replicationFactor());
+
+        final KafkaStreams streams = startTopology(settings);
+        final BatchStatusSink sink = startPostgresSink(settings);
+        final ReadinessChecker readiness = startReadinessChecker(settings);
+
+        final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+        checks.put("topology", () -> streams.state() == KafkaStreams.State.RUNNING);
+        checks.put("postgres-sink", sink::isHealthy);
+        checks.put("database", this::databaseAnswers);
+        healthServer = HealthServer.start(settings.httpPort(), checks, meters);
+        running.push(healthServer);
+        LOG.info("ETH Proof Manager running for chain {} (protocol {})", settings.chainId(), settings.protocolVersion());
+    }
+
+    private KafkaStreams startTopology(final ManagerSettings settings) {
+        final var policy = new ProofRequestPolicy(settings.proofRequest().timeoutAfter(), settings.proofRequest().maxRewardMicroUsdc());
+        final var stateDir = settings.kafka().stateDir().orElse(infrastructure.dataDir().resolve("streams"));
+        final var properties = StreamsSettings.properties(infrastructure.bootstrapServers(), settings.kafka().applicationId(),
+                stateDir, settings.kafka().replicationFactor());
+        final KafkaStreams streams = new KafkaStreams(BatchTopology.build(policy, meters), properties);
+        streams.setUncaughtExceptionHandler(exception -> {
+            LOG.error("topology thread failed; replacing it (exactly-once: its uncommitted work is redone)", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
+        streams.start();
+        running.push(() -> {
+            streams.close(STREAMS_CLOSE_TIMEOUT);
+            streamsMetrics.close();
+        });
+        return streams;
+    }
+
+    private BatchStatusSink startPostgresSink(final ManagerSettings settings) {
+        final var sinkSettings = settings.postgresSink();
+        final BatchStatusSink sink = new BatchStatusSink(new BatchStatusSinkSettings(infrastructure.bootstrapServers(),
+                settings.kafka().applicationId() + "-postgres-sink", Topics.BATCH_STATUS.name(), sinkSettings.maxBatchSize(),
+                sinkSettings.pollTimeout(), sinkSettings.retryBackoffMin(), sinkSettings.retryBackoffMax()),
+                database.dataSource(), meters);
+        sink.start();
+        running.push(sink);
+        return sink;
+    }
+
+    private ReadinessChecker startReadinessChecker(final ManagerSettings settings) {
+        final BlobStore publicBlobs = BlobStores.open(settings.publicBlobs(), infrastructure.dataDir().resolve("blobs/public"));
+        final var readiness = settings.readiness();
+        final ReadinessChecker checker = new ReadinessChecker(new ReadinessSettings(infrastructure.bootstrapServers(),
+                settings.chainId(), settings.protocolVersion(), readiness.pollInterval(), readiness.batchLimit(),
+                readiness.retryBackoffMin(), readiness.retryBackoffMax(), settings.publicKeyPrefix(), Map.of()),
+                database.dataSource(), rollupBlobs, publicBlobs, meters, Clock.systemUTC());
+        checker.start();
+        running.push(checker);
+        return checker;
+    }
+
+    private boolean databaseAnswers() {
+        try (Connection connection = database.dataSource().getConnection()) {
+            return connection.isValid(2);
+        } catch (final SQLException e) {
+            return false;
+        }
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** The store the rollup's proof generation data is read from (the demo writes its generated blobs there). */
+    public BlobStore rollupBlobs() {
+        return rollupBlobs;
+    }
+
+    public Infrastructure infrastructure() {
+        return infrastructure;
+    }
+
+    /** The port of the health and metrics endpoints. */
+    public int httpPort() {
+        return healthServer.port();
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /** Stops the components in reverse start order: sources first, infrastructure last. */
+    @Override
+    public synchronized void close() {
+        while (!running.isEmpty()) {
+            final AutoCloseable component = running.pop();
+            try {
+                component.close();
+            } catch (final Exception e) {
+                LOG.warn("stopping {} failed: {}", component.getClass().getSimpleName(), e.toString());
+            }
+        }
+        LOG.info("ETH Proof Manager stopped");
+    }
+}

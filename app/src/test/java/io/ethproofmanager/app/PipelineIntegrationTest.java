@@ -1,0 +1,200 @@
+package io.ethproofmanager.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.typesafe.config.ConfigFactory;
+import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
+import io.ethproofmanager.connectors.embedded.EmbeddedPostgresServer;
+import io.ethproofmanager.connectors.source.readiness.DemoBatchSeeder;
+import io.ethproofmanager.schemas.BatchId;
+import io.ethproofmanager.schemas.BatchStatus;
+import io.ethproofmanager.schemas.BatchStatusRecord;
+import io.ethproofmanager.schemas.L1Command;
+import io.ethproofmanager.schemas.SubmitProofRequest;
+import io.ethproofmanager.schemas.Topic;
+import io.ethproofmanager.schemas.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole manager on a real broker and a real PostgreSQL that the test owns, so it can restart them under the
+ * running pipeline: batches go from proof_generation_details to eth_proof_manager and the status topic, once each.
+ */
+class PipelineIntegrationTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    private EmbeddedKafkaBroker kafka;
+    private EmbeddedPostgresServer postgres;
+    private ProofManagerService service;
+
+    @BeforeEach
+    void startInfrastructure() {
+        kafka = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
+        postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"));
+        service = ProofManagerService.start(settings());
+    }
+
+    @AfterEach
+    void stopEverything() {
+        if (service != null) {
+            service.close();
+        }
+        postgres.close();
+        kafka.close();
+    }
+
+    @Test
+    void readyBatchesReachPostgresAndTheStatusTopicOnceEach() throws Exception {
+        final List<Long> batches = seed(5);
+
+        awaitRowsReady(batches.size());
+
+        assertExactlyOneStatusAndOneCommandPerBatch(batches);
+        assertThat(readyEndpointStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void aPostgresRestartLosesAndDuplicatesNoStatusChange() throws Exception {
+        final List<Long> batches = new ArrayList<>(seed(10));
+        awaitRowsReady(10);
+
+        postgres.stop();
+        Thread.sleep(2_000); // the sink and readiness checker meet a dead database for a while
+        postgres.start();
+        batches.addAll(seed(10));
+
+        awaitRowsReady(20);
+        assertExactlyOneStatusAndOneCommandPerBatch(batches);
+        assertThat(historyRowsPerBatch()).hasSize(20).allSatisfy((batch, rows) -> assertThat(rows).isEqualTo(1));
+    }
+
+    @Test
+    void aBrokerRestartLosesAndDuplicatesNoStatusChange() throws Exception {
+        final List<Long> batches = new ArrayList<>(seed(10));
+        awaitRowsReady(10);
+
+        kafka.stop();
+        batches.addAll(seed(10)); // ready while the broker is down: the readiness checker must retry them
+        Thread.sleep(2_000);
+        kafka.start();
+
+        awaitRowsReady(20);
+        assertExactlyOneStatusAndOneCommandPerBatch(batches);
+        assertThat(historyRowsPerBatch()).hasSize(20).allSatisfy((batch, rows) -> assertThat(rows).isEqualTo(1));
+    }
+
+    private ManagerSettings settings() {
+        final Map<String, Object> overrides = new HashMap<>();
+        overrides.put("epm.kafka.bootstrap-servers", kafka.bootstrapServers());
+        overrides.put("epm.kafka.application-id", "pipeline-test-" + UUID.randomUUID());
+        overrides.put("epm.database.url", postgres.jdbcUrl());
+        overrides.put("epm.database.user", postgres.user());
+        overrides.put("epm.database.password", postgres.password());
+        overrides.put("epm.database.create-rollup-tables", true);
+        overrides.put("epm.embedded.data-dir", dir.resolve("data").toString());
+        overrides.put("epm.http.port", 0);
+        overrides.put("epm.readiness.poll-interval", "200ms");
+        overrides.put("epm.readiness.retry-backoff-min", "200ms");
+        overrides.put("epm.readiness.retry-backoff-max", "1s");
+        overrides.put("epm.postgres-sink.retry-backoff-max", "1s");
+        return ManagerSettings.from(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.defaultReference()).resolve());
+    }
+
+    private List<Long> seed(final int count) {
+        return DemoBatchSeeder.seed(service.database().dataSource(), service.rollupBlobs(), count, new Random(count));
+    }
+
+    private void awaitRowsReady(final int count) {
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> countRows("SELECT count(*) FROM eth_proof_manager WHERE status = 'ready_to_be_proven'") == count);
+    }
+
+    private long countRows(final String sql) throws SQLException {
+        try (Connection c = service.database().dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private Map<Long, Integer> historyRowsPerBatch() throws SQLException {
+        final Map<Long, Integer> rows = new HashMap<>();
+        try (Connection c = service.database().dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT l1_batch_number, count(*) FROM eth_proof_manager_history GROUP BY 1")) {
+            while (rs.next()) {
+                rows.put(rs.getLong(1), rs.getInt(2));
+            }
+        }
+        return rows;
+    }
+
+    private void assertExactlyOneStatusAndOneCommandPerBatch(final List<Long> batches) {
+        final Map<BatchId, List<BatchStatusRecord>> statuses = readAll(Topics.BATCH_STATUS, batches.size());
+        final Map<BatchId, List<L1Command>> commands = readAll(Topics.L1_COMMANDS, batches.size());
+
+        assertThat(statuses).hasSize(batches.size());
+        assertThat(statuses.values()).allSatisfy(records -> {
+            assertThat(records).hasSize(1);
+            assertThat(records.get(0).status()).isEqualTo(BatchStatus.READY_TO_BE_PROVEN);
+        });
+        assertThat(commands).hasSize(batches.size());
+        assertThat(commands.values()).allSatisfy(list -> assertThat(list).singleElement().isInstanceOf(SubmitProofRequest.class));
+        assertThat(statuses.keySet()).extracting(BatchId::batchNumber).containsExactlyInAnyOrderElementsOf(batches);
+    }
+
+    /** Every committed record of a topic, read until {@code expectedKeys} keys were seen and the topic stays quiet. */
+    private <V> Map<BatchId, List<V>> readAll(final Topic<BatchId, V> topic, final int expectedKeys) {
+        final Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "pipeline-test-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final Map<BatchId, List<V>> byBatch = new HashMap<>();
+        try (KafkaConsumer<BatchId, V> consumer = new KafkaConsumer<>(config, topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topic.name()));
+            final long deadline = System.nanoTime() + PATIENCE.toNanos();
+            int quietPolls = 0;
+            while (System.nanoTime() < deadline && (byBatch.size() < expectedKeys || quietPolls < 5)) {
+                final var records = consumer.poll(Duration.ofMillis(200));
+                quietPolls = records.isEmpty() ? quietPolls + 1 : 0;
+                records.forEach(r -> byBatch.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value()));
+            }
+        }
+        return byBatch;
+    }
+
+    private int readyEndpointStatus() throws Exception {
+        final int port = service.httpPort();
+        final HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode();
+    }
+
+}
