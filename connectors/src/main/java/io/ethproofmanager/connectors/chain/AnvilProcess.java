@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 
-/** An anvil node (the pinned npm binary) run as a child process on a free local port, its output in a log file. */
+/** An anvil node (the pinned npm binary) run as a child process on a free local port, its output in a temporary log file. */
 public final class AnvilProcess implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnvilProcess.class);
@@ -83,7 +83,16 @@ public final class AnvilProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         removeShutdownHook();
+        deleteLog();
         LOG.info("anvil on port {} stopped", port);
+    }
+
+    private void deleteLog() {
+        try {
+            Files.deleteIfExists(logFile);
+        } catch (final IOException e) {
+            LOG.warn("cannot delete anvil log {}: {}", logFile, e.getMessage());
+        }
     }
 
     private void awaitReady(final Duration timeout) {

@@ -84,6 +84,19 @@ class ProofManagerContractTest {
     }
 
     @Test
+    void localChainRegistersBothNetworksActiveAndFundsTheContract() throws Exception {
+        assertThat(chain.web3j().ethChainId().send().getChainId().longValueExact()).isEqualTo(LocalChain.DEFAULT_CHAIN_ID);
+        final var fermah = asOutsider.provingNetworkInfo(FERMAH).send();
+        final var lagrange = asOutsider.provingNetworkInfo(LAGRANGE).send();
+
+        assertThat(List.of(fermah.addr, lagrange.addr))
+                .containsExactly(chain.fermah().getAddress(), chain.lagrange().getAddress());
+        assertThat(List.of(fermah.status, lagrange.status)).containsExactly(ACTIVE, ACTIVE);
+        assertThat(usdcBalance(chain.proofManagerAddress())).isEqualTo(LocalChain.INITIAL_FUNDING);
+        assertThat(chain.usdc(chain.outsider()).decimals().send()).isEqualTo(BigInteger.valueOf(6));
+    }
+
+    @Test
     void submittedRequestIsPendingAcknowledgementAndEmitsAllFields() throws Exception {
         final TransactionReceipt receipt = submit(id(7), params(PROOF_TIMEOUT, FOUR_USDC));
 
