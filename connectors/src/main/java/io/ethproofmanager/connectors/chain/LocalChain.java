@@ -57,9 +57,10 @@ public final class LocalChain implements AutoCloseable {
     private final Web3j web3j;
     private final long chainId;
     private final ContractEIP1559GasProvider gasProvider;
-    private String usdcAddress;
-    private String proofManagerAddress;
+    private final String usdcAddress;
+    private final String proofManagerAddress;
 
+    /** Connects to {@code anvil} and deploys the contracts; shuts the client down when a deployment fails. */
     private LocalChain(final AnvilProcess anvil, final long chainId) {
         this.anvil = anvil;
         this.chainId = chainId;
@@ -67,6 +68,15 @@ public final class LocalChain implements AutoCloseable {
         this.web3j = Web3j.build(rpc);
         this.gasProvider = new StaticEIP1559GasProvider(chainId,
                 BigInteger.valueOf(10_000_000_000L), BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(8_000_000L));
+        try {
+            final TestUsdc usdc = deployUsdc();
+            this.usdcAddress = usdc.getContractAddress();
+            this.proofManagerAddress = deployProofManager(usdcAddress);
+            send("fund ProofManager", () -> usdc.mint(proofManagerAddress, INITIAL_FUNDING).send());
+        } catch (final RuntimeException e) {
+            web3j.shutdown();
+            throw e;
+        }
     }
 
     /** Starts anvil with {@link #DEFAULT_CHAIN_ID} and deploys the contracts. */
@@ -77,11 +87,12 @@ public final class LocalChain implements AutoCloseable {
     /** Starts anvil with {@code chainId} and deploys the contracts. */
     public static LocalChain start(final long chainId) {
         final long began = System.nanoTime();
-        final LocalChain chain = new LocalChain(AnvilProcess.start(chainId, STARTUP_TIMEOUT), chainId);
+        final AnvilProcess anvil = AnvilProcess.start(chainId, STARTUP_TIMEOUT);
+        final LocalChain chain;
         try {
-            chain.deploy();
+            chain = new LocalChain(anvil, chainId);
         } catch (final RuntimeException e) {
-            chain.close();
+            anvil.close();
             throw e;
         }
         LOG.info("local chain {} ready on {} in {} ms: ProofManager {}, USDC {}", chainId, chain.rpcUrl(),
@@ -89,16 +100,17 @@ public final class LocalChain implements AutoCloseable {
         return chain;
     }
 
-    private void deploy() {
-        final TransactionManager deployer = transactionManager(admin());
-        final TestUsdc usdc = send("deploy TestUsdc", () -> TestUsdc.deploy(web3j, deployer, gasProvider).send());
-        usdcAddress = usdc.getContractAddress();
-        final ProofManager manager = send("deploy ProofManager", () -> ProofManager.deploy(web3j, deployer, gasProvider,
-                usdcAddress, admin().getAddress(), submitter().getAddress()).send());
-        proofManagerAddress = manager.getContractAddress();
+    private TestUsdc deployUsdc() {
+        return send("deploy TestUsdc", () -> TestUsdc.deploy(web3j, transactionManager(admin()), gasProvider).send());
+    }
+
+    /** Deploys the ProofManager and registers Fermah and Lagrange as active networks; returns its address. */
+    private String deployProofManager(final String usdc) {
+        final ProofManager manager = send("deploy ProofManager", () -> ProofManager.deploy(web3j, transactionManager(admin()),
+                gasProvider, usdc, admin().getAddress(), submitter().getAddress()).send());
         registerNetwork(manager, FERMAH, fermah());
         registerNetwork(manager, LAGRANGE, lagrange());
-        send("fund ProofManager", () -> usdc.mint(proofManagerAddress, INITIAL_FUNDING).send());
+        return manager.getContractAddress();
     }
 
     private void registerNetwork(final ProofManager manager, final BigInteger network, final Credentials account) {

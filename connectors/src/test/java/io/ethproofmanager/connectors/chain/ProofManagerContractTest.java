@@ -354,6 +354,47 @@ class ProofManagerContractTest {
     }
 
     @Test
+    void rotatedNetworkAddressTakesOverItsRequests() throws Exception {
+        submit(id(1), params(PROOF_TIMEOUT, FOUR_USDC));
+
+        final TransactionReceipt rotation = asSubmitter.updateProvingNetworkAddress(FERMAH, chain.outsider().getAddress()).send();
+
+        assertThat(ProofManager.getProvingNetworkAddressUpdatedEvents(rotation)).singleElement()
+                .satisfies(e -> assertThat(e.addr).isEqualTo(chain.outsider().getAddress()));
+        assertRevert(asFermah.acknowledgeProofRequest(id(1), true),
+                ProofManager.ONLYPROVINGNETWORKALLOWED_ERROR, chain.fermah().getAddress());
+        asOutsider.acknowledgeProofRequest(id(1), true).send();
+        assertThat(request(id(1)).status).isEqualTo(COMMITTED);
+    }
+
+    @Test
+    void administrationRejectsNoneZeroAddressAndNonAdmins() throws Exception {
+        final byte[] adminRole = asOutsider.DEFAULT_ADMIN_ROLE().send();
+
+        assertRevert(asSubmitter.updateProvingNetworkAddress(NONE, chain.outsider().getAddress()),
+                ProofManager.PROVINGNETWORKCANNOTBENONE_ERROR);
+        assertRevert(asSubmitter.updateProvingNetworkStatus(NONE, INACTIVE), ProofManager.PROVINGNETWORKCANNOTBENONE_ERROR);
+        assertRevert(asSubmitter.updateProvingNetworkAddress(LAGRANGE, "0x0000000000000000000000000000000000000000"),
+                ProofManager.ADDRESSCANNOTBEZERO_ERROR, "provingNetworkAddress");
+        assertRevert(asOutsider.updatePreferredProvingNetwork(FERMAH),
+                ProofManager.ACCESSCONTROLUNAUTHORIZEDACCOUNT_ERROR, chain.outsider().getAddress(), adminRole);
+    }
+
+    @Test
+    void adminWithdrawsFunds() throws Exception {
+        final BigInteger adminBalance = usdcBalance(chain.admin().getAddress());
+
+        final TransactionReceipt receipt = asSubmitter.withdraw(chain.usdcAddress(), BigInteger.valueOf(7_000_000)).send();
+
+        assertThat(ProofManager.getFundsWithdrawnEvents(receipt)).singleElement().satisfies(e -> {
+            assertThat(e.token).isEqualTo(chain.usdcAddress());
+            assertThat(e.by).isEqualTo(chain.admin().getAddress());
+            assertThat(e.amount).isEqualTo(BigInteger.valueOf(7_000_000));
+        });
+        assertThat(usdcBalance(chain.admin().getAddress())).isEqualTo(adminBalance.add(BigInteger.valueOf(7_000_000)));
+    }
+
+    @Test
     void requestThatDoesNotExistReadsSubmittedAtZero() throws Exception {
         assertThat(request(id(404)).submittedAt).isZero();
     }
