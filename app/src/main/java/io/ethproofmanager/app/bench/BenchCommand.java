@@ -67,10 +67,10 @@ public final class BenchCommand implements Callable<Integer> {
 
         void print(final java.io.PrintStream out) {
             out.println();
-            out.printf("%-5s %-58s %9s %9s %12s%n", "round", "measurement", "records", "seconds", "records/s");
+            out.printf("%-5s %-66s %9s %9s %12s%n", "round", "measurement", "records", "seconds", "records/s");
             for (final Object[] row : rows) {
                 final Figure f = (Figure) row[1];
-                out.printf("%-5d %-58s %9d %9.2f %12.0f%n", (int) row[0], f.name(), f.records(), f.nanos() / 1e9, f.perSecond());
+                out.printf("%-5d %-66s %9d %9.2f %12.0f%n", (int) row[0], f.name(), f.records(), f.nanos() / 1e9, f.perSecond());
             }
             out.flush();
         }
