@@ -1,7 +1,6 @@
 package io.ethproofmanager.topology;
 
 import io.ethproofmanager.schemas.BatchId;
-import io.ethproofmanager.schemas.BatchStatusRecord;
 import io.ethproofmanager.schemas.Topic;
 import io.ethproofmanager.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +21,7 @@ public final class BatchTopology {
     public static final String L1_EVENTS_SOURCE = "l1-events-source";
     public static final String L1_EVENTS_PARSE = "l1-events-parse";
     public static final String BATCH_STATE_MACHINE = "batch-state-machine";
-    /** The persistent store of each batch's current record; its changelog is {@code <application.id>-batch-state-changelog}. */
+    /** The persistent store of each batch's {@link BatchState}; its changelog is {@code <application.id>-batch-state-changelog}. */
     public static final String BATCH_STATE_STORE = "batch-state";
     public static final String BATCH_STATUS_SINK = "batch-status-sink";
     public static final String L1_COMMANDS_SINK = "l1-commands-sink";
@@ -47,7 +46,7 @@ public final class BatchTopology {
                 .addSource(L1_EVENTS_SOURCE, raw, raw, Topics.L1_EVENTS.name())
                 // 4. ... and are checked and decoded the same way
                 .addProcessor(L1_EVENTS_PARSE, parse(Topics.L1_EVENTS, BatchEvent.OnChain::new, metrics), L1_EVENTS_SOURCE)
-                // 5. both streams of valid events meet in the state machine, which keeps each batch's record in a store
+                // 5. both streams of valid events meet in the state machine, which keeps each batch's state in a store
                 .addProcessor(BATCH_STATE_MACHINE, stateMachine, READINESS_PARSE, L1_EVENTS_PARSE)
                 .addStateStore(batchStateStore(), BATCH_STATE_MACHINE)
                 // 6. changed batch records go to the status topic, commands to the L1 sender
@@ -67,8 +66,8 @@ public final class BatchTopology {
         return () -> new ParseStep<>(topic, toEvent, deadLetters, BATCH_STATE_MACHINE, DEAD_LETTER_SINK);
     }
 
-    private static StoreBuilder<KeyValueStore<BatchId, BatchStatusRecord>> batchStateStore() {
+    private static StoreBuilder<KeyValueStore<BatchId, BatchState>> batchStateStore() {
         return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(BATCH_STATE_STORE), Topics.BATCH_STATUS.keySerde(), Topics.BATCH_STATUS.valueSerde());
+                Stores.persistentKeyValueStore(BATCH_STATE_STORE), Topics.BATCH_STATUS.keySerde(), new BatchStateSerde());
     }
 }

@@ -1,8 +1,6 @@
 package io.ethproofmanager.topology;
 
 import io.ethproofmanager.schemas.BatchId;
-import io.ethproofmanager.schemas.BatchStatus;
-import io.ethproofmanager.schemas.BatchStatusRecord;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.L1TransactionResult;
 import io.ethproofmanager.schemas.LogPosition;
@@ -12,7 +10,6 @@ import io.ethproofmanager.schemas.ReadinessEvent;
 import io.ethproofmanager.schemas.SubmitProofRequest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 
 /** Sample batches, readiness events, contract events and transaction results shared by the topology tests. */
 final class BatchFixtures {
@@ -32,16 +29,6 @@ final class BatchFixtures {
 
     static ReadinessEvent readiness(final BatchId batch) {
         return new ReadinessEvent(batch.chainId(), batch.batchNumber(), BLOB_URL, PROTOCOL, READY_AT);
-    }
-
-    static BatchStatusRecord recordWithStatus(final BatchStatus status) {
-        return new BatchStatusRecord(BATCH.chainId(), BATCH.batchNumber(), status, 3L, BLOB_URL, PROTOCOL,
-                null, null, null, null, null, null, READY_AT, READY_AT);
-    }
-
-    /** One event of each kind the contract emits about a batch. */
-    static List<L1Event> everyL1EventKind(final BatchId batch) {
-        return List.of(submitted(batch), acknowledged(batch), proven(batch), validated(batch));
     }
 
     /** ProofRequestSubmitted in block 1000, log 0, assigned to Lagrange. */

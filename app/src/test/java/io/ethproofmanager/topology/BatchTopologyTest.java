@@ -14,6 +14,7 @@ import io.ethproofmanager.schemas.BatchStatusRecord;
 import io.ethproofmanager.schemas.DeadLetter;
 import io.ethproofmanager.schemas.L1Command;
 import io.ethproofmanager.schemas.L1Event;
+import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.ReadinessEvent;
 import io.ethproofmanager.schemas.RecordJson;
 import io.ethproofmanager.schemas.SubmitProofRequest;
@@ -93,8 +94,9 @@ class BatchTopologyTest {
     void readyBatchIsKeptInTheBatchStateStore() {
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
 
-        final KeyValueStore<BatchId, BatchStatusRecord> store = driver.getKeyValueStore(BatchTopology.BATCH_STATE_STORE);
-        assertThat(store.get(BATCH).status()).isEqualTo(BatchStatus.READY_TO_BE_PROVEN);
+        final KeyValueStore<BatchId, BatchState> store = driver.getKeyValueStore(BatchTopology.BATCH_STATE_STORE);
+        assertThat(store.get(BATCH).readiness()).isEqualTo(BatchFixtures.readiness(BATCH));
+        assertThat(store.get(BATCH).lastPublished().status()).isEqualTo(BatchStatus.READY_TO_BE_PROVEN);
     }
 
     @Test
@@ -205,26 +207,52 @@ class BatchTopologyTest {
     }
 
     @Test
-    void contractEventForKnownBatchIsIgnoredForNow() {
+    void acknowledgedBatchGetsAssignedNetwork() {
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
-        statuses.readValuesToList();
+        pipeEvent(BatchFixtures.submitted(BATCH), RECORD_TIME.plusSeconds(12));
+        pipeEvent(BatchFixtures.acknowledged(BATCH), RECORD_TIME.plusSeconds(24));
 
-        l1Events.pipeInput(key(BATCH), Topics.L1_EVENTS.valueSerde().encode(BatchFixtures.acknowledged(BATCH)), RECORD_TIME);
+        final List<BatchStatusRecord> published = statuses.readValuesToList();
+        assertThat(published).extracting(BatchStatusRecord::status).containsExactly(
+                BatchStatus.READY_TO_BE_PROVEN, BatchStatus.REQUEST_SENT_TO_L1, BatchStatus.ACKNOWLEDGED);
+        assertThat(published).extracting(BatchStatusRecord::version).containsExactly(1L, 2L, 3L);
+        assertThat(published.get(2).assignedNetwork()).contains(ProvingNetwork.LAGRANGE);
+        assertThat(published.get(2).updatedAt()).isEqualTo(RECORD_TIME.plusSeconds(24));
+        assertThat(commands.readValuesToList()).hasSize(1);
+        assertThat(eventCount(Outcome.ACKNOWLEDGED)).isEqualTo(1.0);
+    }
 
-        assertThat(statuses.isEmpty()).isTrue();
-        assertThat(eventCount(Outcome.IGNORED_EVENT)).isEqualTo(1.0);
+    @Test
+    void retractedAcknowledgementTakesTheBatchBackToRequestSentWithAHigherVersion() {
+        pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
+        pipeEvent(BatchFixtures.submitted(BATCH), RECORD_TIME.plusSeconds(12));
+        pipeEvent(BatchFixtures.acknowledged(BATCH), RECORD_TIME.plusSeconds(24));
+        pipeEvent(BatchFixtures.retraction(BatchFixtures.acknowledged(BATCH)), RECORD_TIME.plusSeconds(36));
+
+        final List<BatchStatusRecord> published = statuses.readValuesToList();
+        assertThat(published).extracting(BatchStatusRecord::version).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(published.get(3).status()).isEqualTo(BatchStatus.REQUEST_SENT_TO_L1);
+        assertThat(published.get(3).assignedNetwork()).isEmpty();
+        assertThat(eventCount(Outcome.RETRACTED)).isEqualTo(1.0);
+        assertThat(commands.readValuesToList()).hasSize(1);
     }
 
     @Test
     void everyPublishedRecordConformsToItsTopicSchema() {
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
+        pipeEvent(BatchFixtures.submitted(BATCH), RECORD_TIME);
+        pipeEvent(BatchFixtures.acknowledged(BATCH), RECORD_TIME);
+        pipeEvent(BatchFixtures.refused(BATCH), RECORD_TIME);
+        pipeEvent(BatchFixtures.retraction(BatchFixtures.refused(BATCH)), RECORD_TIME);
         readiness.pipeInput(key(OTHER_BATCH), "{}".getBytes(StandardCharsets.UTF_8), RECORD_TIME);
 
         final List<BatchStatusRecord> published = statuses.readValuesToList();
         final List<L1Command> issued = commands.readValuesToList();
         final List<DeadLetter> letters = deadLetters.readValuesToList();
 
-        assertThat(published).hasSize(1).allSatisfy(value -> assertConforms(Topics.BATCH_STATUS, value));
+        assertThat(published).extracting(BatchStatusRecord::status).containsExactly(BatchStatus.READY_TO_BE_PROVEN,
+                BatchStatus.REQUEST_SENT_TO_L1, BatchStatus.ACKNOWLEDGED, BatchStatus.FALLEN_BACK, BatchStatus.ACKNOWLEDGED);
+        assertThat(published).allSatisfy(value -> assertConforms(Topics.BATCH_STATUS, value));
         assertThat(issued).hasSize(1).allSatisfy(value -> assertConforms(Topics.L1_COMMANDS, value));
         assertThat(letters).hasSize(1).allSatisfy(value -> assertConforms(Topics.DEAD_LETTER, value));
     }
@@ -252,6 +280,10 @@ class BatchTopologyTest {
 
     private void pipeReadiness(final BatchId key, final ReadinessEvent event, final Instant at) {
         readiness.pipeInput(key(key), Topics.READINESS.valueSerde().encode(event), at);
+    }
+
+    private void pipeEvent(final L1Event event, final Instant at) {
+        l1Events.pipeInput(key(event.batchId()), Topics.L1_EVENTS.valueSerde().encode(event), at);
     }
 
     private double eventCount(final Outcome outcome) {
