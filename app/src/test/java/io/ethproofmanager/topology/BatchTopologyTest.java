@@ -14,6 +14,7 @@ import io.ethproofmanager.schemas.BatchStatusRecord;
 import io.ethproofmanager.schemas.DeadLetter;
 import io.ethproofmanager.schemas.L1Command;
 import io.ethproofmanager.schemas.L1Event;
+import io.ethproofmanager.schemas.L1TransactionResult;
 import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.ReadinessEvent;
 import io.ethproofmanager.schemas.RecordJson;
@@ -48,6 +49,7 @@ class BatchTopologyTest {
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> readiness;
     private TestInputTopic<byte[], byte[]> l1Events;
+    private TestInputTopic<byte[], byte[]> txResults;
     private TestOutputTopic<BatchId, BatchStatusRecord> statuses;
     private TestOutputTopic<BatchId, L1Command> commands;
     private TestOutputTopic<BatchId, DeadLetter> deadLetters;
@@ -60,6 +62,7 @@ class BatchTopologyTest {
         // 2. create input and output topics
         readiness = input(Topics.READINESS);
         l1Events = input(Topics.L1_EVENTS);
+        txResults = input(Topics.L1_TX_RESULTS);
         statuses = output(Topics.BATCH_STATUS);
         commands = output(Topics.L1_COMMANDS);
         deadLetters = output(Topics.DEAD_LETTER);
@@ -223,6 +226,55 @@ class BatchTopologyTest {
     }
 
     @Test
+    void minedProofRequestFromTheTxResultsTopicMovesTheBatchToRequestSent() {
+        pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
+        statuses.readValuesToList();
+
+        pipeTxResult(BatchFixtures.requestResult(BATCH, L1TransactionResult.Outcome.MINED), RECORD_TIME.plusSeconds(30));
+
+        final BatchStatusRecord sent = statuses.readValue();
+        assertThat(sent.status()).isEqualTo(BatchStatus.REQUEST_SENT_TO_L1);
+        assertThat(sent.version()).isEqualTo(2L);
+        assertThat(sent.sentProofRequestTxHash()).isEqualTo(BatchFixtures.REQUEST_TX);
+        assertThat(eventCount(Outcome.REQUEST_SENT)).isEqualTo(1.0);
+        final KeyValueStore<BatchId, BatchState> store = driver.getKeyValueStore(BatchTopology.BATCH_STATE_STORE);
+        assertThat(store.get(BATCH).txResults()).containsKey(SubmitProofRequest.commandIdFor(BATCH));
+    }
+
+    @Test
+    void revertedProofRequestIsKeptAndLeavesTheBatchReady() {
+        pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
+        statuses.readValuesToList();
+
+        pipeTxResult(BatchFixtures.requestResult(BATCH, L1TransactionResult.Outcome.REVERTED), RECORD_TIME.plusSeconds(30));
+
+        assertThat(statuses.isEmpty()).isTrue();
+        assertThat(eventCount(Outcome.TX_RESULT_RECORDED)).isEqualTo(1.0);
+        final KeyValueStore<BatchId, BatchState> store = driver.getKeyValueStore(BatchTopology.BATCH_STATE_STORE);
+        assertThat(store.get(BATCH).txResults()).hasSize(1);
+    }
+
+    @Test
+    void txResultForUnknownBatchStoresNothing() {
+        pipeTxResult(BatchFixtures.requestResult(BATCH, L1TransactionResult.Outcome.MINED), RECORD_TIME);
+
+        assertThat(statuses.isEmpty()).isTrue();
+        assertThat(eventCount(Outcome.UNKNOWN_BATCH)).isEqualTo(1.0);
+        final KeyValueStore<BatchId, BatchState> store = driver.getKeyValueStore(BatchTopology.BATCH_STATE_STORE);
+        assertThat(store.get(BATCH)).isNull();
+    }
+
+    @Test
+    void malformedTxResultBecomesDeadLetterCountedForItsTopic() {
+        txResults.pipeInput(key(BATCH), "{\"commandId\":\"x\"}".getBytes(StandardCharsets.UTF_8), RECORD_TIME);
+
+        final DeadLetter letter = deadLetters.readValue();
+        assertThat(letter.sourceTopic()).isEqualTo(Topics.L1_TX_RESULTS.name());
+        assertThat(letter.reason()).contains("violates v1/l1-tx-result.schema.json");
+        assertThat(deadLetterCount(Topics.L1_TX_RESULTS)).isEqualTo(1.0);
+    }
+
+    @Test
     void retractedAcknowledgementTakesTheBatchBackToRequestSentWithAHigherVersion() {
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
         pipeEvent(BatchFixtures.submitted(BATCH), RECORD_TIME.plusSeconds(12));
@@ -240,11 +292,12 @@ class BatchTopologyTest {
     @Test
     void everyPublishedRecordConformsToItsTopicSchema() {
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
-        pipeEvent(BatchFixtures.submitted(BATCH), RECORD_TIME);
+        pipeTxResult(BatchFixtures.requestResult(BATCH, L1TransactionResult.Outcome.MINED), RECORD_TIME);
         pipeEvent(BatchFixtures.acknowledged(BATCH), RECORD_TIME);
         pipeEvent(BatchFixtures.refused(BATCH), RECORD_TIME);
         pipeEvent(BatchFixtures.retraction(BatchFixtures.refused(BATCH)), RECORD_TIME);
         readiness.pipeInput(key(OTHER_BATCH), "{}".getBytes(StandardCharsets.UTF_8), RECORD_TIME);
+        txResults.pipeInput(key(OTHER_BATCH), "{}".getBytes(StandardCharsets.UTF_8), RECORD_TIME);
 
         final List<BatchStatusRecord> published = statuses.readValuesToList();
         final List<L1Command> issued = commands.readValuesToList();
@@ -254,7 +307,7 @@ class BatchTopologyTest {
                 BatchStatus.REQUEST_SENT_TO_L1, BatchStatus.ACKNOWLEDGED, BatchStatus.FALLEN_BACK, BatchStatus.ACKNOWLEDGED);
         assertThat(published).allSatisfy(value -> assertConforms(Topics.BATCH_STATUS, value));
         assertThat(issued).hasSize(1).allSatisfy(value -> assertConforms(Topics.L1_COMMANDS, value));
-        assertThat(letters).hasSize(1).allSatisfy(value -> assertConforms(Topics.DEAD_LETTER, value));
+        assertThat(letters).hasSize(2).allSatisfy(value -> assertConforms(Topics.DEAD_LETTER, value));
     }
 
     @Test
@@ -284,6 +337,10 @@ class BatchTopologyTest {
 
     private void pipeEvent(final L1Event event, final Instant at) {
         l1Events.pipeInput(key(event.batchId()), Topics.L1_EVENTS.valueSerde().encode(event), at);
+    }
+
+    private void pipeTxResult(final L1TransactionResult result, final Instant at) {
+        txResults.pipeInput(key(result.batchId()), Topics.L1_TX_RESULTS.valueSerde().encode(result), at);
     }
 
     private double eventCount(final Outcome outcome) {
