@@ -40,9 +40,13 @@ public record BatchState(
         Objects.requireNonNull(lastPublished, "lastPublished");
         txResults = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(txResults, "txResults")));
         liveEvents = liveEvents.stream().sorted(CHAIN_ORDER).toList();
-        if (!readiness.batchId().equals(lastPublished.batchId())) {
-            throw new IllegalArgumentException(
-                    "readiness of batch " + readiness.batchId() + " with the record of batch " + lastPublished.batchId());
+        requireBatch(readiness.batchId(), lastPublished.batchId(), "published record");
+        txResults.values().forEach(result -> requireBatch(readiness.batchId(), result.batchId(), "transaction result"));
+        for (final L1Event event : liveEvents) {
+            requireBatch(readiness.batchId(), event.batchId(), "live event");
+            if (event.removed()) {
+                throw new IllegalArgumentException("a retraction is never live: " + event);
+            }
         }
     }
 
@@ -82,6 +86,12 @@ public record BatchState(
 
     public BatchState withPublished(final BatchStatusRecord published) {
         return new BatchState(readiness, txResults, liveEvents, published);
+    }
+
+    private static void requireBatch(final BatchId batch, final BatchId other, final String what) {
+        if (!batch.equals(other)) {
+            throw new IllegalArgumentException("state of batch " + batch + " given a " + what + " of batch " + other);
+        }
     }
 
     private static boolean samePosition(final LogPosition a, final LogPosition b) {

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * The pure projection of a {@link BatchState} onto its status record: the readiness facts, then the transaction results,
- * then the live chain events in chain order, each folded in by one case of {@link #foldEvent}.
+ * then the live chain events in chain order, each folded in by one case of {@code foldEvent}, the place to extend for the proof pipeline.
  */
 public final class StatusProjection {
 

@@ -3,7 +3,9 @@ package io.ethproofmanager.topology;
 import static io.ethproofmanager.topology.BatchFixtures.BATCH;
 import static io.ethproofmanager.topology.BatchFixtures.RECORD_TIME;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.BatchStatus;
 import io.ethproofmanager.schemas.BatchStatusRecord;
 import io.ethproofmanager.schemas.L1TransactionResult;
@@ -57,6 +59,16 @@ class BatchStateSerdeTest {
 
         assertThat(state.liveEvents()).containsExactly(BatchFixtures.submitted(BATCH), BatchFixtures.acknowledged(BATCH),
                 BatchFixtures.refused(BATCH), BatchFixtures.proven(BATCH));
+    }
+
+    @Test
+    void stateRefusesARetractionAsLiveEventAndAnotherBatchsEvent() {
+        final BatchState state = BatchState.initial(BatchFixtures.readiness(BATCH), published());
+
+        assertThatThrownBy(() -> state.withEvent(BatchFixtures.retraction(BatchFixtures.submitted(BATCH))))
+                .hasMessageContaining("never live");
+        assertThatThrownBy(() -> state.withEvent(BatchFixtures.submitted(new BatchId(271L, 43L))))
+                .hasMessageContaining("271:43");
     }
 
     private static BatchStatusRecord published() {
