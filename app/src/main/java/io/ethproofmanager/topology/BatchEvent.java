@@ -2,10 +2,11 @@ package io.ethproofmanager.topology;
 
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.L1Event;
+import io.ethproofmanager.schemas.L1TransactionResult;
 import io.ethproofmanager.schemas.ReadinessEvent;
 import java.util.Objects;
 
-/** One input of the batch state machine: a readiness event or a proof manager contract event. */
+/** One input of the batch state machine: a readiness event, a proof manager contract event or an L1 transaction result. */
 public sealed interface BatchEvent {
 
     BatchId batchId();
@@ -33,6 +34,19 @@ public sealed interface BatchEvent {
         @Override
         public BatchId batchId() {
             return event.batchId();
+        }
+    }
+
+    /** The L1 sender reports what became of one of the batch's commands. */
+    record TxResult(L1TransactionResult result) implements BatchEvent {
+
+        public TxResult {
+            Objects.requireNonNull(result, "result");
+        }
+
+        @Override
+        public BatchId batchId() {
+            return result.batchId();
         }
     }
 }

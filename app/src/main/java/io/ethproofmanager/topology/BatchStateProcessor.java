@@ -1,7 +1,6 @@
 package io.ethproofmanager.topology;
 
 import io.ethproofmanager.schemas.BatchId;
-import io.ethproofmanager.schemas.BatchStatusRecord;
 import io.ethproofmanager.schemas.L1Command;
 import java.time.Instant;
 import java.util.Objects;
@@ -14,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link BatchStateMachine#apply} on each batch event against the batch's stored record, at the input record's
- * timestamp; stores and publishes a changed record and publishes the commands.
+ * Runs {@link BatchStateMachine#apply} on each batch event against the batch's stored state, at the input record's
+ * timestamp; stores a changed state, publishes a changed record and publishes the commands.
  */
 final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchId, Object> {
 
@@ -27,7 +26,7 @@ final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchI
     private final String statusChild;
     private final String commandChild;
     private ProcessorContext<BatchId, Object> context;
-    private KeyValueStore<BatchId, BatchStatusRecord> store;
+    private KeyValueStore<BatchId, BatchState> store;
 
     BatchStateProcessor(final ProofRequestPolicy policy, final TopologyMetrics metrics, final String storeName,
             final String statusChild, final String commandChild) {
@@ -51,12 +50,11 @@ final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchI
                 Optional.ofNullable(store.get(batch)), record.value(), Instant.ofEpochMilli(record.timestamp()), policy);
         metrics.countEvent(transition.outcome());
         if (transition.outcome() == Outcome.UNKNOWN_BATCH) {
-            LOG.info("Contract event {} for batch {} that has no status: nothing to do", kindOf(record.value()), batch);
+            LOG.info("{} for batch {} that has no status: nothing stored", kindOf(record.value()), batch);
         }
-        transition.next().ifPresent(next -> {
-            store.put(batch, next);
-            context.forward(new Record<BatchId, Object>(batch, next, record.timestamp()), statusChild);
-        });
+        transition.state().ifPresent(next -> store.put(batch, next));
+        transition.next().ifPresent(next ->
+                context.forward(new Record<BatchId, Object>(batch, next, record.timestamp()), statusChild));
         for (final L1Command command : transition.commands()) {
             context.forward(new Record<BatchId, Object>(command.batchId(), command, record.timestamp()), commandChild);
         }
@@ -64,8 +62,9 @@ final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchI
 
     private static String kindOf(final BatchEvent event) {
         return switch (event) {
-            case BatchEvent.Ready ready -> "readiness";
-            case BatchEvent.OnChain onChain -> onChain.event().getClass().getSimpleName();
+            case BatchEvent.Ready ready -> "Readiness";
+            case BatchEvent.OnChain onChain -> "Contract event " + onChain.event().getClass().getSimpleName();
+            case BatchEvent.TxResult txResult -> "Transaction result of " + txResult.result().commandId();
         };
     }
 }

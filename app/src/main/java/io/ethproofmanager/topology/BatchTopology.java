@@ -1,7 +1,6 @@
 package io.ethproofmanager.topology;
 
 import io.ethproofmanager.schemas.BatchId;
-import io.ethproofmanager.schemas.BatchStatusRecord;
 import io.ethproofmanager.schemas.Topic;
 import io.ethproofmanager.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,15 +13,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-/** The batch topology: readiness and contract events in, batch status records and L1 commands out. */
+/** The batch topology: readiness events, contract events and L1 transaction results in, batch status records and L1 commands out. */
 public final class BatchTopology {
 
     public static final String READINESS_SOURCE = "readiness-source";
     public static final String READINESS_PARSE = "readiness-parse";
     public static final String L1_EVENTS_SOURCE = "l1-events-source";
     public static final String L1_EVENTS_PARSE = "l1-events-parse";
+    public static final String L1_TX_RESULTS_SOURCE = "l1-tx-results-source";
+    public static final String L1_TX_RESULTS_PARSE = "l1-tx-results-parse";
     public static final String BATCH_STATE_MACHINE = "batch-state-machine";
-    /** The persistent store of each batch's current record; its changelog is {@code <application.id>-batch-state-changelog}. */
+    /** The persistent store of each batch's {@link BatchState}; its changelog is {@code <application.id>-batch-state-changelog}. */
     public static final String BATCH_STATE_STORE = "batch-state";
     public static final String BATCH_STATUS_SINK = "batch-status-sink";
     public static final String L1_COMMANDS_SINK = "l1-commands-sink";
@@ -47,18 +48,21 @@ public final class BatchTopology {
                 .addSource(L1_EVENTS_SOURCE, raw, raw, Topics.L1_EVENTS.name())
                 // 4. ... and are checked and decoded the same way
                 .addProcessor(L1_EVENTS_PARSE, parse(Topics.L1_EVENTS, BatchEvent.OnChain::new, metrics), L1_EVENTS_SOURCE)
-                // 5. both streams of valid events meet in the state machine, which keeps each batch's record in a store
-                .addProcessor(BATCH_STATE_MACHINE, stateMachine, READINESS_PARSE, L1_EVENTS_PARSE)
+                // 5. the L1 sender's transaction results arrive as raw bytes and are checked and decoded the same way
+                .addSource(L1_TX_RESULTS_SOURCE, raw, raw, Topics.L1_TX_RESULTS.name())
+                .addProcessor(L1_TX_RESULTS_PARSE, parse(Topics.L1_TX_RESULTS, BatchEvent.TxResult::new, metrics), L1_TX_RESULTS_SOURCE)
+                // 6. the three streams of valid events meet in the state machine, which keeps each batch's state in a store
+                .addProcessor(BATCH_STATE_MACHINE, stateMachine, READINESS_PARSE, L1_EVENTS_PARSE, L1_TX_RESULTS_PARSE)
                 .addStateStore(batchStateStore(), BATCH_STATE_MACHINE)
-                // 6. changed batch records go to the status topic, commands to the L1 sender
+                // 7. changed batch records go to the status topic, commands to the L1 sender
                 .addSink(BATCH_STATUS_SINK, Topics.BATCH_STATUS.name(),
                         Topics.BATCH_STATUS.keySerde().serializer(), Topics.BATCH_STATUS.valueSerde().serializer(), BATCH_STATE_MACHINE)
                 .addSink(L1_COMMANDS_SINK, Topics.L1_COMMANDS.name(),
                         Topics.L1_COMMANDS.keySerde().serializer(), Topics.L1_COMMANDS.valueSerde().serializer(), BATCH_STATE_MACHINE)
-                // 7. dead letters of both inputs go to the dead-letter topic
+                // 8. dead letters of the three inputs go to the dead-letter topic
                 .addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTER.name(),
                         Topics.DEAD_LETTER.keySerde().serializer(), Topics.DEAD_LETTER.valueSerde().serializer(),
-                        READINESS_PARSE, L1_EVENTS_PARSE);
+                        READINESS_PARSE, L1_EVENTS_PARSE, L1_TX_RESULTS_PARSE);
     }
 
     private static <V> ProcessorSupplier<byte[], byte[], BatchId, Object> parse(
@@ -67,8 +71,8 @@ public final class BatchTopology {
         return () -> new ParseStep<>(topic, toEvent, deadLetters, BATCH_STATE_MACHINE, DEAD_LETTER_SINK);
     }
 
-    private static StoreBuilder<KeyValueStore<BatchId, BatchStatusRecord>> batchStateStore() {
+    private static StoreBuilder<KeyValueStore<BatchId, BatchState>> batchStateStore() {
         return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(BATCH_STATE_STORE), Topics.BATCH_STATUS.keySerde(), Topics.BATCH_STATUS.valueSerde());
+                Stores.persistentKeyValueStore(BATCH_STATE_STORE), Topics.BATCH_STATUS.keySerde(), new BatchStateSerde());
     }
 }

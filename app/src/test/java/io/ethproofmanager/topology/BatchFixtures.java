@@ -1,18 +1,17 @@
 package io.ethproofmanager.topology;
 
 import io.ethproofmanager.schemas.BatchId;
-import io.ethproofmanager.schemas.BatchStatus;
-import io.ethproofmanager.schemas.BatchStatusRecord;
 import io.ethproofmanager.schemas.L1Event;
+import io.ethproofmanager.schemas.L1TransactionResult;
 import io.ethproofmanager.schemas.LogPosition;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.ReadinessEvent;
+import io.ethproofmanager.schemas.SubmitProofRequest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 
-/** Sample batches, readiness events and contract events shared by the topology tests. */
+/** Sample batches, readiness events, contract events and transaction results shared by the topology tests. */
 final class BatchFixtures {
 
     static final BatchId BATCH = new BatchId(271L, 42L);
@@ -21,8 +20,9 @@ final class BatchFixtures {
     static final String BLOB_URL = "https://storage.example.org/proofs/271/42/proof-gen-data.bin";
     static final ProtocolVersion PROTOCOL = new ProtocolVersion(0, 28, 1);
     static final ProofRequestPolicy POLICY = new ProofRequestPolicy(Duration.ofSeconds(4_800), 4_000_000L);
-
-    private static final String HASH = "0x" + "ab".repeat(32);
+    /** The proof request's transaction: in the Submitted event's log and in the sender's transaction results. */
+    static final String REQUEST_TX = hash("11");
+    static final String REVERT_REASON = "DuplicatedProofRequest(271, 42)";
 
     private BatchFixtures() {
     }
@@ -31,28 +31,72 @@ final class BatchFixtures {
         return new ReadinessEvent(batch.chainId(), batch.batchNumber(), BLOB_URL, PROTOCOL, READY_AT);
     }
 
-    static BatchStatusRecord recordWithStatus(final BatchStatus status) {
-        return new BatchStatusRecord(BATCH.chainId(), BATCH.batchNumber(), status, 3L, BLOB_URL, PROTOCOL,
-                null, null, null, null, null, null, READY_AT, READY_AT);
+    /** ProofRequestSubmitted in block 1000, log 0, assigned to Lagrange. */
+    static L1Event.ProofRequestSubmitted submitted(final BatchId batch) {
+        return new L1Event.ProofRequestSubmitted(batch.chainId(), batch.batchNumber(), ProvingNetwork.LAGRANGE, BLOB_URL, PROTOCOL,
+                4_800L, 4_000_000L, 7L, log(1_000L, hash("a0"), REQUEST_TX, 0L), false);
     }
 
-    /** One event of each kind the contract emits about a batch. */
-    static List<L1Event> everyL1EventKind(final BatchId batch) {
-        final long chain = batch.chainId();
-        final long number = batch.batchNumber();
-        return List.of(
-                new L1Event.ProofRequestSubmitted(chain, number, ProvingNetwork.FERMAH, BLOB_URL, PROTOCOL, 4_800L, 4_000_000L, 7L,
-                        log(), false),
-                new L1Event.ProofRequestAcknowledged(chain, number, true, ProvingNetwork.FERMAH, log(), false),
-                new L1Event.ProofRequestProven(chain, number, "0x01", ProvingNetwork.FERMAH, 3_000_000L, log(), false),
-                new L1Event.ProofValidationResult(chain, number, true, ProvingNetwork.FERMAH, log(), false));
-    }
-
+    /** Lagrange accepts, in block 1001, log 1. */
     static L1Event.ProofRequestAcknowledged acknowledged(final BatchId batch) {
-        return new L1Event.ProofRequestAcknowledged(batch.chainId(), batch.batchNumber(), true, ProvingNetwork.LAGRANGE, log(), false);
+        return new L1Event.ProofRequestAcknowledged(batch.chainId(), batch.batchNumber(), true, ProvingNetwork.LAGRANGE,
+                log(1_001L, hash("b0"), hash("22"), 1L), false);
     }
 
-    private static LogPosition log() {
-        return new LogPosition(1_000L, HASH, HASH, 0L, READY_AT);
+    /** Lagrange refuses, in block 1001, log 2. */
+    static L1Event.ProofRequestAcknowledged refused(final BatchId batch) {
+        return new L1Event.ProofRequestAcknowledged(batch.chainId(), batch.batchNumber(), false, ProvingNetwork.LAGRANGE,
+                log(1_001L, hash("b0"), hash("23"), 2L), false);
+    }
+
+    /** Lagrange's proof, in block 1002, log 0. */
+    static L1Event.ProofRequestProven proven(final BatchId batch) {
+        return new L1Event.ProofRequestProven(batch.chainId(), batch.batchNumber(), "0x01", ProvingNetwork.LAGRANGE, 3_000_000L,
+                log(1_002L, hash("c0"), hash("33"), 0L), false);
+    }
+
+    /** Our validation result, in block 1003, log 0. */
+    static L1Event.ProofValidationResult validated(final BatchId batch) {
+        return new L1Event.ProofValidationResult(batch.chainId(), batch.batchNumber(), true, ProvingNetwork.LAGRANGE,
+                log(1_003L, hash("d0"), hash("44"), 0L), false);
+    }
+
+    /** The same log as {@code event}, mined again after a reorg in block {@code blockNumber} with hash {@code blockHash}. */
+    static L1Event.ProofRequestAcknowledged remined(final L1Event.ProofRequestAcknowledged event, final long blockNumber,
+            final String blockHash) {
+        final LogPosition log = event.log();
+        return new L1Event.ProofRequestAcknowledged(event.chainId(), event.batchNumber(), event.accepted(), event.assignedTo(),
+                new LogPosition(blockNumber, blockHash, log.transactionHash(), log.logIndex(), log.blockTimestamp()), false);
+    }
+
+    /** The retraction of {@code event}: the same log, marked removed by a reorg. */
+    static L1Event retraction(final L1Event event) {
+        return switch (event) {
+            case L1Event.ProofRequestSubmitted e -> new L1Event.ProofRequestSubmitted(e.chainId(), e.batchNumber(), e.assignedTo(),
+                    e.proofInputsUrl(), e.protocolVersion(), e.timeoutAfterSeconds(), e.maxRewardMicroUsdc(), e.requestId(), e.log(), true);
+            case L1Event.ProofRequestAcknowledged e ->
+                    new L1Event.ProofRequestAcknowledged(e.chainId(), e.batchNumber(), e.accepted(), e.assignedTo(), e.log(), true);
+            case L1Event.ProofRequestProven e -> new L1Event.ProofRequestProven(e.chainId(), e.batchNumber(), e.proofHex(),
+                    e.assignedTo(), e.requestedRewardMicroUsdc(), e.log(), true);
+            case L1Event.ProofValidationResult e ->
+                    new L1Event.ProofValidationResult(e.chainId(), e.batchNumber(), e.proofValid(), e.assignedTo(), e.log(), true);
+        };
+    }
+
+    /** The sender's result of the batch's proof request; REVERTED carries {@value #REVERT_REASON}, HELD_FEE_CAP no hash. */
+    static L1TransactionResult requestResult(final BatchId batch, final L1TransactionResult.Outcome outcome) {
+        final boolean sent = outcome != L1TransactionResult.Outcome.HELD_FEE_CAP;
+        final boolean mined = outcome == L1TransactionResult.Outcome.MINED || outcome == L1TransactionResult.Outcome.REVERTED;
+        return new L1TransactionResult(SubmitProofRequest.commandIdFor(batch), batch.chainId(), batch.batchNumber(),
+                L1TransactionResult.Kind.SUBMIT_PROOF_REQUEST, outcome, sent ? REQUEST_TX : null, mined ? 1_000L : null,
+                outcome == L1TransactionResult.Outcome.REVERTED ? REVERT_REASON : null, null, RECORD_TIME);
+    }
+
+    static String hash(final String twoHexDigits) {
+        return "0x" + twoHexDigits.repeat(32);
+    }
+
+    private static LogPosition log(final long block, final String blockHash, final String txHash, final long logIndex) {
+        return new LogPosition(block, blockHash, txHash, logIndex, READY_AT.plusSeconds(12 * (block - 1_000L)));
     }
 }

@@ -5,16 +5,23 @@ import static io.ethproofmanager.topology.BatchFixtures.BLOB_URL;
 import static io.ethproofmanager.topology.BatchFixtures.POLICY;
 import static io.ethproofmanager.topology.BatchFixtures.PROTOCOL;
 import static io.ethproofmanager.topology.BatchFixtures.RECORD_TIME;
+import static io.ethproofmanager.topology.BatchFixtures.REQUEST_TX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.BatchStatus;
 import io.ethproofmanager.schemas.BatchStatusRecord;
+import io.ethproofmanager.schemas.L1Event;
+import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.SubmitProofRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,41 +31,95 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class BatchStateMachineTest {
 
-    /** Every event kind the machine receives: readiness, then each contract event. */
-    private static List<BatchEvent> everyEventKind() {
-        final List<BatchEvent> events = new ArrayList<>();
-        events.add(new BatchEvent.Ready(BatchFixtures.readiness(BATCH)));
-        BatchFixtures.everyL1EventKind(BATCH).forEach(event -> events.add(new BatchEvent.OnChain(event)));
-        return events;
+    private static final Instant LATER = RECORD_TIME.plusSeconds(60);
+
+    /** Every event kind the machine receives, by the name the table uses ("-x" is the reorg retraction of "x"). */
+    private static final Map<String, BatchEvent> EVENTS = Map.ofEntries(
+            Map.entry("ready", new BatchEvent.Ready(BatchFixtures.readiness(BATCH))),
+            Map.entry("submitted", onChain(BatchFixtures.submitted(BATCH))),
+            Map.entry("acknowledged", onChain(BatchFixtures.acknowledged(BATCH))),
+            Map.entry("refused", onChain(BatchFixtures.refused(BATCH))),
+            Map.entry("proven", onChain(BatchFixtures.proven(BATCH))),
+            Map.entry("validated", onChain(BatchFixtures.validated(BATCH))),
+            Map.entry("-submitted", onChain(BatchFixtures.retraction(BatchFixtures.submitted(BATCH)))),
+            Map.entry("-acknowledged", onChain(BatchFixtures.retraction(BatchFixtures.acknowledged(BATCH)))),
+            Map.entry("-refused", onChain(BatchFixtures.retraction(BatchFixtures.refused(BATCH)))),
+            Map.entry("-proven", onChain(BatchFixtures.retraction(BatchFixtures.proven(BATCH)))),
+            Map.entry("-validated", onChain(BatchFixtures.retraction(BatchFixtures.validated(BATCH)))),
+            Map.entry("mined", txResult(L1TransactionResult.Outcome.MINED)),
+            Map.entry("already_on_chain", txResult(L1TransactionResult.Outcome.ALREADY_ON_CHAIN)),
+            Map.entry("reverted", txResult(L1TransactionResult.Outcome.REVERTED)),
+            Map.entry("held_fee_cap", txResult(L1TransactionResult.Outcome.HELD_FEE_CAP)),
+            Map.entry("unknown", txResult(L1TransactionResult.Outcome.UNKNOWN)));
+
+    /** The seeds: a batch's state after these events (none: the batch is unknown), one per status a batch can reach now. */
+    private static final Map<String, List<String>> SEEDS = Map.of(
+            "ready", List.of("ready"),
+            "sent", List.of("ready", "submitted"),
+            "acked", List.of("ready", "submitted", "acknowledged"),
+            "refused", List.of("ready", "submitted", "refused"));
+
+    /**
+     * Seed × event → outcome, and {@code >status} when a new record with that status is published (no {@code >}: the
+     * record stays as it was).
+     */
+    private static final String TABLE = """
+            event            | none                           | ready                          | sent                           | acked                          | refused
+            ready            | BATCH_READY>ready_to_be_proven | DUPLICATE_READINESS            | DUPLICATE_READINESS            | DUPLICATE_READINESS            | DUPLICATE_READINESS
+            submitted        | UNKNOWN_BATCH                  | REQUEST_SENT>request_sent_to_l1 | DUPLICATE_EVENT               | DUPLICATE_EVENT                | DUPLICATE_EVENT
+            acknowledged     | UNKNOWN_BATCH                  | ACKNOWLEDGED>acknowledged      | ACKNOWLEDGED>acknowledged      | DUPLICATE_EVENT                | EVENT_RECORDED
+            refused          | UNKNOWN_BATCH                  | REFUSED>fallen_back            | REFUSED>fallen_back            | REFUSED>fallen_back            | DUPLICATE_EVENT
+            proven           | UNKNOWN_BATCH                  | EVENT_RECORDED                 | EVENT_RECORDED                 | EVENT_RECORDED                 | EVENT_RECORDED
+            validated        | UNKNOWN_BATCH                  | EVENT_RECORDED                 | EVENT_RECORDED                 | EVENT_RECORDED                 | EVENT_RECORDED
+            -submitted       | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION             | RETRACTED>ready_to_be_proven   | RETRACTED>acknowledged         | RETRACTED>fallen_back
+            -acknowledged    | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION             | RETRACTED>request_sent_to_l1   | UNKNOWN_RETRACTION
+            -refused         | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION             | RETRACTED>request_sent_to_l1
+            -proven          | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION
+            -validated       | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION
+            mined            | UNKNOWN_BATCH                  | REQUEST_SENT>request_sent_to_l1 | TX_RESULT_RECORDED            | TX_RESULT_RECORDED             | TX_RESULT_RECORDED
+            already_on_chain | UNKNOWN_BATCH                  | REQUEST_SENT>request_sent_to_l1 | TX_RESULT_RECORDED            | TX_RESULT_RECORDED             | TX_RESULT_RECORDED
+            reverted         | UNKNOWN_BATCH                  | TX_RESULT_RECORDED             | TX_RESULT_RECORDED             | TX_RESULT_RECORDED             | TX_RESULT_RECORDED
+            held_fee_cap     | UNKNOWN_BATCH                  | TX_RESULT_RECORDED             | TX_RESULT_RECORDED             | TX_RESULT_RECORDED             | TX_RESULT_RECORDED
+            unknown          | UNKNOWN_BATCH                  | TX_RESULT_RECORDED             | TX_RESULT_RECORDED             | TX_RESULT_RECORDED             | TX_RESULT_RECORDED
+            """;
+
+    static Stream<Arguments> transitions() {
+        final List<String[]> rows = TABLE.lines().map(line -> Arrays.stream(line.split("\\|")).map(String::strip).toArray(String[]::new)).toList();
+        final String[] seeds = rows.get(0);
+        final List<Arguments> cases = new ArrayList<>();
+        for (final String[] row : rows.subList(1, rows.size())) {
+            for (int column = 1; column < row.length; column++) {
+                cases.add(Arguments.of(seeds[column], row[0], row[column]));
+            }
+        }
+        return cases.stream();
     }
 
-    /** The table: (current status or none) × event kind → outcome, whether the state changes, how many commands. */
-    static Stream<Arguments> transitions() {
-        final Stream<Arguments> withoutState = everyEventKind().stream().map(event -> event instanceof BatchEvent.Ready
-                ? Arguments.of(Optional.empty(), event, Outcome.BATCH_READY, true, 1)
-                : Arguments.of(Optional.empty(), event, Outcome.UNKNOWN_BATCH, false, 0));
-        final Stream<Arguments> withState = Stream.of(BatchStatus.values()).flatMap(status -> everyEventKind().stream()
-                .map(event -> event instanceof BatchEvent.Ready
-                        ? Arguments.of(Optional.of(status), event, Outcome.DUPLICATE_READINESS, false, 0)
-                        : Arguments.of(Optional.of(status), event, Outcome.IGNORED_EVENT, false, 0)));
-        return Stream.concat(withoutState, withState);
+    @Test
+    void tableCoversEveryEventKindAndSeed() {
+        final List<String> tabled = TABLE.lines().skip(1).map(line -> line.split("\\|")[0].strip()).toList();
+
+        assertThat(tabled).containsExactlyInAnyOrderElementsOf(EVENTS.keySet());
+        assertThat(transitions()).hasSize(EVENTS.size() * (SEEDS.size() + 1));
     }
 
     @ParameterizedTest(name = "{0} + {1} -> {2}")
     @MethodSource("transitions")
-    void eventOnBatchInStatusGivesTheTabledOutcome(
-            final Optional<BatchStatus> status,
-            final BatchEvent event,
-            final Outcome expectedOutcome,
-            final boolean expectChange,
-            final int expectedCommands) {
-        final Optional<BatchStatusRecord> current = status.map(BatchFixtures::recordWithStatus);
+    void eventOnSeededBatchGivesTheTabledOutcome(final String seed, final String event, final String expected) {
+        final Optional<BatchState> current = seed.equals("none") ? Optional.empty() : Optional.of(stateAfter(SEEDS.get(seed)));
+        final Outcome expectedOutcome = Outcome.valueOf(expected.split(">")[0]);
+        final Optional<BatchStatus> expectedStatus = expected.contains(">")
+                ? Optional.of(BatchStatus.fromWireName(expected.split(">")[1]))
+                : Optional.empty();
 
-        final Transition transition = BatchStateMachine.apply(current, event, RECORD_TIME, POLICY);
+        final Transition transition = BatchStateMachine.apply(current, EVENTS.get(event), LATER, POLICY);
 
         assertThat(transition.outcome()).isEqualTo(expectedOutcome);
-        assertThat(transition.next().isPresent()).isEqualTo(expectChange);
-        assertThat(transition.commands()).hasSize(expectedCommands);
+        assertThat(transition.next().map(BatchStatusRecord::status)).isEqualTo(expectedStatus);
+        transition.next().ifPresent(next -> assertThat(next.version())
+                .isEqualTo(current.map(state -> state.lastPublished().version() + 1).orElse(1L)));
+        assertThat(transition.state().isPresent()).as("state stored").isEqualTo(changesState(expectedOutcome));
+        assertThat(transition.commands()).hasSize(expectedOutcome == Outcome.BATCH_READY ? 1 : 0);
     }
 
     @Test
@@ -77,6 +138,10 @@ class BatchStateMachineTest {
             assertThat(next.assignedNetwork()).isEmpty();
             assertThat(next.validation()).isEmpty();
         });
+        assertThat(transition.state()).hasValueSatisfying(state -> {
+            assertThat(state.readiness()).isEqualTo(BatchFixtures.readiness(BATCH));
+            assertThat(state.lastPublished()).isEqualTo(transition.next().orElseThrow());
+        });
     }
 
     @Test
@@ -90,9 +155,175 @@ class BatchStateMachineTest {
     }
 
     @Test
+    void submittedRequestIsSentWithItsTransactionHashAtTheEventTime() {
+        final BatchStatusRecord record = lastPublished("ready", "submitted");
+
+        assertThat(record.status()).isEqualTo(BatchStatus.REQUEST_SENT_TO_L1);
+        assertThat(record.sentProofRequestTxHash()).isEqualTo(REQUEST_TX);
+        assertThat(record.version()).isEqualTo(2L);
+        assertThat(record.createdAt()).isEqualTo(RECORD_TIME);
+        assertThat(record.updatedAt()).isEqualTo(LATER);
+    }
+
+    @Test
+    void minedResultGivesTheTransactionHashBeforeTheLogIsSeenAndKeepsItAfter() {
+        final String minedTx = BatchFixtures.hash("99");
+        final BatchState mined = stateAfter(List.of("ready"), txResult(withTxHash(minedTx)));
+        final Transition withLog = BatchStateMachine.apply(Optional.of(mined), EVENTS.get("submitted"), LATER, POLICY);
+
+        assertThat(mined.lastPublished().status()).isEqualTo(BatchStatus.REQUEST_SENT_TO_L1);
+        assertThat(mined.lastPublished().sentProofRequestTxHash()).isEqualTo(minedTx);
+        assertThat(withLog.outcome()).isEqualTo(Outcome.EVENT_RECORDED);
+        assertThat(withLog.next()).isEmpty();
+    }
+
+    @Test
+    void acceptedAcknowledgementAssignsTheNetwork() {
+        final BatchStatusRecord record = lastPublished("ready", "submitted", "acknowledged");
+
+        assertThat(record.status()).isEqualTo(BatchStatus.ACKNOWLEDGED);
+        assertThat(record.assignedNetwork()).contains(ProvingNetwork.LAGRANGE);
+        assertThat(record.sentProofRequestTxHash()).isEqualTo(REQUEST_TX);
+        assertThat(record.fallbackReason()).isNull();
+    }
+
+    @Test
+    void refusedRequestFallsBackWithTheRefusingNetworkAsReason() {
+        final BatchStatusRecord record = lastPublished("ready", "submitted", "refused");
+
+        assertThat(record.status()).isEqualTo(BatchStatus.FALLEN_BACK);
+        assertThat(record.fallbackReason()).isEqualTo("refused by lagrange");
+    }
+
+    @Test
+    void acknowledgementBeforeItsRequestStillEndsAcknowledgedWithTheSameRecord() {
+        final BatchStatusRecord inOrder = lastPublished("ready", "submitted", "acknowledged");
+        final BatchState acknowledgedFirst = stateAfter(List.of("ready", "acknowledged"));
+        final Transition submittedLast = BatchStateMachine.apply(Optional.of(acknowledgedFirst), EVENTS.get("submitted"), LATER, POLICY);
+
+        assertThat(acknowledgedFirst.lastPublished().status()).isEqualTo(BatchStatus.ACKNOWLEDGED);
+        assertThat(submittedLast.outcome()).isEqualTo(Outcome.REQUEST_SENT);
+        assertThat(submittedLast.next()).contains(inOrder);
+    }
+
+    @Test
+    void sameEventTwiceChangesTheBatchOnce() {
+        final BatchState once = stateAfter(List.of("ready", "acknowledged"));
+
+        final Transition twice = BatchStateMachine.apply(Optional.of(once), EVENTS.get("acknowledged"), LATER, POLICY);
+
+        assertThat(once.lastPublished().version()).isEqualTo(2L);
+        assertThat(twice).isEqualTo(Transition.unchanged(Outcome.DUPLICATE_EVENT));
+    }
+
+    @Test
+    void retractedAcknowledgementGoesBackToRequestSentAndTheReminedOneAcknowledgesAgain() {
+        final BatchState acknowledged = stateAfter(List.of("ready", "submitted", "acknowledged"));
+        final L1Event.ProofRequestAcknowledged remined =
+                BatchFixtures.remined(BatchFixtures.acknowledged(BATCH), 1_002L, BatchFixtures.hash("b1"));
+
+        final Transition retracted = BatchStateMachine.apply(
+                Optional.of(acknowledged), EVENTS.get("-acknowledged"), LATER, POLICY);
+        final Transition reacknowledged = BatchStateMachine.apply(retracted.state(), onChain(remined), LATER.plusSeconds(12), POLICY);
+
+        assertThat(retracted.outcome()).isEqualTo(Outcome.RETRACTED);
+        assertThat(retracted.next()).hasValueSatisfying(next -> {
+            assertThat(next.status()).isEqualTo(BatchStatus.REQUEST_SENT_TO_L1);
+            assertThat(next.version()).isEqualTo(4L);
+            assertThat(next.assignedNetwork()).isEmpty();
+            assertThat(next.sentProofRequestTxHash()).isEqualTo(REQUEST_TX);
+        });
+        assertThat(reacknowledged.outcome()).isEqualTo(Outcome.ACKNOWLEDGED);
+        assertThat(reacknowledged.next()).hasValueSatisfying(next -> {
+            assertThat(next.status()).isEqualTo(BatchStatus.ACKNOWLEDGED);
+            assertThat(next.version()).isEqualTo(5L);
+            assertThat(next.assignedNetwork()).contains(ProvingNetwork.LAGRANGE);
+        });
+        assertThat(reacknowledged.state().orElseThrow().liveEvents()).containsExactly(BatchFixtures.submitted(BATCH), remined);
+    }
+
+    @Test
+    void retractionOfTheOldBlockAfterTheReminedLogArrivedKeepsTheReminedLog() {
+        final L1Event.ProofRequestAcknowledged remined =
+                BatchFixtures.remined(BatchFixtures.acknowledged(BATCH), 1_002L, BatchFixtures.hash("b1"));
+        final BatchState both = stateAfter(List.of("ready", "submitted", "acknowledged"), onChain(remined));
+
+        final Transition retracted = BatchStateMachine.apply(Optional.of(both), EVENTS.get("-acknowledged"), LATER, POLICY);
+
+        assertThat(retracted.outcome()).isEqualTo(Outcome.RETRACTED);
+        assertThat(retracted.next()).isEmpty();
+        assertThat(retracted.state().orElseThrow().liveEvents()).containsExactly(BatchFixtures.submitted(BATCH), remined);
+    }
+
+    @Test
+    void retractedRequestGoesBackToReadyWithoutAnotherProofRequest() {
+        final Transition retracted = BatchStateMachine.apply(
+                Optional.of(stateAfter(List.of("ready", "submitted"))), EVENTS.get("-submitted"), LATER, POLICY);
+
+        assertThat(retracted.next()).hasValueSatisfying(next -> {
+            assertThat(next.status()).isEqualTo(BatchStatus.READY_TO_BE_PROVEN);
+            assertThat(next.version()).isEqualTo(3L);
+            assertThat(next.sentProofRequestTxHash()).isNull();
+        });
+        assertThat(retracted.commands()).isEmpty();
+    }
+
+    @Test
+    void retractedRequestLogWithAMinedTransactionStaysRequestSent() {
+        final Transition retracted = BatchStateMachine.apply(
+                Optional.of(stateAfter(List.of("ready", "mined", "submitted"))), EVENTS.get("-submitted"), LATER, POLICY);
+
+        assertThat(retracted.outcome()).isEqualTo(Outcome.RETRACTED);
+        assertThat(retracted.next()).isEmpty();
+        assertThat(retracted.state().orElseThrow().lastPublished().status()).isEqualTo(BatchStatus.REQUEST_SENT_TO_L1);
+    }
+
+    @Test
+    void revertedDuplicatedProofRequestLeavesTheBatchReadyAndIsKept() {
+        final L1TransactionResult reverted = BatchFixtures.requestResult(BATCH, L1TransactionResult.Outcome.REVERTED);
+
+        final Transition transition = BatchStateMachine.apply(
+                Optional.of(stateAfter(List.of("ready"))), new BatchEvent.TxResult(reverted), LATER, POLICY);
+
+        assertThat(transition.outcome()).isEqualTo(Outcome.TX_RESULT_RECORDED);
+        assertThat(transition.next()).isEmpty();
+        assertThat(transition.state()).hasValueSatisfying(state -> {
+            assertThat(state.lastPublished().status()).isEqualTo(BatchStatus.READY_TO_BE_PROVEN);
+            assertThat(state.txResults()).containsExactly(Map.entry(SubmitProofRequest.commandIdFor(BATCH), reverted));
+        });
+    }
+
+    @Test
+    void laterResultOfTheSameCommandReplacesTheEarlierOne() {
+        final BatchState unknownThenMined = stateAfter(List.of("ready", "unknown", "mined"));
+
+        assertThat(unknownThenMined.txResults().values()).extracting(L1TransactionResult::outcome)
+                .containsExactly(L1TransactionResult.Outcome.MINED);
+        assertThat(unknownThenMined.lastPublished().status()).isEqualTo(BatchStatus.REQUEST_SENT_TO_L1);
+    }
+
+    @Test
+    void proofPipelineEventsAreKeptWithoutChangingTheStatus() {
+        final BatchState proven = stateAfter(List.of("ready", "submitted", "acknowledged", "validated", "proven"));
+
+        assertThat(proven.lastPublished().status()).isEqualTo(BatchStatus.ACKNOWLEDGED);
+        assertThat(proven.lastPublished().version()).isEqualTo(3L);
+        assertThat(proven.liveEvents()).containsExactly(BatchFixtures.submitted(BATCH), BatchFixtures.acknowledged(BATCH),
+                BatchFixtures.proven(BATCH), BatchFixtures.validated(BATCH));
+    }
+
+    @Test
+    void eventsForAnUnknownBatchStoreAndPublishNothing() {
+        for (final String event : List.of("acknowledged", "-submitted", "mined")) {
+            assertThat(BatchStateMachine.apply(Optional.empty(), EVENTS.get(event), LATER, POLICY))
+                    .isEqualTo(Transition.unchanged(Outcome.UNKNOWN_BATCH));
+        }
+    }
+
+    @Test
     void eventOfAnotherBatchIsRefused() {
         final BatchEvent otherBatch = new BatchEvent.Ready(BatchFixtures.readiness(new BatchId(271L, 43L)));
-        final Optional<BatchStatusRecord> current = Optional.of(BatchFixtures.recordWithStatus(BatchStatus.ACKNOWLEDGED));
+        final Optional<BatchState> current = Optional.of(stateAfter(List.of("ready")));
 
         assertThatThrownBy(() -> BatchStateMachine.apply(current, otherBatch, RECORD_TIME, POLICY))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -112,5 +343,46 @@ class BatchStateMachineTest {
         assertThatThrownBy(() -> new ProofRequestPolicy(Duration.ofMillis(150_500), 4_000_000L)).hasMessageContaining("whole seconds");
         assertThatThrownBy(() -> new ProofRequestPolicy(Duration.ofSeconds(600), 999_999L)).hasMessageContaining("maxReward");
         assertThatThrownBy(() -> new ProofRequestPolicy(Duration.ofSeconds(600), 5_000_001L)).hasMessageContaining("maxReward");
+    }
+
+    /** Outcomes after which the batch's state is unchanged, so nothing is stored. */
+    private static boolean changesState(final Outcome outcome) {
+        return !List.of(Outcome.UNKNOWN_BATCH, Outcome.DUPLICATE_READINESS, Outcome.DUPLICATE_EVENT, Outcome.UNKNOWN_RETRACTION)
+                .contains(outcome);
+    }
+
+    /** The state after the named events, the first at {@code RECORD_TIME} and the others at {@code LATER}. */
+    private static BatchState stateAfter(final List<String> events, final BatchEvent... more) {
+        final List<BatchEvent> all = new ArrayList<>(events.stream().map(EVENTS::get).toList());
+        all.addAll(List.of(more));
+        Optional<BatchState> state = Optional.empty();
+        for (final BatchEvent event : all) {
+            final Transition transition = BatchStateMachine.apply(state, event, state.isEmpty() ? RECORD_TIME : LATER, POLICY);
+            final Optional<BatchState> before = state;
+            state = transition.state().or(() -> before);
+        }
+        return state.orElseThrow();
+    }
+
+    private static BatchStatusRecord lastPublished(final String... events) {
+        return stateAfter(List.of(events)).lastPublished();
+    }
+
+    private static BatchEvent onChain(final L1Event event) {
+        return new BatchEvent.OnChain(event);
+    }
+
+    private static BatchEvent txResult(final L1TransactionResult.Outcome outcome) {
+        return txResult(BatchFixtures.requestResult(BATCH, outcome));
+    }
+
+    private static BatchEvent txResult(final L1TransactionResult result) {
+        return new BatchEvent.TxResult(result);
+    }
+
+    private static L1TransactionResult withTxHash(final String txHash) {
+        final L1TransactionResult mined = BatchFixtures.requestResult(BATCH, L1TransactionResult.Outcome.MINED);
+        return new L1TransactionResult(mined.commandId(), mined.chainId(), mined.batchNumber(), mined.kind(), mined.outcome(),
+                txHash, mined.blockNumber(), null, null, mined.at());
     }
 }

@@ -14,6 +14,8 @@ import io.ethproofmanager.schemas.BatchStatusRecord;
 import io.ethproofmanager.schemas.DeadLetter;
 import io.ethproofmanager.schemas.L1Command;
 import io.ethproofmanager.schemas.L1Event;
+import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.ReadinessEvent;
 import io.ethproofmanager.schemas.RecordJson;
 import io.ethproofmanager.schemas.SubmitProofRequest;
@@ -47,6 +49,7 @@ class BatchTopologyTest {
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> readiness;
     private TestInputTopic<byte[], byte[]> l1Events;
+    private TestInputTopic<byte[], byte[]> txResults;
     private TestOutputTopic<BatchId, BatchStatusRecord> statuses;
     private TestOutputTopic<BatchId, L1Command> commands;
     private TestOutputTopic<BatchId, DeadLetter> deadLetters;
@@ -59,6 +62,7 @@ class BatchTopologyTest {
         // 2. create input and output topics
         readiness = input(Topics.READINESS);
         l1Events = input(Topics.L1_EVENTS);
+        txResults = input(Topics.L1_TX_RESULTS);
         statuses = output(Topics.BATCH_STATUS);
         commands = output(Topics.L1_COMMANDS);
         deadLetters = output(Topics.DEAD_LETTER);
@@ -93,8 +97,9 @@ class BatchTopologyTest {
     void readyBatchIsKeptInTheBatchStateStore() {
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
 
-        final KeyValueStore<BatchId, BatchStatusRecord> store = driver.getKeyValueStore(BatchTopology.BATCH_STATE_STORE);
-        assertThat(store.get(BATCH).status()).isEqualTo(BatchStatus.READY_TO_BE_PROVEN);
+        final KeyValueStore<BatchId, BatchState> store = driver.getKeyValueStore(BatchTopology.BATCH_STATE_STORE);
+        assertThat(store.get(BATCH).readiness()).isEqualTo(BatchFixtures.readiness(BATCH));
+        assertThat(store.get(BATCH).lastPublished().status()).isEqualTo(BatchStatus.READY_TO_BE_PROVEN);
     }
 
     @Test
@@ -205,28 +210,104 @@ class BatchTopologyTest {
     }
 
     @Test
-    void contractEventForKnownBatchIsIgnoredForNow() {
+    void acknowledgedBatchGetsAssignedNetwork() {
+        pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
+        pipeEvent(BatchFixtures.submitted(BATCH), RECORD_TIME.plusSeconds(12));
+        pipeEvent(BatchFixtures.acknowledged(BATCH), RECORD_TIME.plusSeconds(24));
+
+        final List<BatchStatusRecord> published = statuses.readValuesToList();
+        assertThat(published).extracting(BatchStatusRecord::status).containsExactly(
+                BatchStatus.READY_TO_BE_PROVEN, BatchStatus.REQUEST_SENT_TO_L1, BatchStatus.ACKNOWLEDGED);
+        assertThat(published).extracting(BatchStatusRecord::version).containsExactly(1L, 2L, 3L);
+        assertThat(published.get(2).assignedNetwork()).contains(ProvingNetwork.LAGRANGE);
+        assertThat(published.get(2).updatedAt()).isEqualTo(RECORD_TIME.plusSeconds(24));
+        assertThat(commands.readValuesToList()).hasSize(1);
+        assertThat(eventCount(Outcome.ACKNOWLEDGED)).isEqualTo(1.0);
+    }
+
+    @Test
+    void minedProofRequestFromTheTxResultsTopicMovesTheBatchToRequestSent() {
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
         statuses.readValuesToList();
 
-        l1Events.pipeInput(key(BATCH), Topics.L1_EVENTS.valueSerde().encode(BatchFixtures.acknowledged(BATCH)), RECORD_TIME);
+        pipeTxResult(BatchFixtures.requestResult(BATCH, L1TransactionResult.Outcome.MINED), RECORD_TIME.plusSeconds(30));
+
+        final BatchStatusRecord sent = statuses.readValue();
+        assertThat(sent.status()).isEqualTo(BatchStatus.REQUEST_SENT_TO_L1);
+        assertThat(sent.version()).isEqualTo(2L);
+        assertThat(sent.sentProofRequestTxHash()).isEqualTo(BatchFixtures.REQUEST_TX);
+        assertThat(eventCount(Outcome.REQUEST_SENT)).isEqualTo(1.0);
+        final KeyValueStore<BatchId, BatchState> store = driver.getKeyValueStore(BatchTopology.BATCH_STATE_STORE);
+        assertThat(store.get(BATCH).txResults()).containsKey(SubmitProofRequest.commandIdFor(BATCH));
+    }
+
+    @Test
+    void revertedProofRequestIsKeptAndLeavesTheBatchReady() {
+        pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
+        statuses.readValuesToList();
+
+        pipeTxResult(BatchFixtures.requestResult(BATCH, L1TransactionResult.Outcome.REVERTED), RECORD_TIME.plusSeconds(30));
 
         assertThat(statuses.isEmpty()).isTrue();
-        assertThat(eventCount(Outcome.IGNORED_EVENT)).isEqualTo(1.0);
+        assertThat(eventCount(Outcome.TX_RESULT_RECORDED)).isEqualTo(1.0);
+        final KeyValueStore<BatchId, BatchState> store = driver.getKeyValueStore(BatchTopology.BATCH_STATE_STORE);
+        assertThat(store.get(BATCH).txResults()).hasSize(1);
+    }
+
+    @Test
+    void txResultForUnknownBatchStoresNothing() {
+        pipeTxResult(BatchFixtures.requestResult(BATCH, L1TransactionResult.Outcome.MINED), RECORD_TIME);
+
+        assertThat(statuses.isEmpty()).isTrue();
+        assertThat(eventCount(Outcome.UNKNOWN_BATCH)).isEqualTo(1.0);
+        final KeyValueStore<BatchId, BatchState> store = driver.getKeyValueStore(BatchTopology.BATCH_STATE_STORE);
+        assertThat(store.get(BATCH)).isNull();
+    }
+
+    @Test
+    void malformedTxResultBecomesDeadLetterCountedForItsTopic() {
+        txResults.pipeInput(key(BATCH), "{\"commandId\":\"x\"}".getBytes(StandardCharsets.UTF_8), RECORD_TIME);
+
+        final DeadLetter letter = deadLetters.readValue();
+        assertThat(letter.sourceTopic()).isEqualTo(Topics.L1_TX_RESULTS.name());
+        assertThat(letter.reason()).contains("violates v1/l1-tx-result.schema.json");
+        assertThat(deadLetterCount(Topics.L1_TX_RESULTS)).isEqualTo(1.0);
+    }
+
+    @Test
+    void retractedAcknowledgementTakesTheBatchBackToRequestSentWithAHigherVersion() {
+        pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
+        pipeEvent(BatchFixtures.submitted(BATCH), RECORD_TIME.plusSeconds(12));
+        pipeEvent(BatchFixtures.acknowledged(BATCH), RECORD_TIME.plusSeconds(24));
+        pipeEvent(BatchFixtures.retraction(BatchFixtures.acknowledged(BATCH)), RECORD_TIME.plusSeconds(36));
+
+        final List<BatchStatusRecord> published = statuses.readValuesToList();
+        assertThat(published).extracting(BatchStatusRecord::version).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(published.get(3).status()).isEqualTo(BatchStatus.REQUEST_SENT_TO_L1);
+        assertThat(published.get(3).assignedNetwork()).isEmpty();
+        assertThat(eventCount(Outcome.RETRACTED)).isEqualTo(1.0);
+        assertThat(commands.readValuesToList()).hasSize(1);
     }
 
     @Test
     void everyPublishedRecordConformsToItsTopicSchema() {
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
+        pipeTxResult(BatchFixtures.requestResult(BATCH, L1TransactionResult.Outcome.MINED), RECORD_TIME);
+        pipeEvent(BatchFixtures.acknowledged(BATCH), RECORD_TIME);
+        pipeEvent(BatchFixtures.refused(BATCH), RECORD_TIME);
+        pipeEvent(BatchFixtures.retraction(BatchFixtures.refused(BATCH)), RECORD_TIME);
         readiness.pipeInput(key(OTHER_BATCH), "{}".getBytes(StandardCharsets.UTF_8), RECORD_TIME);
+        txResults.pipeInput(key(OTHER_BATCH), "{}".getBytes(StandardCharsets.UTF_8), RECORD_TIME);
 
         final List<BatchStatusRecord> published = statuses.readValuesToList();
         final List<L1Command> issued = commands.readValuesToList();
         final List<DeadLetter> letters = deadLetters.readValuesToList();
 
-        assertThat(published).hasSize(1).allSatisfy(value -> assertConforms(Topics.BATCH_STATUS, value));
+        assertThat(published).extracting(BatchStatusRecord::status).containsExactly(BatchStatus.READY_TO_BE_PROVEN,
+                BatchStatus.REQUEST_SENT_TO_L1, BatchStatus.ACKNOWLEDGED, BatchStatus.FALLEN_BACK, BatchStatus.ACKNOWLEDGED);
+        assertThat(published).allSatisfy(value -> assertConforms(Topics.BATCH_STATUS, value));
         assertThat(issued).hasSize(1).allSatisfy(value -> assertConforms(Topics.L1_COMMANDS, value));
-        assertThat(letters).hasSize(1).allSatisfy(value -> assertConforms(Topics.DEAD_LETTER, value));
+        assertThat(letters).hasSize(2).allSatisfy(value -> assertConforms(Topics.DEAD_LETTER, value));
     }
 
     @Test
@@ -252,6 +333,14 @@ class BatchTopologyTest {
 
     private void pipeReadiness(final BatchId key, final ReadinessEvent event, final Instant at) {
         readiness.pipeInput(key(key), Topics.READINESS.valueSerde().encode(event), at);
+    }
+
+    private void pipeEvent(final L1Event event, final Instant at) {
+        l1Events.pipeInput(key(event.batchId()), Topics.L1_EVENTS.valueSerde().encode(event), at);
+    }
+
+    private void pipeTxResult(final L1TransactionResult result, final Instant at) {
+        txResults.pipeInput(key(result.batchId()), Topics.L1_TX_RESULTS.valueSerde().encode(result), at);
     }
 
     private double eventCount(final Outcome outcome) {

@@ -37,8 +37,10 @@ class TopologyDocsTest {
 
         assertThat(description.subtopologies()).hasSize(1);
         assertThat(diagram).startsWith("flowchart LR\n").contains(
-                "node_readiness_source", "node_l1_events_parse", "node_batch_state_machine", "node_dead_letter_sink",
+                "node_readiness_source", "node_l1_events_parse", "node_l1_tx_results_parse", "node_batch_state_machine",
+                "node_dead_letter_sink",
                 "topic_epm_readiness_v1[/\"epm.readiness.v1\"/] --> node_readiness_source",
+                "topic_epm_l1_tx_results_v1[/\"epm.l1-tx-results.v1\"/] --> node_l1_tx_results_source",
                 "node_batch_state_machine --- store_batch_state[(\"batch-state\")]",
                 "node_l1_commands_sink --> topic_epm_l1_commands_v1[/\"epm.l1-commands.v1\"/]");
         assertThat(diagram).doesNotContain("KSTREAM-", "KTABLE-");

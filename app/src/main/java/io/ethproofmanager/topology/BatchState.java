@@ -1,0 +1,100 @@
+package io.ethproofmanager.topology;
+
+import io.ethproofmanager.schemas.BatchId;
+import io.ethproofmanager.schemas.BatchStatusRecord;
+import io.ethproofmanager.schemas.L1Event;
+import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.LogPosition;
+import io.ethproofmanager.schemas.ReadinessEvent;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A batch's event-sourced state, the value of the {@code batch-state} store (internal changelog data, not a downstream
+ * contract): the readiness facts, the latest L1 transaction result of each command, the chain events that are live
+ * (published and not retracted), in chain order, and the last published status record.
+ *
+ * <p>A live event is identified by its log position, block hash and log index: a log re-mined in another block after a
+ * reorg is another log, and its retraction can only remove the copy of the block that was reorganised away.
+ */
+public record BatchState(
+        ReadinessEvent readiness,
+        Map<String, L1TransactionResult> txResults,
+        List<L1Event> liveEvents,
+        BatchStatusRecord lastPublished) {
+
+    /** The order of logs on chain: by block number, then by log index within the block. */
+    public static final Comparator<L1Event> CHAIN_ORDER = Comparator
+            .comparingLong((final L1Event event) -> event.log().blockNumber())
+            .thenComparingLong(event -> event.log().logIndex())
+            .thenComparing(event -> event.log().blockHash());
+
+    public BatchState {
+        Objects.requireNonNull(readiness, "readiness");
+        Objects.requireNonNull(lastPublished, "lastPublished");
+        txResults = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(txResults, "txResults")));
+        liveEvents = liveEvents.stream().sorted(CHAIN_ORDER).toList();
+        requireBatch(readiness.batchId(), lastPublished.batchId(), "published record");
+        txResults.values().forEach(result -> requireBatch(readiness.batchId(), result.batchId(), "transaction result"));
+        for (final L1Event event : liveEvents) {
+            requireBatch(readiness.batchId(), event.batchId(), "live event");
+            if (event.removed()) {
+                throw new IllegalArgumentException("a retraction is never live: " + event);
+            }
+        }
+    }
+
+    /** The state of a batch that just became ready and was published for the first time. */
+    public static BatchState initial(final ReadinessEvent readiness, final BatchStatusRecord published) {
+        return new BatchState(readiness, Map.of(), List.of(), published);
+    }
+
+    public BatchId batchId() {
+        return readiness.batchId();
+    }
+
+    /** The live event at {@code log}'s position (same block hash and log index), if any. */
+    public Optional<L1Event> liveEventAt(final LogPosition log) {
+        return liveEvents.stream().filter(event -> samePosition(event.log(), log)).findFirst();
+    }
+
+    /** This state with {@code event} live; the caller has checked that its position is not live yet. */
+    public BatchState withEvent(final L1Event event) {
+        final List<L1Event> events = new ArrayList<>(liveEvents);
+        events.add(event);
+        return new BatchState(readiness, txResults, events, lastPublished);
+    }
+
+    /** This state without the live event at {@code log}'s position. */
+    public BatchState withoutEventAt(final LogPosition log) {
+        final List<L1Event> events = liveEvents.stream().filter(event -> !samePosition(event.log(), log)).toList();
+        return new BatchState(readiness, txResults, events, lastPublished);
+    }
+
+    /** This state with {@code result} as the latest result of its command. */
+    public BatchState withTxResult(final L1TransactionResult result) {
+        final Map<String, L1TransactionResult> results = new TreeMap<>(txResults);
+        results.put(result.commandId(), result);
+        return new BatchState(readiness, results, liveEvents, lastPublished);
+    }
+
+    public BatchState withPublished(final BatchStatusRecord published) {
+        return new BatchState(readiness, txResults, liveEvents, published);
+    }
+
+    private static void requireBatch(final BatchId batch, final BatchId other, final String what) {
+        if (!batch.equals(other)) {
+            throw new IllegalArgumentException("state of batch " + batch + " given a " + what + " of batch " + other);
+        }
+    }
+
+    private static boolean samePosition(final LogPosition a, final LogPosition b) {
+        return a.blockHash().equalsIgnoreCase(b.blockHash()) && a.logIndex() == b.logIndex();
+    }
+}
