@@ -25,6 +25,7 @@ public record ManagerSettings(
         Readiness readiness,
         ProofRequest proofRequest,
         PostgresSink postgresSink,
+        L1 l1,
         int httpPort,
         Optional<Path> embeddedDataDir) {
 
@@ -57,6 +58,26 @@ public record ManagerSettings(
     public record PostgresSink(int maxBatchSize, Duration pollTimeout, Duration retryBackoffMin, Duration retryBackoffMax) {
     }
 
+    /**
+     * The settlement chain; an empty {@code rpcUrl} means an embedded anvil node with our contract. The submitter key
+     * is kept out of {@link #toString()}.
+     */
+    public record L1(Optional<String> rpcUrl, int embeddedPort, Optional<String> contractAddress,
+            Optional<String> submitterPrivateKey, int confirmations, Duration pollInterval, int maxBlockRange,
+            long startBlock, int reorgWindow, java.math.BigInteger maxFeePerGasCap, java.math.BigInteger priorityFee,
+            long gasLimit, Duration receiptTimeout, int maxAttempts) {
+
+        public boolean embedded() {
+            return rpcUrl.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "L1[rpcUrl=" + rpcUrl.orElse("embedded anvil") + ", contract=" + contractAddress.orElse("deployed at start")
+                    + ", confirmations=" + confirmations + ", maxFeePerGasCap=" + maxFeePerGasCap + "]";
+        }
+    }
+
     /** Loads the settings: {@code file} (when given) over environment variables over {@code reference.conf}. */
     public static ManagerSettings load(final Optional<Path> file) {
         ConfigFactory.invalidateCaches();
@@ -86,6 +107,7 @@ public record ManagerSettings(
                     readiness(c.getConfig("readiness")),
                     new ProofRequest(c.getDuration("proof-request.timeout-after"), c.getLong("proof-request.max-reward")),
                     postgresSink(c.getConfig("postgres-sink")),
+                    l1(c.getConfig("l1")),
                     port(c.getInt("http.port")),
                     optionalPath(c.getString("embedded.data-dir")));
         } catch (final ConfigException e) {
@@ -142,6 +164,25 @@ public record ManagerSettings(
                 c.getDuration("retry-backoff-min"), c.getDuration("retry-backoff-max"));
     }
 
+    private static L1 l1(final Config c) {
+        final Optional<String> rpcUrl = optionalText(c.getString("rpc-url"));
+        final Optional<String> contract = optionalText(c.getString("contract-address"));
+        final Optional<String> key = optionalText(c.getString("submitter-private-key"));
+        if (rpcUrl.isPresent() && (contract.isEmpty() || key.isEmpty())) {
+            throw new IllegalArgumentException(
+                    "invalid configuration: epm.l1.contract-address and epm.l1.submitter-private-key are required when epm.l1.rpc-url is set");
+        }
+        if (c.getInt("confirmations") < 0) {
+            throw new IllegalArgumentException("invalid configuration: epm.l1.confirmations must not be negative");
+        }
+        return new L1(rpcUrl, port(c.getInt("embedded-port")), contract, key, c.getInt("confirmations"),
+                c.getDuration("poll-interval"), (int) positive(c, "max-block-range", c.getInt("max-block-range")),
+                c.getLong("start-block"), (int) positive(c, "reorg-window", c.getInt("reorg-window")),
+                new java.math.BigInteger(c.getString("max-fee-per-gas-cap")), new java.math.BigInteger(c.getString("priority-fee")),
+                positive(c, "gas-limit", c.getLong("gas-limit")), c.getDuration("receipt-timeout"),
+                (int) positive(c, "max-attempts", c.getInt("max-attempts")));
+    }
+
     private static long positive(final Config c, final String key, final long value) {
         if (value <= 0) {
             throw new IllegalArgumentException("invalid configuration: " + c.origin().description() + ": " + key + " must be positive, was " + value);
@@ -151,7 +192,7 @@ public record ManagerSettings(
 
     private static int port(final int port) {
         if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException("invalid configuration: epm.http.port must be 0..65535, was " + port);
+            throw new IllegalArgumentException("invalid configuration: port must be 0..65535, was " + port);
         }
         return port;
     }

@@ -76,6 +76,19 @@ class ManagerSettingsTest {
         assertThatThrownBy(() -> settingsWith("epm.readiness.poll-interval = soon")).hasMessageContaining("poll-interval");
     }
 
+    @Test
+    void anExternalChainNeedsItsContractAndSubmitterKeyAndTheKeyIsNeverPrinted() {
+        assertThatThrownBy(() -> settingsWith("epm.l1.rpc-url = \"https://rpc.example\""))
+                .hasMessageContaining("epm.l1.contract-address and epm.l1.submitter-private-key are required");
+
+        final ManagerSettings settings = settingsWith("""
+                epm.l1 { rpc-url = "https://rpc.example", contract-address = "0x00000000000000000000000000000000000000aa",
+                         submitter-private-key = "0xsecretsecret" }""");
+
+        assertThat(settings.l1().embedded()).isFalse();
+        assertThat(settings.toString()).doesNotContain("secretsecret");
+    }
+
     private static ManagerSettings settingsWith(final String hocon) {
         return ManagerSettings.from(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference()).resolve());
     }
