@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -57,11 +58,13 @@ public final class ContractLogDecoder {
             return new DecodedLog.Skipped(SkipReason.OTHER_CONTRACT, "log of " + log.getAddress() + ", not of " + contractAddress);
         }
         final List<String> topics = log.getTopics() == null ? List.of() : log.getTopics();
-        final EventSpec spec = topics.isEmpty() ? null : byTopic0.get(topics.getFirst().toLowerCase(Locale.ROOT));
-        if (spec == null) {
+        final Optional<EventSpec> known = topics.isEmpty() ? Optional.empty()
+                : Optional.ofNullable(byTopic0.get(topics.getFirst().toLowerCase(Locale.ROOT)));
+        if (known.isEmpty()) {
             return new DecodedLog.Skipped(SkipReason.UNKNOWN_EVENT, "topic0 " + (topics.isEmpty() ? "missing" : topics.getFirst())
                     + " is no event of the proof manager");
         }
+        final EventSpec spec = known.get();
         final int indexed = spec.event().getIndexedParameters().size();
         if (topics.size() != indexed + 1) {
             return new DecodedLog.Skipped(SkipReason.TOPIC_COUNT, spec.name() + " has " + indexed + " indexed fields but the log has "

@@ -28,7 +28,7 @@ import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.protocol.core.methods.response.Log;
 
 /** The decoder's checks and decoding, on hand-made logs with the contract's ABI encoding. */
-class ContractLogDecoderTest {
+class L1ContractLogDecoderTest {
 
     private static final String CONTRACT = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
     private static final String OTHER_CONTRACT = "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512";
@@ -119,7 +119,7 @@ class ContractLogDecoderTest {
         final Log oddLength = acknowledged(CONTRACT, CHAIN, encode(new Bool(true)).substring(0, 40));
 
         assertThat(List.of(decoder.decode(truncated, MINED), decoder.decode(empty, MINED), decoder.decode(oddLength, MINED)))
-                .extracting(ContractLogDecoderTest::reason)
+                .extracting(L1ContractLogDecoderTest::reason)
                 .containsOnly(SkipReason.MALFORMED_DATA);
     }
 
@@ -131,7 +131,7 @@ class ContractLogDecoderTest {
         final Log unknownStatus = log(CONTRACT, encode(new Uint8(2)), ProofManager.PROVINGNETWORKSTATUSUPDATED_EVENT, word(1));
 
         assertThat(List.of(decoder.decode(unknownNetwork, MINED), decoder.decode(hugeAmount, MINED), decoder.decode(unknownStatus, MINED)))
-                .extracting(ContractLogDecoderTest::reason)
+                .extracting(L1ContractLogDecoderTest::reason)
                 .containsOnly(SkipReason.MALFORMED_DATA);
     }
 
