@@ -2,6 +2,7 @@ package io.ethproofmanager.connectors.source.l1;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,6 +26,8 @@ import java.util.stream.Collectors;
  * @param rpcTimeout read, write and connect timeout of one RPC call
  * @param retryBackoffMin delay before the first retry of a failed RPC call
  * @param retryBackoffMax longest delay between retries (the backoff doubles up to it)
+ * @param producerOverrides extra Kafka producer settings (e.g. {@code max.block.ms}); they cannot change the transactional
+ *     id, idempotence or {@code acks=all}
  */
 public record L1IngesterSettings(
         String rpcUrl,
@@ -40,7 +43,8 @@ public record L1IngesterSettings(
         String transactionalId,
         Duration rpcTimeout,
         Duration retryBackoffMin,
-        Duration retryBackoffMax) {
+        Duration retryBackoffMax,
+        Map<String, String> producerOverrides) {
 
     /** Default name of the checkpoint topic. */
     public static final String DEFAULT_CHECKPOINT_TOPIC = "epm.l1-ingester-checkpoint.v1";
@@ -54,6 +58,7 @@ public record L1IngesterSettings(
         Objects.requireNonNull(checkpointTopic, "checkpointTopic");
         Objects.requireNonNull(transactionalId, "transactionalId");
         chainIds = Set.copyOf(Objects.requireNonNull(chainIds, "chainIds"));
+        producerOverrides = Map.copyOf(Objects.requireNonNull(producerOverrides, "producerOverrides"));
         require(rpcUrl.startsWith("http://") || rpcUrl.startsWith("https://"), "rpcUrl must be an http(s) URL, was '" + rpcUrl + "'");
         require(ADDRESS.matcher(contractAddress).matches(), "contractAddress must be 0x and 40 hex digits, was '" + contractAddress + "'");
         contractAddress = contractAddress.toLowerCase(Locale.ROOT);
@@ -81,37 +86,42 @@ public record L1IngesterSettings(
             final String bootstrapServers) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, 12, Duration.ofSeconds(10), 2_000, 0, 128,
                 bootstrapServers, DEFAULT_CHECKPOINT_TOPIC, "epm-l1-ingester-" + contractAddress.toLowerCase(Locale.ROOT),
-                Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(1));
+                Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(1), Map.of());
     }
 
     public L1IngesterSettings withConfirmations(final int blocks) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, blocks, pollInterval, maxBlockRange, startBlock,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax);
+                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides);
     }
 
     public L1IngesterSettings withPollInterval(final Duration interval) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, interval, maxBlockRange, startBlock,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax);
+                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides);
     }
 
     public L1IngesterSettings withMaxBlockRange(final int blocks) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, blocks, startBlock,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax);
+                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides);
     }
 
     public L1IngesterSettings withStartBlock(final long block) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, block,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax);
+                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides);
     }
 
     public L1IngesterSettings withCheckpoint(final String topic, final String id) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
-                reorgWindow, bootstrapServers, topic, id, rpcTimeout, retryBackoffMin, retryBackoffMax);
+                reorgWindow, bootstrapServers, topic, id, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides);
     }
 
     public L1IngesterSettings withRpc(final String url, final Duration timeout, final Duration backoffMin, final Duration backoffMax) {
         return new L1IngesterSettings(url, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, timeout, backoffMin, backoffMax);
+                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, timeout, backoffMin, backoffMax, producerOverrides);
+    }
+
+    public L1IngesterSettings withProducerOverrides(final Map<String, String> overrides) {
+        return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
+                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, overrides);
     }
 
     /** Key of this deployment's checkpoint record: the contract address and the sorted chain ids. */

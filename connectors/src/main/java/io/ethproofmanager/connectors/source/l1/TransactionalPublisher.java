@@ -7,6 +7,7 @@ import io.ethproofmanager.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -147,13 +148,15 @@ final class TransactionalPublisher implements AutoCloseable {
     }
 
     private static Map<String, Object> producerConfig(final L1IngesterSettings settings) {
-        return Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ProducerConfig.CLIENT_ID_CONFIG, settings.transactionalId(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 0);
+        final Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.transactionalId());
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.putAll(settings.producerOverrides());
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        return config;
     }
 
     private static Map<String, Object> consumerConfig(final L1IngesterSettings settings) {

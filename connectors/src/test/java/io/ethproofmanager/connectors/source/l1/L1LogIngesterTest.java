@@ -159,6 +159,7 @@ class L1LogIngesterTest {
         }
         try (L1LogIngester first = new L1LogIngester(settings, meters)) {
             first.start();
+            assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName).contains("epm-l1-ingester");
             await().atMost(WAIT).until(() -> published.l1Events(rollupChain).size() >= 2);
         }
         for (int batch = 7; batch <= 9; batch++) {
@@ -211,6 +212,44 @@ class L1LogIngesterTest {
             assertThat(meters.get("epm_l1_ingester_reorgs_total").counter().count()).isEqualTo(1.0);
             assertThat(meters.get("epm_l1_ingester_retractions_total").counter().count()).isEqualTo(1.0);
         }
+        try (L1LogIngester resumed = new L1LogIngester(settings, new SimpleMeterRegistry())) {
+            assertThat(resumed.nextBlock()).isEqualTo(chainHead() + 1);
+            chain.mine();
+            assertThat(resumed.pollOnce()).as("no reorg seen on the new chain, nothing published again").isZero();
+            assertThat(resumed.nextBlock()).isEqualTo(chainHead() + 1);
+        }
+        assertThat(published.l1Events(rollupChain)).hasSize(4);
+    }
+
+    @Test
+    void administrationEventsArePublishedKeyedByTheirNetwork() throws Exception {
+        final L1IngesterSettings settings = settings(0);
+        final TransactionReceipt preferred = asSubmitter.updatePreferredProvingNetwork(LocalChain.LAGRANGE).send();
+        final TransactionReceipt inactive = asSubmitter.updateProvingNetworkStatus(LocalChain.FERMAH, LocalChain.INACTIVE).send();
+        final String newAddress = chain.outsider().getAddress().toLowerCase();
+        final TransactionReceipt moved = asSubmitter.updateProvingNetworkAddress(LocalChain.LAGRANGE, newAddress).send();
+        final TransactionReceipt withdrawn = asSubmitter.withdraw(chain.usdcAddress(), BigInteger.valueOf(5)).send();
+
+        try (L1LogIngester ingester = new L1LogIngester(settings, meters)) {
+            ingestToHead(ingester);
+        }
+
+        final Set<String> transactions = Set.of(preferred.getTransactionHash(), inactive.getTransactionHash(), moved.getTransactionHash(),
+                withdrawn.getTransactionHash());
+        await().atMost(WAIT).until(() -> published.networkEvents(transactions).size() >= 4);
+        final var events = published.networkEvents(transactions);
+        assertThat(events).extracting(Published::key)
+                .containsExactly(ProvingNetwork.LAGRANGE, ProvingNetwork.FERMAH, ProvingNetwork.LAGRANGE, ProvingNetwork.NONE);
+        assertThat(events).extracting(Published::value).containsExactly(
+                new NetworkEvent.PreferredProvingNetworkUpdated(ProvingNetwork.LAGRANGE,
+                        position(preferred, ProofManager.PREFERREDPROVINGNETWORKUPDATED_EVENT), false),
+                new NetworkEvent.ProvingNetworkStatusUpdated(ProvingNetwork.FERMAH, false,
+                        position(inactive, ProofManager.PROVINGNETWORKSTATUSUPDATED_EVENT), false),
+                new NetworkEvent.ProvingNetworkAddressUpdated(ProvingNetwork.LAGRANGE, newAddress,
+                        position(moved, ProofManager.PROVINGNETWORKADDRESSUPDATED_EVENT), false),
+                new NetworkEvent.FundsWithdrawn(chain.usdcAddress().toLowerCase(), chain.admin().getAddress().toLowerCase(), "5",
+                        position(withdrawn, ProofManager.FUNDSWITHDRAWN_EVENT), false));
+        assertThat(events).allSatisfy(event -> assertThat(event.schemaViolations()).isEmpty());
     }
 
     @Test
