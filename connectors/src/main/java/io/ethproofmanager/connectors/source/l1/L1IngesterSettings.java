@@ -109,6 +109,11 @@ public record L1IngesterSettings(
                 reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides);
     }
 
+    public L1IngesterSettings withReorgWindow(final int blocks) {
+        return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
+                blocks, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides);
+    }
+
     public L1IngesterSettings withCheckpoint(final String topic, final String id) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
                 reorgWindow, bootstrapServers, topic, id, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides);

@@ -222,6 +222,35 @@ class L1LogIngesterTest {
     }
 
     @Test
+    void reorgDeeperThanTheWindowRewindsToTheWindowsStartAndRetractsWhatTheWindowHolds() throws Exception {
+        final L1IngesterSettings settings = settings(0).withReorgWindow(3);
+        try (L1LogIngester ingester = new L1LogIngester(settings, meters)) {
+            final String beforeRequests = chain.snapshot();
+            final TransactionReceipt old = asSubmitter.submitProofRequest(id(1), params()).send();
+            ingestToHead(ingester);
+            chain.mine();
+            chain.mine();
+            chain.mine();
+            ingestToHead(ingester);
+            final TransactionReceipt recent = asSubmitter.submitProofRequest(id(2), params()).send();
+            ingestToHead(ingester);
+            final long lastRead = recent.getBlockNumber().longValueExact();
+
+            chain.revert(beforeRequests);
+            for (int block = 0; block < 8; block++) {
+                chain.mine();
+            }
+            assertThat(ingester.pollOnce()).isEqualTo(1);
+
+            assertThat(ingester.nextBlock()).as("the oldest block of the window, read again").isEqualTo(lastRead - 1);
+            final var events = awaitL1Events(3);
+            assertThat(events).extracting(p -> p.value().log().transactionHash())
+                    .containsExactly(old.getTransactionHash(), recent.getTransactionHash(), recent.getTransactionHash());
+            assertThat(events.getLast().value().removed()).isTrue();
+        }
+    }
+
+    @Test
     void administrationEventsArePublishedKeyedByTheirNetwork() throws Exception {
         final L1IngesterSettings settings = settings(0);
         final TransactionReceipt preferred = asSubmitter.updatePreferredProvingNetwork(LocalChain.LAGRANGE).send();
