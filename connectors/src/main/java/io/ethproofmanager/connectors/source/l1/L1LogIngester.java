@@ -1,0 +1,385 @@
+package io.ethproofmanager.connectors.source.l1;
+
+import io.ethproofmanager.connectors.source.l1.L1Checkpoint.ProcessedBlock;
+import io.ethproofmanager.connectors.source.l1.TransactionalPublisher.Outgoing;
+import io.ethproofmanager.schemas.L1Event;
+import io.ethproofmanager.schemas.NetworkEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.protocol.core.methods.response.Log;
+
+/**
+ * The L1 log ingester: reads the proof manager's logs once they have enough confirmations, publishes them as typed events
+ * with their checkpoint in one Kafka transaction per step, and retracts the events of blocks a reorg abandoned.
+ */
+public final class L1LogIngester implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(L1LogIngester.class);
+    private static final String THREAD_NAME = "epm-l1-ingester";
+    private static final long CLOSE_TIMEOUT_MILLIS = 30_000;
+
+    private final L1IngesterSettings settings;
+    private final ContractLogDecoder decoder;
+    private final MeterRegistry meters;
+    private final Metrics metrics;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final ChainReader chain;
+    private final TransactionalPublisher publisher;
+    private final AtomicLong lagBlocks = new AtomicLong();
+    private final Gauge lagGauge;
+    private Optional<Thread> loop = Optional.empty();
+    private L1Checkpoint checkpoint;
+    private int blockRange;
+    private boolean caughtUp;
+    private boolean publisherFailed;
+
+    /** Connects to Kafka, fences older instances with the same transactional id and loads the last committed checkpoint. */
+    public L1LogIngester(final L1IngesterSettings settings, final MeterRegistry meters) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.meters = Objects.requireNonNull(meters, "meters");
+        this.decoder = new ContractLogDecoder(settings.contractAddress(), settings.chainIds());
+        this.metrics = new Metrics(meters);
+        this.publisher = new TransactionalPublisher(settings);
+        try {
+            this.checkpoint = committedCheckpoint();
+        } catch (final RuntimeException e) {
+            publisher.close();
+            throw e;
+        }
+        this.chain = new ChainReader(settings, metrics.rpcFailures, closing::get);
+        this.blockRange = settings.maxBlockRange();
+        this.lagGauge = Gauge.builder("epm_l1_ingester_lag_blocks", lagBlocks, AtomicLong::get)
+                .description("blocks between the L1 head and the next block to read").register(meters);
+        LOG.info("L1 ingester for {} (chains {}) resumes at block {} with {} blocks in its reorg window", settings.contractAddress(),
+                settings.chainIds(), checkpoint.nextBlock(), checkpoint.window().size());
+    }
+
+    /** Starts the polling thread {@value #THREAD_NAME}. */
+    public synchronized void start() {
+        if (loop.isPresent() || closing.get()) {
+            throw new IllegalStateException("L1 ingester already started or closed");
+        }
+        final Thread thread = new Thread(this::run, THREAD_NAME);
+        loop = Optional.of(thread);
+        thread.start();
+    }
+
+    /** The first block not read yet (the committed checkpoint's). */
+    public synchronized long nextBlock() {
+        return checkpoint.nextBlock();
+    }
+
+    /**
+     * One step: undo a reorg if the last processed block left the chain, else read the next range of confirmed blocks and
+     * publish its events with the new checkpoint. Returns the number of event records published (retractions included).
+     */
+    public synchronized long pollOnce() {
+        if (publisherFailed) {
+            recoverPublisher();
+        }
+        final long head = chain.head();
+        updateLag(head);
+        final Optional<Long> ancestor = reorgAncestor();
+        if (ancestor.isPresent()) {
+            return rewind(ancestor.get());
+        }
+        final long safe = head - settings.confirmations();
+        if (safe < checkpoint.nextBlock()) {
+            caughtUp = true;
+            return 0;
+        }
+        try {
+            return readAndPublish(safe, head);
+        } catch (final ChainMovedException e) {
+            LOG.info("L1 chain moved while reading: {}; the next step checks for a reorg", e.getMessage());
+            return 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        closing.set(true);
+        closed.countDown();
+        final Optional<Thread> thread;
+        synchronized (this) {
+            thread = loop;
+        }
+        thread.ifPresent(this::awaitLoopEnd);
+        synchronized (this) {
+            chain.close();
+            publisher.close();
+            meters.remove(lagGauge);
+        }
+    }
+
+    private void run() {
+        while (!closing.get()) {
+            try {
+                pollOnce();
+                if (caughtUp) {
+                    pause(settings.pollInterval().toMillis());
+                }
+            } catch (final ProducerFencedException | InvalidProducerEpochException e) {
+                LOG.error("L1 ingester fenced by a newer instance with transactional id {}; stopping", settings.transactionalId(), e);
+                return;
+            } catch (final RuntimeException e) {
+                if (closing.get()) {
+                    return;
+                }
+                LOG.warn("L1 ingester step from block {} failed; retrying in {}: {}", nextBlock(), settings.retryBackoffMin(), e.toString());
+                pause(settings.retryBackoffMin().toMillis());
+            }
+        }
+    }
+
+    private void pause(final long millis) {
+        try {
+            closed.await(millis, TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitLoopEnd(final Thread thread) {
+        try {
+            thread.join(CLOSE_TIMEOUT_MILLIS);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(CLOSE_TIMEOUT_MILLIS);
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("L1 ingester thread {} still running {} ms after close was asked", THREAD_NAME, 2 * CLOSE_TIMEOUT_MILLIS);
+        }
+    }
+
+    private L1Checkpoint committedCheckpoint() {
+        return publisher.lastCommittedCheckpoint().orElseGet(() -> L1Checkpoint.initial(settings));
+    }
+
+    /** Commits one step; after a failure the outcome is unknown, so the next step first re-reads what was committed. */
+    private void commit(final List<Outgoing> records, final L1Checkpoint next) {
+        try {
+            publisher.commit(records, next);
+        } catch (final ProducerFencedException | InvalidProducerEpochException e) {
+            throw e;
+        } catch (final RuntimeException e) {
+            publisherFailed = true;
+            throw e;
+        }
+    }
+
+    /** Replaces the producer (which completes or aborts the open transaction) and resumes from the committed checkpoint. */
+    private void recoverPublisher() {
+        publisher.restart();
+        checkpoint = committedCheckpoint();
+        publisherFailed = false;
+        LOG.info("L1 ingester publisher restarted after a failed commit; resuming at block {}", checkpoint.nextBlock());
+    }
+
+    private void updateLag(final long head) {
+        lagBlocks.set(Math.max(0, head - checkpoint.nextBlock() + 1));
+    }
+
+    /** The common ancestor when the last processed block is no longer on the chain; empty when it still is. */
+    private Optional<Long> reorgAncestor() {
+        final Optional<ProcessedBlock> last = checkpoint.lastProcessed();
+        if (last.isEmpty() || isCanonical(last.get())) {
+            return Optional.empty();
+        }
+        final List<ProcessedBlock> older = checkpoint.window().reversed();
+        for (final ProcessedBlock block : older.subList(1, older.size())) {
+            if (isCanonical(block)) {
+                return Optional.of(block.number());
+            }
+        }
+        final long oldest = checkpoint.window().getFirst().number() - 1;
+        LOG.error("L1 reorg deeper than the window of {} blocks: no processed block from {} to {} is still on the chain; rewinding to {}",
+                settings.reorgWindow(), checkpoint.window().getFirst().number(), last.get().number(), oldest);
+        return Optional.of(Math.max(oldest, settings.startBlock() - 1));
+    }
+
+    private boolean isCanonical(final ProcessedBlock block) {
+        return chain.block(block.number()).map(header -> header.hash().equals(block.hash())).orElse(false);
+    }
+
+    /** Publishes the retraction of every event above {@code ancestor}, newest first, and continues from {@code ancestor + 1}. */
+    private long rewind(final long ancestor) {
+        final List<ProcessedBlock> abandoned = checkpoint.abandonedAbove(ancestor);
+        final List<Outgoing> retractions = new ArrayList<>();
+        for (final ProcessedBlock block : abandoned) {
+            for (final Object event : block.eventsNewestFirst()) {
+                retractions.add(switch (event) {
+                    case L1Event e -> Outgoing.of(Retractions.of(e));
+                    case NetworkEvent e -> Outgoing.of(Retractions.of(e));
+                    default -> throw new IllegalStateException("not an event: " + event);
+                });
+            }
+        }
+        final L1Checkpoint rewound = checkpoint.rewoundTo(ancestor);
+        commit(retractions, rewound);
+        LOG.warn("L1 reorg: blocks {} to {} left the chain, common ancestor {}; retracted {} events", abandoned.getLast().number(),
+                abandoned.getFirst().number(), ancestor, retractions.size());
+        checkpoint = rewound;
+        caughtUp = false;
+        metrics.reorgs.increment();
+        metrics.retractions.increment(retractions.size());
+        return retractions.size();
+    }
+
+    private long readAndPublish(final long safe, final long head) {
+        final long from = checkpoint.nextBlock();
+        final Range range = readLogs(from, safe);
+        final Map<Long, BlockHeader> headers = headers(from, range);
+        final TreeMap<Long, List<Object>> eventsByBlock = new TreeMap<>();
+        final List<Outgoing> records = new ArrayList<>();
+        final List<DecodedLog> decoded = new ArrayList<>();
+        for (final Log log : range.logs()) {
+            final BlockHeader header = headers.get(log.getBlockNumber().longValueExact());
+            final DecodedLog result = decoder.decode(log, header.timestamp());
+            decoded.add(result);
+            switch (result) {
+                case DecodedLog.Batch batch -> {
+                    records.add(Outgoing.of(batch.event()));
+                    eventsByBlock.computeIfAbsent(header.number(), n -> new ArrayList<>()).add(batch.event());
+                }
+                case DecodedLog.Network network -> {
+                    records.add(Outgoing.of(network.event()));
+                    eventsByBlock.computeIfAbsent(header.number(), n -> new ArrayList<>()).add(network.event());
+                }
+                case DecodedLog.Skipped skipped -> LOG.warn("L1 log skipped ({}): {}", skipped.reason().tag(), skipped.detail());
+            }
+        }
+        final L1Checkpoint advanced = checkpoint.advancedTo(range.to(), processedBlocks(range.to(), headers, eventsByBlock),
+                settings.reorgWindow());
+        commit(records, advanced);
+        checkpoint = advanced;
+        decoded.forEach(metrics::count);
+        caughtUp = range.to() == safe;
+        updateLag(head);
+        return records.size();
+    }
+
+    /** Reads the logs from {@code from}, halving the range while the node refuses it and doubling it back after a success. */
+    private Range readLogs(final long from, final long safe) {
+        while (true) {
+            final long to = Math.min(safe, from + blockRange - 1);
+            try {
+                final List<Log> logs = chain.logs(from, to, decoder.eventSignatures()).stream()
+                        .sorted(Comparator.comparing(Log::getBlockNumber).thenComparing(Log::getLogIndex)).toList();
+                blockRange = (int) Math.min(settings.maxBlockRange(), 2L * blockRange);
+                return new Range(to, logs);
+            } catch (final ChainReader.RangeRefusedException e) {
+                if (blockRange == 1) {
+                    throw new ChainReader.RpcCallException("node refuses even a one-block eth_getLogs at " + from + ": " + e.getMessage(), e);
+                }
+                blockRange = Math.max(1, blockRange / 2);
+                LOG.info("{}; narrowing the range to {} blocks", e.getMessage(), blockRange);
+            }
+        }
+    }
+
+    /**
+     * Headers of the blocks that matter: the range's first (its parent must be the last processed block), its last, and every
+     * block with logs (each log's block hash must be that block's). A mismatch means the chain moved under the read.
+     */
+    private Map<Long, BlockHeader> headers(final long from, final Range range) {
+        final TreeSet<Long> numbers = new TreeSet<>(List.of(from, range.to()));
+        range.logs().forEach(log -> numbers.add(log.getBlockNumber().longValueExact()));
+        final Map<Long, BlockHeader> headers = new HashMap<>();
+        for (final long number : numbers) {
+            headers.put(number, chain.block(number).orElseThrow(() -> new ChainMovedException("block " + number + " is gone")));
+        }
+        checkpoint.lastProcessed().filter(last -> last.number() == from - 1)
+                .filter(last -> !last.hash().equals(headers.get(from).parentHash()))
+                .ifPresent(last -> {
+                    throw new ChainMovedException("parent of block " + from + " is " + headers.get(from).parentHash() + ", not " + last.hash());
+                });
+        for (final Log log : range.logs()) {
+            final BlockHeader header = headers.get(log.getBlockNumber().longValueExact());
+            if (log.getBlockHash() == null || !header.hash().equalsIgnoreCase(log.getBlockHash())) {
+                throw new ChainMovedException("log of block " + header.number() + " has hash " + log.getBlockHash() + ", the block " + header.hash());
+            }
+        }
+        return headers;
+    }
+
+    private static List<ProcessedBlock> processedBlocks(final long to, final Map<Long, BlockHeader> headers,
+            final TreeMap<Long, List<Object>> eventsByBlock) {
+        final TreeMap<Long, List<Object>> blocks = new TreeMap<>(eventsByBlock);
+        blocks.putIfAbsent(to, List.of());
+        return blocks.entrySet().stream().map(entry -> new ProcessedBlock(entry.getKey(), headers.get(entry.getKey()).hash(),
+                        entry.getValue().stream().filter(L1Event.class::isInstance).map(L1Event.class::cast).toList(),
+                        entry.getValue().stream().filter(NetworkEvent.class::isInstance).map(NetworkEvent.class::cast).toList()))
+                .toList();
+    }
+
+    /** The logs read and the last block they cover. */
+    private record Range(long to, List<Log> logs) {
+    }
+
+    /** The chain changed between the reads of one step; nothing is published and the next step looks for a reorg. */
+    private static final class ChainMovedException extends RuntimeException {
+        ChainMovedException(final String message) {
+            super(message);
+        }
+    }
+
+    /** The ingester's counters. */
+    private static final class Metrics {
+
+        private final MeterRegistry meters;
+        private final Counter rpcFailures;
+        private final Counter reorgs;
+        private final Counter retractions;
+        private final Map<SkipReason, Counter> skipped = new EnumMap<>(SkipReason.class);
+
+        Metrics(final MeterRegistry meters) {
+            this.meters = meters;
+            this.rpcFailures = Counter.builder("epm_l1_ingester_rpc_failures_total").description("failed L1 RPC calls").register(meters);
+            this.reorgs = Counter.builder("epm_l1_ingester_reorgs_total").description("L1 reorgs undone").register(meters);
+            this.retractions = Counter.builder("epm_l1_ingester_retractions_total").description("events retracted after reorgs")
+                    .register(meters);
+            for (final SkipReason reason : SkipReason.values()) {
+                skipped.put(reason, Counter.builder("epm_l1_ingester_skipped_logs_total").tag("reason", reason.tag())
+                        .description("logs not published, by reason").register(meters));
+            }
+        }
+
+        /** Counts a log of a committed step: published by event type, or skipped by reason. */
+        void count(final DecodedLog log) {
+            switch (log) {
+                case DecodedLog.Batch batch -> published(batch.event().getClass().getSimpleName());
+                case DecodedLog.Network network -> published(network.event().getClass().getSimpleName());
+                case DecodedLog.Skipped skipped -> this.skipped.get(skipped.reason()).increment();
+            }
+        }
+
+        private void published(final String type) {
+            Counter.builder("epm_l1_ingester_events_published_total").tag("type", type).description("events published, by type")
+                    .register(meters).increment();
+        }
+    }
+}
