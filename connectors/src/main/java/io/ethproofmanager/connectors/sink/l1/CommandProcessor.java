@@ -4,12 +4,16 @@ import io.ethproofmanager.schemas.L1Command;
 import io.ethproofmanager.schemas.L1TransactionResult;
 import io.ethproofmanager.schemas.L1TransactionResult.Outcome;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -70,12 +74,42 @@ final class CommandProcessor {
             }
         }
         if (calls.alreadyOnChain(command)) {
-            return Decision.done(alreadyOnChain(command, minedHash(command), "the contract already holds the effect"));
+            return Decision.done(alreadyOnChain(CommandRef.of(command), minedHash(command), "the contract already holds the effect"));
         }
         return send(command);
     }
 
     // ---- reconciliation -------------------------------------------------------------------------------------------
+
+    /**
+     * Resolves the attempts given up as unknown whose transaction has mined since: records each receipt and returns the
+     * outcomes to publish. A transaction the node lost is broadcast again from its persisted bytes (same nonce).
+     */
+    List<L1TransactionResult> reconcileUnknown() {
+        final Map<String, List<Attempt>> byCommand = attempts.inState(AttemptState.UNKNOWN).stream()
+                .collect(Collectors.groupingBy(Attempt::commandId, LinkedHashMap::new, Collectors.toList()));
+        final List<L1TransactionResult> resolved = new ArrayList<>();
+        byCommand.values().forEach(unknown -> resolveUnknown(unknown).ifPresent(resolved::add));
+        return resolved;
+    }
+
+    private Optional<L1TransactionResult> resolveUnknown(final List<Attempt> unknown) {
+        final CommandRef command = CommandRef.of(unknown.getFirst());
+        for (final Attempt attempt : unknown.reversed()) {
+            final Optional<TransactionReceipt> receipt = node.receipt(attempt.tx().hash());
+            if (receipt.isPresent()) {
+                LOG.info("reconciliation: {} of {}, given up as unknown, was mined in block {}", attempt.tx(),
+                        command.commandId(), receipt.get().getBlockNumber());
+                return Optional.of(record(command, attempt, receipt.get(), unknown));
+            }
+        }
+        final Attempt latest = unknown.getLast();
+        if (!node.knows(latest.tx().hash()) && node.broadcast(latest.tx()) == L1Node.Broadcast.ACCEPTED) {
+            LOG.warn("reconciliation: the node had lost {} of {}; broadcast its persisted bytes again", latest.tx(),
+                    command.commandId());
+        }
+        return Optional.empty();
+    }
 
     private List<Attempt> unresolved(final L1Command command) {
         return attempts.of(command.commandId()).stream().filter(attempt -> attempt.state().isUnresolved()).toList();
@@ -88,7 +122,7 @@ final class CommandProcessor {
             if (receipt.isPresent()) {
                 LOG.info("reconciliation: {} of {} was mined in block {}", attempt.tx(), command.commandId(),
                         receipt.get().getBlockNumber());
-                return Optional.of(record(command, attempt, receipt.get(), unresolved));
+                return Optional.of(record(CommandRef.of(command), attempt, receipt.get(), unresolved));
             }
         }
         return Optional.empty();
@@ -178,7 +212,7 @@ final class CommandProcessor {
             return new Decision(Optional.empty(), false);
         }
         LOG.warn("holding {}: {}", command.commandId(), detail);
-        return new Decision(Optional.of(result(command, Outcome.HELD_FEE_CAP, Optional.empty(), Optional.empty(),
+        return new Decision(Optional.of(result(CommandRef.of(command), Outcome.HELD_FEE_CAP, Optional.empty(), Optional.empty(),
                 Optional.empty(), detail)), false);
     }
 
@@ -193,10 +227,10 @@ final class CommandProcessor {
         attempts.insert(newAttempt(command, fees, Optional.empty(), AttemptState.REVERTED, Optional.of(reason)));
         if (ProofManagerCalls.isDuplicatedRequest(reason)) {
             LOG.warn("{} not sent: the contract refuses it with {}; the request is on chain", command.commandId(), reason);
-            return alreadyOnChain(command, Optional.empty(), "estimation reverted with " + reason);
+            return alreadyOnChain(CommandRef.of(command), Optional.empty(), "estimation reverted with " + reason);
         }
         LOG.error("{} not sent: the contract refuses it at estimation with {}", command.commandId(), reason);
-        return result(command, Outcome.REVERTED, Optional.empty(), Optional.empty(), Optional.of(reason),
+        return result(CommandRef.of(command), Outcome.REVERTED, Optional.empty(), Optional.empty(), Optional.of(reason),
                 "reverted at estimation; nothing was sent");
     }
 
@@ -211,7 +245,7 @@ final class CommandProcessor {
             final Optional<ReceiptWaiter.Found> found = receipts.awaitAny(unresolved, settings.receiptTimeout());
             if (found.isPresent()) {
                 crash(CrashPoint.AFTER_RECEIPT);
-                return record(command, found.get().attempt(), found.get().receipt(), unresolved);
+                return record(CommandRef.of(command), found.get().attempt(), found.get().receipt(), unresolved);
             }
             if (rounds >= settings.maxAttempts()) {
                 return giveUp(command, unresolved, rounds);
@@ -249,12 +283,12 @@ final class CommandProcessor {
         final String detail = "no receipt after " + rounds + " attempt(s) of " + settings.receiptTimeout().toMillis()
                 + " ms each for " + hashes + "; resolved by reconciliation, never by a second request";
         LOG.error("outcome of {} unknown: {}", command.commandId(), detail);
-        return result(command, Outcome.UNKNOWN, Optional.of(unresolved.getLast().tx().hash()), Optional.empty(),
+        return result(CommandRef.of(command), Outcome.UNKNOWN, Optional.of(unresolved.getLast().tx().hash()), Optional.empty(),
                 Optional.empty(), detail);
     }
 
     /** Records a receipt: the attempt mined or reverted, its unresolved siblings replaced; returns the outcome. */
-    private L1TransactionResult record(final L1Command command, final Attempt attempt, final TransactionReceipt receipt,
+    private L1TransactionResult record(final CommandRef command, final Attempt attempt, final TransactionReceipt receipt,
             final List<Attempt> unresolved) {
         final long block = receipt.getBlockNumber().longValueExact();
         final String hash = attempt.tx().hash();
@@ -293,15 +327,14 @@ final class CommandProcessor {
                 command.batchNumber(), settings.signerAddress(), fees, tx, state, revertReason, Optional.empty());
     }
 
-    private L1TransactionResult alreadyOnChain(final L1Command command, final Optional<String> ourHash, final String why) {
+    private L1TransactionResult alreadyOnChain(final CommandRef command, final Optional<String> ourHash, final String why) {
         LOG.info("{} already on chain ({}){}", command.commandId(), why, ourHash.map(h -> ", mined by our " + h).orElse(""));
         return result(command, Outcome.ALREADY_ON_CHAIN, ourHash, Optional.empty(), Optional.empty(), why + "; nothing sent");
     }
 
-    private static L1TransactionResult result(final L1Command command, final Outcome outcome, final Optional<String> txHash,
+    private static L1TransactionResult result(final CommandRef command, final Outcome outcome, final Optional<String> txHash,
             final Optional<Long> block, final Optional<String> revertReason, final String detail) {
-        return new L1TransactionResult(command.commandId(), command.chainId(), command.batchNumber(),
-                ProofManagerCalls.kindOf(command), outcome, txHash.orElse(null), block.orElse(null), revertReason.orElse(null),
+        return new L1TransactionResult(command.commandId(), command.chainId(), command.batchNumber(), command.kind(), outcome, txHash.orElse(null), block.orElse(null), revertReason.orElse(null),
                 detail, Instant.now());
     }
 

@@ -154,11 +154,28 @@ public final class L1TransactionSender implements AutoCloseable {
             kafka.subscribe(List.of(settings.commandsTopic()));
             LOG.info("L1 sender consuming {} as group {}, results to {}", settings.commandsTopic(), settings.groupId(),
                     settings.resultsTopic());
+            long nextReconciliation = System.nanoTime();
             while (!isClosing()) {
+                if (System.nanoTime() - nextReconciliation >= 0) {
+                    reconcileUnknown(producer, processor);
+                    nextReconciliation = System.nanoTime() + settings.receiptTimeout().toNanos();
+                }
                 step(kafka, producer, processor);
             }
         } catch (final WakeupException | InterruptException e) {
             LOG.warn("L1 sender loop stopped by force; the command in hand will be redelivered");
+        }
+    }
+
+    /** Publishes the outcomes of transactions given up as unknown that have mined since; failures wait for the next round. */
+    private void reconcileUnknown(final KafkaProducer<byte[], byte[]> producer, final CommandProcessor processor) {
+        try {
+            processor.reconcileUnknown().forEach(result -> publish(producer, result));
+        } catch (final WakeupException | InterruptException e) {
+            throw e;
+        } catch (final RuntimeException e) {
+            LOG.warn("reconciling the attempts of unknown outcome failed, retrying in {} ms: {}",
+                    settings.receiptTimeout().toMillis(), describe(e));
         }
     }
 

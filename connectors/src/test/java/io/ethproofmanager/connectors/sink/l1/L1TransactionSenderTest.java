@@ -44,6 +44,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.http.HttpService;
 
 /** The L1 sender against a real anvil chain, PostgreSQL and Kafka broker: one transaction per command, whatever happens. */
 class L1TransactionSenderTest {
@@ -92,8 +94,9 @@ class L1TransactionSenderTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws Exception {
         senders.forEach(L1TransactionSender::close);
+        setAutomine(true);
         database.close();
         chain.revert(snapshot);
     }
@@ -275,6 +278,81 @@ class L1TransactionSenderTest {
         assertThat(nonce()).isEqualTo(nonceBefore + 1);
     }
 
+    @Test
+    void stuckTransactionIsReplacedWithHigherFeesAndTheSameNonce() throws Exception {
+        final long nonceBefore = nonce();
+        final SubmitProofRequest command = request(16, 4_000_000);
+        setAutomine(false);
+        start(settings(HIGH_CAP).withReceiptTimeout(Duration.ofMillis(800), 5));
+
+        produce(command);
+        await().atMost(WAIT).until(() -> attempts().of(command.commandId()).size() >= 2);
+        chain.mine();
+        final L1TransactionResult result = awaitResults(1).getFirst();
+
+        final List<Attempt> all = attempts().of(command.commandId());
+        assertThat(result.outcome()).isEqualTo(Outcome.MINED);
+        assertThat(all.getLast().state()).isEqualTo(AttemptState.MINED);
+        assertThat(result.txHash()).isEqualTo(all.getLast().tx().hash());
+        assertThat(all.subList(0, all.size() - 1)).extracting(Attempt::state).containsOnly(AttemptState.REPLACED);
+        assertThat(all).extracting(a -> a.tx().nonce()).containsOnly(nonceBefore);
+        assertThat(all.get(1).fees().maxFeePerGas()).isGreaterThanOrEqualTo(
+                all.get(0).fees().maxFeePerGas().multiply(BigInteger.valueOf(120)).divide(BigInteger.valueOf(100)));
+        assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.ONE);
+        assertThat(nonce()).isEqualTo(nonceBefore + 1);
+    }
+
+    @Test
+    void unknownOutcomeIsResolvedByReconciliationNotByASecondRequest() throws Exception {
+        final long nonceBefore = nonce();
+        final SubmitProofRequest command = request(17, 4_000_000);
+        setAutomine(false);
+        start(settings(HIGH_CAP).withReceiptTimeout(Duration.ofMillis(500), 2));
+
+        produce(command);
+        final L1TransactionResult unknown = awaitResults(1).getFirst();
+        assertThat(unknown.outcome()).isEqualTo(Outcome.UNKNOWN);
+        assertThat(states(command.commandId())).containsExactly("unknown", "unknown");
+        chain.mine();
+        final L1TransactionResult resolved = awaitResults(2).get(1);
+        produce(command);
+        final L1TransactionResult redelivered = awaitResults(3).get(2);
+
+        assertThat(resolved.outcome()).isEqualTo(Outcome.MINED);
+        assertThat(states(command.commandId())).containsExactly("replaced", "mined");
+        assertThat(resolved.txHash()).isEqualTo(attempts().of(command.commandId()).getLast().tx().hash());
+        assertThat(redelivered.outcome()).isEqualTo(Outcome.ALREADY_ON_CHAIN);
+        assertThat(redelivered.txHash()).isEqualTo(resolved.txHash());
+        assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.ONE);
+        assertThat(nonce()).isEqualTo(nonceBefore + 1);
+    }
+
+    @Test
+    void transactionOvertakenByAnotherSubmitterRevertsOnChainAndIsAlreadyOnChain() throws Exception {
+        final ProofManager admin = chain.proofManager(chain.admin());
+        admin.grantRole(admin.SUBMITTER_ROLE().send(), chain.outsider().getAddress()).send();
+        final SubmitProofRequest command = request(18, 4_000_000);
+        setAutomine(false);
+        start(HIGH_CAP);
+        produce(command);
+        await().atMost(WAIT).until(() -> states(command.commandId()).equals(List.of("broadcast")));
+
+        final var racing = chain.proofManager(chain.outsider()).submitProofRequest(id(18), params(4_000_000)).sendAsync();
+        await().atMost(WAIT).until(() -> pendingNonce(chain.outsider().getAddress()) == 1);
+        chain.mine();
+        assertThat(racing.get(10, TimeUnit.SECONDS).isStatusOK()).isTrue();
+        final L1TransactionResult result = awaitResults(1).getFirst();
+
+        assertThat(result.outcome()).isEqualTo(Outcome.ALREADY_ON_CHAIN);
+        assertThat(result.detail()).contains("reverted with DuplicatedProofRequest(324, 18)");
+        assertThat(attempts().of(command.commandId())).singleElement().satisfies(a -> {
+            assertThat(a.state()).isEqualTo(AttemptState.REVERTED);
+            assertThat(a.revertReason()).contains("DuplicatedProofRequest(324, 18)");
+            assertThat(a.blockNumber()).isPresent();
+        });
+        assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.ONE);
+    }
+
     // ---- helpers --------------------------------------------------------------------------------------------------
 
     private L1SenderSettings settings(final BigInteger cap) {
@@ -285,7 +363,11 @@ class L1TransactionSenderTest {
     }
 
     private L1TransactionSender start(final BigInteger cap) {
-        final L1TransactionSender sender = new L1TransactionSender(settings(cap), database.dataSource(), new SimpleMeterRegistry());
+        return start(settings(cap));
+    }
+
+    private L1TransactionSender start(final L1SenderSettings settings) {
+        final L1TransactionSender sender = new L1TransactionSender(settings, database.dataSource(), new SimpleMeterRegistry());
         senders.add(sender);
         sender.start();
         return sender;
@@ -346,8 +428,19 @@ class L1TransactionSenderTest {
     }
 
     private long nonce() throws Exception {
-        return chain.web3j().ethGetTransactionCount(chain.submitter().getAddress(), DefaultBlockParameterName.PENDING).send()
+        return pendingNonce(chain.submitter().getAddress());
+    }
+
+    private static long pendingNonce(final String address) throws Exception {
+        return chain.web3j().ethGetTransactionCount(address, DefaultBlockParameterName.PENDING).send()
                 .getTransactionCount().longValueExact();
+    }
+
+    /** Switches anvil's automine (one block per transaction) on or off; the snapshot does not restore it. */
+    private static void setAutomine(final boolean on) throws Exception {
+        final LocalChain.RawResponse response = new Request<>("evm_setAutomine", List.of(on),
+                new HttpService(chain.rpcUrl()), LocalChain.RawResponse.class).send();
+        assertThat(response.hasError()).as("evm_setAutomine error").isFalse();
     }
 
     private long txNonce(final String hash) throws Exception {
