@@ -258,16 +258,22 @@ class L1TransactionSenderTest {
     void feeAboveTheCapIsHeldThenSentOnceUnderAHigherCap() throws Exception {
         final long nonceBefore = nonce();
         final SubmitProofRequest command = request(15, 4_000_000);
-        final L1TransactionSender held = start(BigInteger.ONE);
+        final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        final L1TransactionSender held = start(settings(BigInteger.ONE), meters);
 
         produce(command);
         final L1TransactionResult result = awaitResults(1).getFirst();
+        await().atMost(WAIT).until(() -> meters.get("epm.l1.sender.submitter.balance").gauge().value() > 0);
 
         assertThat(result.outcome()).isEqualTo(Outcome.HELD_FEE_CAP);
-        assertThat(result.detail()).contains("above the cap of 1 wei");
+        assertThat(result.detail()).containsPattern("maxFeePerGas [0-9]+ wei is above the cap of 1 wei");
         assertThat(states(command.commandId())).containsExactly("held_fee_cap");
         assertThat(proofRequest(15).submittedAt).isZero();
+        assertThat(meters.get("epm.l1.sender.held.fee.cap").gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("epm.l1.sender.attempts").tag("kind", "submit_proof_request").tag("outcome", "held_fee_cap")
+                .counter().count()).isEqualTo(1.0);
         held.close();
+        assertThat(resultsNow()).hasSize(1);
 
         start(HIGH_CAP);
         final L1TransactionResult sent = awaitResults(2).get(1);
@@ -367,7 +373,11 @@ class L1TransactionSenderTest {
     }
 
     private L1TransactionSender start(final L1SenderSettings settings) {
-        final L1TransactionSender sender = new L1TransactionSender(settings, database.dataSource(), new SimpleMeterRegistry());
+        return start(settings, new SimpleMeterRegistry());
+    }
+
+    private L1TransactionSender start(final L1SenderSettings settings, final SimpleMeterRegistry meters) {
+        final L1TransactionSender sender = new L1TransactionSender(settings, database.dataSource(), meters);
         senders.add(sender);
         sender.start();
         return sender;
