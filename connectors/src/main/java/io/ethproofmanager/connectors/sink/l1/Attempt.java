@@ -27,6 +27,7 @@ record Attempt(
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(revertReason, "revertReason");
         Objects.requireNonNull(blockNumber, "blockNumber");
+        fromAddress = fromAddress.toLowerCase();
         if (number < 1) {
             throw new IllegalArgumentException("attempts count from 1, was " + number);
         }

@@ -39,7 +39,7 @@ final class Attempts {
             statement.setString(3, attempt.kind().wireName());
             statement.setLong(4, attempt.chainId());
             statement.setLong(5, attempt.batchNumber());
-            statement.setString(6, attempt.fromAddress().toLowerCase());
+            statement.setString(6, attempt.fromAddress());
             setNullable(statement, 7, attempt.transaction().map(SignedTransaction::nonce), Types.BIGINT);
             setNullable(statement, 8, attempt.txHash(), Types.VARCHAR);
             setNullable(statement, 9, attempt.transaction().map(SignedTransaction::raw), Types.BINARY);
