@@ -64,8 +64,9 @@ final class CommandProcessor {
     Decision process(final L1Command command) {
         final List<Attempt> unresolved = unresolved(command);
         if (!unresolved.isEmpty()) {
-            final Optional<L1TransactionResult> found = resolveFromReceipts(command, unresolved);
-            if (found.isEmpty()) {
+            // a receipt found here is recorded; what to publish then follows from the contract's state below
+            final boolean recorded = resolveFromReceipts(command, unresolved).isPresent();
+            if (!recorded) {
                 final Optional<Attempt> inFlight = resume(unresolved);
                 if (inFlight.isPresent()) {
                     LOG.info("resuming {} of {}: awaiting its receipt", inFlight.get().tx(), command.commandId());
@@ -74,7 +75,8 @@ final class CommandProcessor {
             }
         }
         if (calls.alreadyOnChain(command)) {
-            return Decision.done(alreadyOnChain(CommandRef.of(command), minedHash(command), "the contract already holds the effect"));
+            return Decision.done(alreadyOnChain(CommandRef.of(command), minedHash(command),
+                    "the contract already holds the effect"));
         }
         return send(command);
     }
@@ -104,9 +106,16 @@ final class CommandProcessor {
             }
         }
         final Attempt latest = unknown.getLast();
-        if (!node.knows(latest.tx().hash()) && node.broadcast(latest.tx()) == L1Node.Broadcast.ACCEPTED) {
-            LOG.warn("reconciliation: the node had lost {} of {}; broadcast its persisted bytes again", latest.tx(),
-                    command.commandId());
+        if (!node.knows(latest.tx().hash())) {
+            if (node.broadcast(latest.tx()) == L1Node.Broadcast.NONCE_USED) {
+                unknown.forEach(attempt -> attempts.update(attempt, AttemptState.REPLACED,
+                        Optional.of("nonce " + attempt.tx().nonce() + " used by another transaction"), Optional.empty()));
+                LOG.warn("reconciliation: nonce {} of {} was used by another transaction; its attempts are replaced and a"
+                        + " redelivered command will be checked against the contract", latest.tx().nonce(), command.commandId());
+            } else {
+                LOG.warn("reconciliation: the node had lost {} of {}; broadcast its persisted bytes again", latest.tx(),
+                        command.commandId());
+            }
         }
         return Optional.empty();
     }
@@ -334,8 +343,8 @@ final class CommandProcessor {
 
     private static L1TransactionResult result(final CommandRef command, final Outcome outcome, final Optional<String> txHash,
             final Optional<Long> block, final Optional<String> revertReason, final String detail) {
-        return new L1TransactionResult(command.commandId(), command.chainId(), command.batchNumber(), command.kind(), outcome, txHash.orElse(null), block.orElse(null), revertReason.orElse(null),
-                detail, Instant.now());
+        return new L1TransactionResult(command.commandId(), command.chainId(), command.batchNumber(), command.kind(),
+                outcome, txHash.orElse(null), block.orElse(null), revertReason.orElse(null), detail, Instant.now());
     }
 
     private void crash(final CrashPoint point) {
