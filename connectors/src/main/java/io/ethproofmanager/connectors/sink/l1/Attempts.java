@@ -1,0 +1,183 @@
+package io.ethproofmanager.connectors.sink.l1;
+
+import io.ethproofmanager.schemas.L1TransactionResult.Kind;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** The {@code l1_transaction_attempts} table: the L1 sender's record of every attempt, read back on reconciliation. */
+final class Attempts {
+
+    private static final String COLUMNS = "command_id, attempt, kind, chain_id, l1_batch_number, from_address, nonce, tx_hash,"
+            + " raw_tx, max_fee_per_gas, max_priority_fee_per_gas, state, revert_reason, block_number";
+
+    private final DataSource dataSource;
+
+    Attempts(final DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** Inserts a new attempt; fails when its number is taken. */
+    void insert(final Attempt attempt) {
+        final String sql = "INSERT INTO l1_transaction_attempts (" + COLUMNS + ", created_at, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        final Timestamp now = Timestamp.from(Instant.now());
+        execute("insert attempt " + attempt.number() + " of " + attempt.commandId(), sql, statement -> {
+            statement.setString(1, attempt.commandId());
+            statement.setInt(2, attempt.number());
+            statement.setString(3, attempt.kind().wireName());
+            statement.setLong(4, attempt.chainId());
+            statement.setLong(5, attempt.batchNumber());
+            statement.setString(6, attempt.fromAddress());
+            setNullable(statement, 7, attempt.transaction().map(SignedTransaction::nonce), Types.BIGINT);
+            setNullable(statement, 8, attempt.txHash(), Types.VARCHAR);
+            setNullable(statement, 9, attempt.transaction().map(SignedTransaction::raw), Types.BINARY);
+            statement.setBigDecimal(10, new BigDecimal(attempt.fees().maxFeePerGas()));
+            statement.setBigDecimal(11, new BigDecimal(attempt.fees().maxPriorityFeePerGas()));
+            statement.setString(12, attempt.state().column());
+            setNullable(statement, 13, attempt.revertReason(), Types.VARCHAR);
+            setNullable(statement, 14, attempt.blockNumber(), Types.BIGINT);
+            statement.setTimestamp(15, now);
+            statement.setTimestamp(16, now);
+        });
+    }
+
+    /** Moves an attempt to {@code state}, with the revert reason and block when known. */
+    void update(final Attempt attempt, final AttemptState state, final Optional<String> revertReason,
+            final Optional<Long> blockNumber) {
+        final String sql = "UPDATE l1_transaction_attempts SET state = ?, revert_reason = COALESCE(?, revert_reason),"
+                + " block_number = COALESCE(?, block_number), updated_at = ? WHERE command_id = ? AND attempt = ?";
+        execute("mark attempt " + attempt.number() + " of " + attempt.commandId() + " " + state.column(), sql, statement -> {
+            statement.setString(1, state.column());
+            setNullable(statement, 2, revertReason, Types.VARCHAR);
+            setNullable(statement, 3, blockNumber, Types.BIGINT);
+            statement.setTimestamp(4, Timestamp.from(Instant.now()));
+            statement.setString(5, attempt.commandId());
+            statement.setInt(6, attempt.number());
+        });
+    }
+
+    /** Notes that a held attempt is still held, at {@code fees}. */
+    void stillHeld(final Attempt attempt, final Fees fees) {
+        final String sql = "UPDATE l1_transaction_attempts SET max_fee_per_gas = ?, max_priority_fee_per_gas = ?, updated_at = ?"
+                + " WHERE command_id = ? AND attempt = ?";
+        execute("update held attempt " + attempt.number() + " of " + attempt.commandId(), sql, statement -> {
+            statement.setBigDecimal(1, new BigDecimal(fees.maxFeePerGas()));
+            statement.setBigDecimal(2, new BigDecimal(fees.maxPriorityFeePerGas()));
+            statement.setTimestamp(3, Timestamp.from(Instant.now()));
+            statement.setString(4, attempt.commandId());
+            statement.setInt(5, attempt.number());
+        });
+    }
+
+    /** Every attempt of a command, in order. */
+    List<Attempt> of(final String commandId) {
+        return query("read the attempts of " + commandId,
+                "SELECT " + COLUMNS + " FROM l1_transaction_attempts WHERE command_id = ? ORDER BY attempt",
+                statement -> statement.setString(1, commandId));
+    }
+
+    /** Every attempt in {@code state}, oldest command first. */
+    List<Attempt> inState(final AttemptState state) {
+        return query("read the attempts in state " + state.column(),
+                "SELECT " + COLUMNS + " FROM l1_transaction_attempts WHERE state = ? ORDER BY created_at, command_id, attempt",
+                statement -> statement.setString(1, state.column()));
+    }
+
+    /** The highest nonce of {@code fromAddress}'s transactions that may still mine. */
+    Optional<Long> highestUnresolvedNonce(final String fromAddress) {
+        final String sql = "SELECT max(nonce) FROM l1_transaction_attempts WHERE from_address = ? AND state IN (?, ?, ?)";
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, fromAddress.toLowerCase());
+            final String[] states = AttemptState.UNRESOLVED.stream().map(AttemptState::column).sorted().toArray(String[]::new);
+            for (int i = 0; i < states.length; i++) {
+                statement.setString(2 + i, states[i]);
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                final long nonce = rows.getLong(1);
+                return rows.wasNull() ? Optional.empty() : Optional.of(nonce);
+            }
+        } catch (final SQLException e) {
+            throw new AttemptStoreException("cannot read the highest unresolved nonce of " + fromAddress, e);
+        }
+    }
+
+    private List<Attempt> query(final String what, final String sql, final Binder binder) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            try (ResultSet rows = statement.executeQuery()) {
+                final List<Attempt> attempts = new ArrayList<>();
+                while (rows.next()) {
+                    attempts.add(read(rows));
+                }
+                return attempts;
+            }
+        } catch (final SQLException e) {
+            throw new AttemptStoreException("cannot " + what, e);
+        }
+    }
+
+    private void execute(final String what, final String sql, final Binder binder) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            if (statement.executeUpdate() != 1) {
+                throw new AttemptStoreException("cannot " + what + ": no such row", null);
+            }
+        } catch (final SQLException e) {
+            throw new AttemptStoreException("cannot " + what, e);
+        }
+    }
+
+    private static Attempt read(final ResultSet row) throws SQLException {
+        final long nonce = row.getLong("nonce");
+        final Optional<SignedTransaction> tx = row.wasNull() ? Optional.empty()
+                : Optional.of(new SignedTransaction(nonce, row.getString("tx_hash"), row.getBytes("raw_tx")));
+        final long block = row.getLong("block_number");
+        final Optional<Long> blockNumber = row.wasNull() ? Optional.empty() : Optional.of(block);
+        return new Attempt(row.getString("command_id"), row.getInt("attempt"), kind(row.getString("kind")),
+                row.getLong("chain_id"), row.getLong("l1_batch_number"), row.getString("from_address"),
+                new Fees(row.getBigDecimal("max_fee_per_gas").toBigIntegerExact(),
+                        row.getBigDecimal("max_priority_fee_per_gas").toBigIntegerExact()),
+                tx, AttemptState.ofColumn(row.getString("state")), Optional.ofNullable(row.getString("revert_reason")),
+                blockNumber);
+    }
+
+    private static Kind kind(final String wireName) {
+        return Arrays.stream(Kind.values()).filter(kind -> kind.wireName().equals(wireName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown transaction kind '" + wireName + "'"));
+    }
+
+    private static void setNullable(final PreparedStatement statement, final int index, final Optional<?> value,
+            final int sqlType) throws SQLException {
+        if (value.isPresent()) {
+            statement.setObject(index, value.get(), sqlType);
+        } else {
+            statement.setNull(index, sqlType);
+        }
+    }
+
+    /** Binds the parameters of a statement. */
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    /** PostgreSQL refused or missed a read or write of the attempts table. */
+    static final class AttemptStoreException extends RuntimeException {
+        AttemptStoreException(final String message, final SQLException cause) {
+            super(message, cause);
+        }
+    }
+}

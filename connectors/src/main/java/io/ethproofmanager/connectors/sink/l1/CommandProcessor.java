@@ -1,0 +1,355 @@
+package io.ethproofmanager.connectors.sink.l1;
+
+import io.ethproofmanager.schemas.L1Command;
+import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.L1TransactionResult.Outcome;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+
+/**
+ * Turns one L1 command into at most one effective transaction: reconcile the persisted attempts and the contract's
+ * state first, then quote fees, sign with the kept nonce, persist, and only then broadcast and await the receipt
+ * (replacing a stuck transaction with higher fees and the same nonce).
+ */
+final class CommandProcessor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
+
+    private final L1SenderSettings settings;
+    private final L1Node node;
+    private final ProofManagerCalls calls;
+    private final Attempts attempts;
+    private final NonceKeeper nonces;
+    private final long l1ChainId;
+    private final SenderMetrics metrics;
+    private final AtomicReference<Optional<CrashPoint>> crashPoint;
+    private final ReceiptWaiter receipts;
+    private final Set<String> heldAnnounced = new HashSet<>();
+
+    /** What to do with a command once processed: the result to publish, and whether its offset may be committed. */
+    record Decision(Optional<L1TransactionResult> publish, boolean commit) {
+
+        static Decision done(final L1TransactionResult result) {
+            return new Decision(Optional.of(result), true);
+        }
+    }
+
+    CommandProcessor(final L1SenderSettings settings, final L1Node node, final ProofManagerCalls calls, final Attempts attempts,
+            final NonceKeeper nonces, final long l1ChainId, final SenderMetrics metrics,
+            final AtomicReference<Optional<CrashPoint>> crashPoint, final ReceiptWaiter receipts) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.node = Objects.requireNonNull(node, "node");
+        this.calls = Objects.requireNonNull(calls, "calls");
+        this.attempts = Objects.requireNonNull(attempts, "attempts");
+        this.nonces = Objects.requireNonNull(nonces, "nonces");
+        this.l1ChainId = l1ChainId;
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.crashPoint = Objects.requireNonNull(crashPoint, "crashPoint");
+        this.receipts = Objects.requireNonNull(receipts, "receipts");
+    }
+
+    /** Processes one command: reconcile, then (when nothing is on chain or in flight) send. */
+    Decision process(final L1Command command) {
+        final List<Attempt> unresolved = unresolved(command);
+        if (!unresolved.isEmpty()) {
+            // a receipt found here is recorded; what to publish then follows from the contract's state below
+            final boolean recorded = resolveFromReceipts(command, unresolved).isPresent();
+            if (!recorded) {
+                final Optional<Attempt> inFlight = resume(unresolved);
+                if (inFlight.isPresent()) {
+                    LOG.info("resuming {} of {}: awaiting its receipt", inFlight.get().tx(), command.commandId());
+                    return Decision.done(await(command, inFlight.get()));
+                }
+            }
+        }
+        if (calls.alreadyOnChain(command)) {
+            return Decision.done(alreadyOnChain(CommandRef.of(command), minedHash(command),
+                    "the contract already holds the effect"));
+        }
+        return send(command);
+    }
+
+    // ---- reconciliation -------------------------------------------------------------------------------------------
+
+    /**
+     * Resolves the attempts given up as unknown whose transaction has mined since: records each receipt and returns the
+     * outcomes to publish. A transaction the node lost is broadcast again from its persisted bytes (same nonce).
+     */
+    List<L1TransactionResult> reconcileUnknown() {
+        final Map<String, List<Attempt>> byCommand = attempts.inState(AttemptState.UNKNOWN).stream()
+                .collect(Collectors.groupingBy(Attempt::commandId, LinkedHashMap::new, Collectors.toList()));
+        final List<L1TransactionResult> resolved = new ArrayList<>();
+        byCommand.values().forEach(unknown -> resolveUnknown(unknown).ifPresent(resolved::add));
+        return resolved;
+    }
+
+    private Optional<L1TransactionResult> resolveUnknown(final List<Attempt> unknown) {
+        final CommandRef command = CommandRef.of(unknown.getFirst());
+        for (final Attempt attempt : unknown.reversed()) {
+            final Optional<TransactionReceipt> receipt = node.receipt(attempt.tx().hash());
+            if (receipt.isPresent()) {
+                LOG.info("reconciliation: {} of {}, given up as unknown, was mined in block {}", attempt.tx(),
+                        command.commandId(), receipt.get().getBlockNumber());
+                return Optional.of(record(command, attempt, receipt.get(), unknown));
+            }
+        }
+        final Attempt latest = unknown.getLast();
+        if (!node.knows(latest.tx().hash())) {
+            if (node.broadcast(latest.tx()) == L1Node.Broadcast.NONCE_USED) {
+                unknown.forEach(attempt -> attempts.update(attempt, AttemptState.REPLACED,
+                        Optional.of("nonce " + attempt.tx().nonce() + " used by another transaction"), Optional.empty()));
+                LOG.warn("reconciliation: nonce {} of {} was used by another transaction; its attempts are replaced and a"
+                        + " redelivered command will be checked against the contract", latest.tx().nonce(), command.commandId());
+            } else {
+                LOG.warn("reconciliation: the node had lost {} of {}; broadcast its persisted bytes again", latest.tx(),
+                        command.commandId());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<Attempt> unresolved(final L1Command command) {
+        return attempts.of(command.commandId()).stream().filter(attempt -> attempt.state().isUnresolved()).toList();
+    }
+
+    /** Records the receipt of any unresolved attempt of the command (newest first); empty when none has one. */
+    private Optional<L1TransactionResult> resolveFromReceipts(final L1Command command, final List<Attempt> unresolved) {
+        for (final Attempt attempt : unresolved.reversed()) {
+            final Optional<TransactionReceipt> receipt = node.receipt(attempt.tx().hash());
+            if (receipt.isPresent()) {
+                LOG.info("reconciliation: {} of {} was mined in block {}", attempt.tx(), command.commandId(),
+                        receipt.get().getBlockNumber());
+                return Optional.of(record(CommandRef.of(command), attempt, receipt.get(), unresolved));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The newest unresolved attempt, broadcast again from its persisted bytes when the node does not know it. */
+    private Optional<Attempt> resume(final List<Attempt> unresolved) {
+        final Attempt latest = unresolved.getLast();
+        if (node.knows(latest.tx().hash())) {
+            return Optional.of(markBroadcast(latest));
+        }
+        LOG.warn("reconciliation: the node does not know {} of {} ({}); broadcasting its persisted bytes again",
+                latest.tx(), latest.commandId(), latest.state().column());
+        return switch (node.broadcast(latest.tx())) {
+            case ACCEPTED, ALREADY_KNOWN -> Optional.of(markBroadcast(latest));
+            case NONCE_USED -> {
+                unresolved.forEach(attempt -> attempts.update(attempt, AttemptState.REPLACED,
+                        Optional.of("nonce " + attempt.tx().nonce() + " used by another transaction"), Optional.empty()));
+                LOG.warn("reconciliation: nonce {} of {} was used by another transaction; its attempts are replaced",
+                        latest.tx().nonce(), latest.commandId());
+                yield Optional.empty();
+            }
+        };
+    }
+
+    private Optional<String> minedHash(final L1Command command) {
+        return attempts.of(command.commandId()).stream().filter(attempt -> attempt.state() == AttemptState.MINED)
+                .map(Attempt::txHash).flatMap(Optional::stream).findFirst();
+    }
+
+    // ---- sending --------------------------------------------------------------------------------------------------
+
+    private Decision send(final L1Command command) {
+        final Fees fees = node.quoteFees(settings.priorityFee());
+        if (fees.exceeds(settings.maxFeePerGasCap())) {
+            return hold(command, fees);
+        }
+        release(command);
+        final String data = ProofManagerCalls.callData(command);
+        final Optional<L1Node.Revert> refused = node.estimate(settings.signerAddress(), settings.contractAddress(), data);
+        if (refused.isPresent()) {
+            return Decision.done(refusedAtEstimation(command, fees, ProofManagerCalls.reason(refused.get())));
+        }
+        for (int tries = 1; tries <= settings.maxAttempts(); tries++) {
+            final Optional<Attempt> sent = signPersistBroadcast(command, nonces.next(), fees, data);
+            if (sent.isPresent()) {
+                return Decision.done(await(command, sent.get()));
+            }
+            nonces.resync();
+        }
+        throw new L1Node.L1NodeException("the node refused " + settings.maxAttempts() + " nonces of " + settings.signerAddress()
+                + " as used while sending " + command.commandId(), null);
+    }
+
+    /** Signs with {@code nonce}, persists the attempt, broadcasts it; empty when the node says the nonce is used. */
+    private Optional<Attempt> signPersistBroadcast(final L1Command command, final long nonce, final Fees fees,
+            final String data) {
+        final SignedTransaction tx = L1Node.sign(settings.signer(), l1ChainId, nonce, settings.gasLimit(),
+                settings.contractAddress(), data, fees);
+        final Attempt attempt = newAttempt(command, fees, Optional.of(tx), AttemptState.PREPARED, Optional.empty());
+        attempts.insert(attempt);
+        crash(CrashPoint.AFTER_PERSIST);
+        final L1Node.Broadcast broadcast = node.broadcast(tx);
+        crash(CrashPoint.AFTER_BROADCAST);
+        if (broadcast == L1Node.Broadcast.NONCE_USED) {
+            attempts.update(attempt, AttemptState.REPLACED, Optional.of("nonce " + nonce + " used by another transaction"),
+                    Optional.empty());
+            LOG.warn("the node refused {} of {}: nonce {} is used; taking the next one", tx, command.commandId(), nonce);
+            return Optional.empty();
+        }
+        LOG.info("broadcast {} for {} ({})", tx, command.commandId(), fees);
+        return Optional.of(markBroadcast(attempt));
+    }
+
+    private Decision hold(final L1Command command, final Fees fees) {
+        metrics.held(true);
+        final List<Attempt> all = attempts.of(command.commandId());
+        final String detail = "maxFeePerGas " + fees.maxFeePerGas() + " wei is above the cap of " + settings.maxFeePerGasCap()
+                + " wei; retrying every " + settings.heldRetryBackoff().toMillis() + " ms";
+        if (!all.isEmpty() && all.getLast().state() == AttemptState.HELD_FEE_CAP) {
+            attempts.stillHeld(all.getLast(), fees);
+        } else {
+            attempts.insert(newAttempt(command, fees, Optional.empty(), AttemptState.HELD_FEE_CAP, Optional.empty()));
+        }
+        if (!heldAnnounced.add(command.commandId())) {
+            LOG.debug("{} still held: {}", command.commandId(), detail);
+            return new Decision(Optional.empty(), false);
+        }
+        LOG.warn("holding {}: {}", command.commandId(), detail);
+        return new Decision(Optional.of(result(CommandRef.of(command), Outcome.HELD_FEE_CAP, Optional.empty(), Optional.empty(),
+                Optional.empty(), detail)), false);
+    }
+
+    private void release(final L1Command command) {
+        if (heldAnnounced.remove(command.commandId())) {
+            LOG.info("{} is no longer held by the fee cap", command.commandId());
+        }
+        metrics.held(false);
+    }
+
+    private L1TransactionResult refusedAtEstimation(final L1Command command, final Fees fees, final String reason) {
+        attempts.insert(newAttempt(command, fees, Optional.empty(), AttemptState.REVERTED, Optional.of(reason)));
+        if (ProofManagerCalls.isDuplicatedRequest(reason)) {
+            LOG.warn("{} not sent: the contract refuses it with {}; the request is on chain", command.commandId(), reason);
+            return alreadyOnChain(CommandRef.of(command), Optional.empty(), "estimation reverted with " + reason);
+        }
+        LOG.error("{} not sent: the contract refuses it at estimation with {}", command.commandId(), reason);
+        return result(CommandRef.of(command), Outcome.REVERTED, Optional.empty(), Optional.empty(), Optional.of(reason),
+                "reverted at estimation; nothing was sent");
+    }
+
+    // ---- awaiting and replacing -----------------------------------------------------------------------------------
+
+    /** Awaits a receipt for any transaction of the command; replaces the newest with higher fees after each timeout. */
+    private L1TransactionResult await(final L1Command command, final Attempt inFlight) {
+        Attempt newest = inFlight;
+        int rounds = (int) attempts.of(command.commandId()).stream().filter(a -> a.transaction().isPresent()).count();
+        while (true) {
+            final List<Attempt> unresolved = unresolved(command);
+            final Optional<ReceiptWaiter.Found> found = receipts.awaitAny(unresolved, settings.receiptTimeout());
+            if (found.isPresent()) {
+                crash(CrashPoint.AFTER_RECEIPT);
+                return record(CommandRef.of(command), found.get().attempt(), found.get().receipt(), unresolved);
+            }
+            if (rounds >= settings.maxAttempts()) {
+                return giveUp(command, unresolved, rounds);
+            }
+            newest = replace(command, newest);
+            rounds++;
+        }
+    }
+
+    /** A replacement of {@code stuck} with the same nonce and fees raised; {@code stuck} itself when the cap forbids it. */
+    private Attempt replace(final L1Command command, final Attempt stuck) {
+        final Fees bumped = stuck.fees().bumped(settings.feeBumpPercent(), node.quoteFees(settings.priorityFee()));
+        LOG.warn("no receipt for {} of {} within {} ms", stuck.tx(), command.commandId(), settings.receiptTimeout().toMillis());
+        if (bumped.exceeds(settings.maxFeePerGasCap())) {
+            LOG.warn("not replacing {}: {} would be above the cap of {} wei; waiting on", stuck.tx(), bumped,
+                    settings.maxFeePerGasCap());
+            return stuck;
+        }
+        final SignedTransaction tx = L1Node.sign(settings.signer(), l1ChainId, stuck.tx().nonce(), settings.gasLimit(),
+                settings.contractAddress(), ProofManagerCalls.callData(command), bumped);
+        final Attempt replacement = newAttempt(command, bumped, Optional.of(tx), AttemptState.PREPARED, Optional.empty());
+        attempts.insert(replacement);
+        if (node.broadcast(tx) == L1Node.Broadcast.NONCE_USED) {
+            attempts.update(replacement, AttemptState.REPLACED, Optional.of("nonce " + tx.nonce() + " already mined"),
+                    Optional.empty());
+            return stuck;
+        }
+        LOG.info("replaced {} with {} ({})", stuck.tx(), tx, bumped);
+        return markBroadcast(replacement);
+    }
+
+    private L1TransactionResult giveUp(final L1Command command, final List<Attempt> unresolved, final int rounds) {
+        unresolved.forEach(attempt -> attempts.update(attempt, AttemptState.UNKNOWN, Optional.empty(), Optional.empty()));
+        final String hashes = unresolved.stream().map(a -> a.tx().hash()).toList().toString();
+        final String detail = "no receipt after " + rounds + " attempt(s) of " + settings.receiptTimeout().toMillis()
+                + " ms each for " + hashes + "; resolved by reconciliation, never by a second request";
+        LOG.error("outcome of {} unknown: {}", command.commandId(), detail);
+        return result(CommandRef.of(command), Outcome.UNKNOWN, Optional.of(unresolved.getLast().tx().hash()), Optional.empty(),
+                Optional.empty(), detail);
+    }
+
+    /** Records a receipt: the attempt mined or reverted, its unresolved siblings replaced; returns the outcome. */
+    private L1TransactionResult record(final CommandRef command, final Attempt attempt, final TransactionReceipt receipt,
+            final List<Attempt> unresolved) {
+        final long block = receipt.getBlockNumber().longValueExact();
+        final String hash = attempt.tx().hash();
+        unresolved.stream().filter(other -> other.number() != attempt.number()).forEach(other -> attempts.update(other,
+                AttemptState.REPLACED, Optional.of("nonce taken by " + hash), Optional.empty()));
+        if (receipt.isStatusOK()) {
+            attempts.update(attempt, AttemptState.MINED, Optional.empty(), Optional.of(block));
+            LOG.info("{} of {} mined in block {}", attempt.tx(), command.commandId(), block);
+            return result(command, Outcome.MINED, Optional.of(hash), Optional.of(block), Optional.empty(), "mined with status 1");
+        }
+        final String reason = ProofManagerCalls.reason(node, receipt);
+        attempts.update(attempt, AttemptState.REVERTED, Optional.of(reason), Optional.of(block));
+        if (ProofManagerCalls.isDuplicatedRequest(reason)) {
+            LOG.warn("{} of {} reverted with {}: the request is on chain", attempt.tx(), command.commandId(), reason);
+            return alreadyOnChain(command, Optional.empty(), hash + " reverted with " + reason);
+        }
+        LOG.error("{} of {} reverted in block {} with {}", attempt.tx(), command.commandId(), block, reason);
+        return result(command, Outcome.REVERTED, Optional.of(hash), Optional.of(block), Optional.of(reason),
+                "mined with status 0");
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------------
+
+    private Attempt markBroadcast(final Attempt attempt) {
+        if (attempt.state() == AttemptState.BROADCAST) {
+            return attempt;
+        }
+        attempts.update(attempt, AttemptState.BROADCAST, Optional.empty(), Optional.empty());
+        return attempt.withState(AttemptState.BROADCAST);
+    }
+
+    private Attempt newAttempt(final L1Command command, final Fees fees, final Optional<SignedTransaction> tx,
+            final AttemptState state, final Optional<String> revertReason) {
+        final int number = attempts.of(command.commandId()).stream().mapToInt(Attempt::number).max().orElse(0) + 1;
+        return new Attempt(command.commandId(), number, ProofManagerCalls.kindOf(command), command.chainId(),
+                command.batchNumber(), settings.signerAddress(), fees, tx, state, revertReason, Optional.empty());
+    }
+
+    private L1TransactionResult alreadyOnChain(final CommandRef command, final Optional<String> ourHash, final String why) {
+        LOG.info("{} already on chain ({}){}", command.commandId(), why, ourHash.map(h -> ", mined by our " + h).orElse(""));
+        return result(command, Outcome.ALREADY_ON_CHAIN, ourHash, Optional.empty(), Optional.empty(), why + "; nothing sent");
+    }
+
+    private static L1TransactionResult result(final CommandRef command, final Outcome outcome, final Optional<String> txHash,
+            final Optional<Long> block, final Optional<String> revertReason, final String detail) {
+        return new L1TransactionResult(command.commandId(), command.chainId(), command.batchNumber(), command.kind(),
+                outcome, txHash.orElse(null), block.orElse(null), revertReason.orElse(null), detail, Instant.now());
+    }
+
+    private void crash(final CrashPoint point) {
+        if (crashPoint.get().filter(point::equals).isPresent()) {
+            throw new CrashPoint.SimulatedCrash(point);
+        }
+    }
+}

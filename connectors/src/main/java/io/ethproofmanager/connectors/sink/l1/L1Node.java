@@ -1,0 +1,139 @@
+package io.ethproofmanager.connectors.sink.l1;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.util.Optional;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionEncoder;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.utils.Numeric;
+
+/** The JSON-RPC calls the L1 sender makes: chain id, nonce, fees, estimation by {@code eth_call}, signing, broadcast, receipts. */
+final class L1Node {
+
+    private final Web3j web3j;
+
+    L1Node(final Web3j web3j) {
+        this.web3j = web3j;
+    }
+
+    Web3j web3j() {
+        return web3j;
+    }
+
+    long chainId() {
+        return call("read the chain id", () -> web3j.ethChainId().send()).getChainId().longValueExact();
+    }
+
+    long pendingTransactionCount(final String address) {
+        return call("read the pending nonce of " + address,
+                () -> web3j.ethGetTransactionCount(address, DefaultBlockParameterName.PENDING).send())
+                .getTransactionCount().longValueExact();
+    }
+
+    BigInteger balance(final String address) {
+        return call("read the balance of " + address,
+                () -> web3j.ethGetBalance(address, DefaultBlockParameterName.LATEST).send()).getBalance();
+    }
+
+    /** EIP-1559 fees: twice the base fee of the latest block plus the priority fee. */
+    Fees quoteFees(final BigInteger priorityFee) {
+        final BigInteger baseFee = call("read the latest block",
+                () -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()).getBlock().getBaseFeePerGas();
+        return Fees.quote(baseFee, priorityFee);
+    }
+
+    /** Runs the call at the latest block: its revert (data when the node gives it, else the message), or empty. */
+    Optional<Revert> estimate(final String from, final String to, final String data) {
+        final EthCall result = call("eth_call " + to,
+                () -> web3j.ethCall(Transaction.createEthCallTransaction(from, to, data), DefaultBlockParameterName.LATEST).send());
+        if (!result.hasError()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Revert(Optional.ofNullable(result.getError().getData()).map(L1Node::unquote),
+                result.getError().getMessage()));
+    }
+
+    /** Signs an EIP-1559 call of {@code to} with {@code data}. */
+    static SignedTransaction sign(final Credentials signer, final long chainId, final long nonce, final BigInteger gasLimit,
+            final String to, final String data, final Fees fees) {
+        final RawTransaction raw = RawTransaction.createTransaction(chainId, BigInteger.valueOf(nonce), gasLimit, to,
+                BigInteger.ZERO, data, fees.maxPriorityFeePerGas(), fees.maxFeePerGas());
+        final byte[] signed = TransactionEncoder.signMessage(raw, signer);
+        return new SignedTransaction(nonce, Numeric.toHexString(Hash.sha3(signed)), signed);
+    }
+
+    /** {@code eth_sendRawTransaction}: accepted, already known to the node, or refused because its nonce is used. */
+    Broadcast broadcast(final SignedTransaction tx) {
+        final EthSendTransaction sent = call("broadcast " + tx, () -> web3j.ethSendRawTransaction(tx.rawHex()).send());
+        if (!sent.hasError()) {
+            return Broadcast.ACCEPTED;
+        }
+        if (knows(tx.hash())) {
+            return Broadcast.ALREADY_KNOWN;
+        }
+        final String message = sent.getError().getMessage();
+        if (message != null && message.toLowerCase().contains("nonce too low")) {
+            return Broadcast.NONCE_USED;
+        }
+        throw new L1NodeException("the node refused " + tx + ": " + message, null);
+    }
+
+    Optional<TransactionReceipt> receipt(final String hash) {
+        return call("read the receipt of " + hash, () -> web3j.ethGetTransactionReceipt(hash).send()).getTransactionReceipt();
+    }
+
+    /** Whether the node has the transaction, pending or mined. */
+    boolean knows(final String hash) {
+        return call("look up transaction " + hash, () -> web3j.ethGetTransactionByHash(hash).send()).getTransaction().isPresent();
+    }
+
+    private static String unquote(final String data) {
+        final String trimmed = data.trim();
+        return trimmed.startsWith("\"") && trimmed.endsWith("\"") ? trimmed.substring(1, trimmed.length() - 1) : trimmed;
+    }
+
+    private static <R extends Response<?>> R call(final String what, final Call<R> request) {
+        final R response;
+        try {
+            response = request.send();
+        } catch (final IOException e) {
+            throw new L1NodeException("cannot " + what + " on the L1 node", new UncheckedIOException(e));
+        }
+        if (response.hasError() && !(response instanceof EthCall) && !(response instanceof EthSendTransaction)) {
+            throw new L1NodeException("cannot " + what + " on the L1 node: " + response.getError().getMessage(), null);
+        }
+        return response;
+    }
+
+    /** A JSON-RPC request. */
+    @FunctionalInterface
+    private interface Call<R> {
+        R send() throws IOException;
+    }
+
+    /** What became of a broadcast. */
+    enum Broadcast {
+        ACCEPTED, ALREADY_KNOWN, NONCE_USED
+    }
+
+    /** A call the contract refused at estimation: the revert data when the node returned it, and its message. */
+    record Revert(Optional<String> data, String message) {
+    }
+
+    /** The node could not be reached or refused a request the sender cannot do without. */
+    static final class L1NodeException extends RuntimeException {
+        L1NodeException(final String message, final RuntimeException cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,330 @@
+package io.ethproofmanager.connectors.sink.l1;
+
+import io.ethproofmanager.connectors.chain.contracts.ProofManager;
+import io.ethproofmanager.schemas.L1Command;
+import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.MalformedRecordException;
+import io.ethproofmanager.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.tx.gas.DefaultGasProvider;
+
+/**
+ * The crash-safe L1 sender: consumes L1 commands one at a time (read_committed, manual commits), makes each one's
+ * transaction at most once (see {@link CommandProcessor}), publishes what became of it to the results topic (idempotent
+ * producer, acknowledged) and only then commits the command's offset. A command that cannot be handled now (fee above
+ * the cap, node or database down) is retried after a backoff without committing, the consumer staying in its group.
+ */
+public final class L1TransactionSender implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(L1TransactionSender.class);
+    static final String THREAD_NAME = "epm-l1-sender";
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration CLIENT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final L1SenderSettings settings;
+    private final Attempts attempts;
+    private final SenderMetrics metrics;
+    private final Web3j web3j;
+    private final L1Node node;
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicReference<Thread> thread = new AtomicReference<>();
+    private final AtomicReference<Optional<CrashPoint>> crashPoint = new AtomicReference<>(Optional.empty());
+    private volatile boolean loopRunning;
+
+    public L1TransactionSender(final L1SenderSettings settings, final DataSource dataSource, final MeterRegistry meters) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.attempts = new Attempts(dataSource);
+        this.metrics = new SenderMetrics(meters);
+        this.web3j = Web3j.build(new HttpService(settings.rpcUrl()));
+        this.node = new L1Node(web3j);
+    }
+
+    /** Starts the sending loop on its own thread; a sender starts once. */
+    public void start() {
+        final Thread loop = new Thread(this::run, THREAD_NAME);
+        if (!thread.compareAndSet(null, loop)) {
+            throw new IllegalStateException("the L1 sender of group " + settings.groupId() + " was already started");
+        }
+        loopRunning = true;
+        loop.start();
+    }
+
+    /** True while the loop runs; false before start, after close and after it died. */
+    public boolean isHealthy() {
+        return loopRunning;
+    }
+
+    /** Test hook: the sender dies, as if killed, when it next reaches {@code point}. */
+    void crashAt(final CrashPoint point) {
+        crashPoint.set(Optional.of(point));
+    }
+
+    /** Stops after the command in hand (a receipt still awaited is left to the next start's reconciliation). */
+    @Override
+    public void close() {
+        closing.countDown();
+        Optional.ofNullable(thread.get()).filter(loop -> loop != Thread.currentThread()).ifPresent(loop -> {
+            try {
+                loop.join(CLOSE_TIMEOUT);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (loop.isAlive()) {
+                LOG.error("the L1 sender loop did not stop within {} s of close", CLOSE_TIMEOUT.toSeconds());
+            }
+        });
+        web3j.shutdown();
+    }
+
+    private void run() {
+        try {
+            initialized().ifPresent(this::consume);
+        } catch (final CrashPoint.SimulatedCrash e) {
+            LOG.error("L1 sender of group {} died: {}", settings.groupId(), e.getMessage());
+        } catch (final RuntimeException e) {
+            LOG.error("L1 sender of group {} cannot consume {}", settings.groupId(), settings.commandsTopic(), e);
+        } finally {
+            loopRunning = false;
+            LOG.info("L1 sender of group {} stopped", settings.groupId());
+        }
+    }
+
+    /** The command processor, once the node answers (chain id, nonce); empty when closed first. */
+    private Optional<CommandProcessor> initialized() {
+        while (!isClosing()) {
+            try {
+                return Optional.of(processor());
+            } catch (final L1Node.L1NodeException | Attempts.AttemptStoreException e) {
+                LOG.warn("L1 sender cannot start yet, retrying in {} ms: {}", settings.heldRetryBackoff().toMillis(), describe(e));
+                awaitClosing(settings.heldRetryBackoff());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private CommandProcessor processor() {
+        final long chainId = settings.l1ChainId() != 0 ? settings.l1ChainId() : node.chainId();
+        final String signer = settings.signerAddress();
+        final NonceKeeper nonces = new NonceKeeper(signer, () -> node.pendingTransactionCount(signer),
+                attempts.highestUnresolvedNonce(signer));
+        final ProofManager reader = ProofManager.load(settings.contractAddress(), web3j,
+                new ReadonlyTransactionManager(web3j, signer), new DefaultGasProvider());
+        LOG.info("L1 sender ready: {}, L1 chain id {}", settings, chainId);
+        return new CommandProcessor(settings, node, new ProofManagerCalls(reader), attempts, nonces, chainId, metrics,
+                crashPoint, new ReceiptWaiter(node, settings.receiptPollInterval(), closing));
+    }
+
+    private void consume(final CommandProcessor processor) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig());
+                KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerConfig())) {
+            kafka.subscribe(List.of(settings.commandsTopic()));
+            LOG.info("L1 sender consuming {} as group {}, results to {}", settings.commandsTopic(), settings.groupId(),
+                    settings.resultsTopic());
+            long nextReconciliation = System.nanoTime();
+            while (!isClosing()) {
+                if (System.nanoTime() - nextReconciliation >= 0) {
+                    reconcileUnknown(producer, processor);
+                    nextReconciliation = System.nanoTime() + settings.receiptTimeout().toNanos();
+                }
+                step(kafka, producer, processor);
+            }
+        } catch (final WakeupException | InterruptException e) {
+            LOG.warn("L1 sender loop stopped by force; the command in hand will be redelivered");
+        }
+    }
+
+    /** Publishes the outcomes of transactions given up as unknown that have mined since; failures wait for the next round. */
+    private void reconcileUnknown(final KafkaProducer<byte[], byte[]> producer, final CommandProcessor processor) {
+        try {
+            processor.reconcileUnknown().forEach(result -> publish(producer, result));
+        } catch (final WakeupException | InterruptException e) {
+            throw e;
+        } catch (final RuntimeException e) {
+            LOG.warn("reconciling the attempts of unknown outcome failed, retrying in {} ms: {}",
+                    settings.receiptTimeout().toMillis(), describe(e));
+        }
+    }
+
+    /** One command (polls return one record): process, publish, commit; or rewind and back off. */
+    private void step(final KafkaConsumer<byte[], byte[]> kafka, final KafkaProducer<byte[], byte[]> producer,
+            final CommandProcessor processor) {
+        final ConsumerRecords<byte[], byte[]> polled = kafka.poll(POLL_TIMEOUT);
+        for (final ConsumerRecord<byte[], byte[]> record : polled) {
+            if (!handle(kafka, producer, processor, record)) {
+                kafka.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+                return;
+            }
+        }
+    }
+
+    /** True when the record's offset is committed; false when it must come again. */
+    private boolean handle(final KafkaConsumer<byte[], byte[]> kafka, final KafkaProducer<byte[], byte[]> producer,
+            final CommandProcessor processor, final ConsumerRecord<byte[], byte[]> record) {
+        final Optional<L1Command> command = decode(record);
+        try {
+            final CommandProcessor.Decision decision = command.map(processor::process)
+                    .orElseGet(() -> new CommandProcessor.Decision(Optional.empty(), true));
+            decision.publish().ifPresent(result -> publish(producer, result));
+            updateBalance();
+            if (decision.commit()) {
+                commit(kafka, record);
+                return true;
+            }
+            backOff(kafka, settings.heldRetryBackoff());
+        } catch (final ReceiptWaiter.ClosingException e) {
+            LOG.info("{}; the command will be reconciled at the next start", e.getMessage());
+        } catch (final WakeupException | InterruptException e) {
+            throw e;
+        } catch (final RuntimeException e) {
+            LOG.warn("cannot handle {} (offset {}), retrying in {} ms: {}", command.map(L1Command::commandId).orElse("?"),
+                    record.offset(), settings.heldRetryBackoff().toMillis(), describe(e));
+            backOff(kafka, settings.heldRetryBackoff());
+        }
+        return false;
+    }
+
+    private Optional<L1Command> decode(final ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return Optional.of(Topics.L1_COMMANDS.valueSerde().decode(record.value()));
+        } catch (final MalformedRecordException | IllegalArgumentException | NullPointerException e) {
+            LOG.error("skipping malformed L1 command {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void publish(final KafkaProducer<byte[], byte[]> producer, final L1TransactionResult result) {
+        final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.resultsTopic(),
+                Topics.L1_TX_RESULTS.keySerde().encode(result.batchId()), Topics.L1_TX_RESULTS.valueSerde().encode(result));
+        try {
+            producer.send(record).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new KafkaException("the broker did not acknowledge the result of " + result.commandId() + " on "
+                    + settings.resultsTopic() + " within " + SEND_TIMEOUT.toSeconds() + " s", e);
+        }
+        metrics.outcome(result);
+        LOG.info("published {} of {} ({})", result.outcome().wireName(), result.commandId(),
+                Optional.ofNullable(result.revertReason()).or(() -> Optional.ofNullable(result.detail())).orElse(""));
+    }
+
+    private void commit(final KafkaConsumer<byte[], byte[]> kafka, final ConsumerRecord<byte[], byte[]> record) {
+        kafka.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                new OffsetAndMetadata(record.offset() + 1)), COMMIT_TIMEOUT);
+    }
+
+    private void updateBalance() {
+        try {
+            metrics.balance(node.balance(settings.signerAddress()));
+        } catch (final L1Node.L1NodeException e) {
+            LOG.debug("cannot read the signer's balance: {}", e.getMessage());
+        }
+    }
+
+    /** Waits {@code delay} with every partition paused, polling so that the consumer stays in its group. */
+    private void backOff(final KafkaConsumer<byte[], byte[]> kafka, final Duration delay) {
+        final long deadline = System.nanoTime() + delay.toNanos();
+        kafka.pause(kafka.assignment());
+        try {
+            long remaining;
+            while (!isClosing() && (remaining = deadline - System.nanoTime()) > 0) {
+                final ConsumerRecords<byte[], byte[]> arrived =
+                        kafka.poll(Duration.ofNanos(Math.min(remaining, POLL_TIMEOUT.toNanos())));
+                // partitions a rebalance assigned meanwhile are not paused: put back what they gave, pause them too
+                for (final TopicPartition partition : arrived.partitions()) {
+                    kafka.seek(partition, arrived.records(partition).getFirst().offset());
+                }
+                kafka.pause(arrived.partitions());
+            }
+        } finally {
+            kafka.resume(kafka.paused());
+        }
+    }
+
+    private Map<String, Object> consumerConfig() {
+        final long longestCommand = settings.receiptTimeout().multipliedBy(settings.maxAttempts() + 1L)
+                .plus(Duration.ofMinutes(5)).toMillis();
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
+                ConsumerConfig.CLIENT_ID_CONFIG, THREAD_NAME + "-" + settings.groupId(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, longestCommand),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    }
+
+    private Map<String, Object> producerConfig() {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ProducerConfig.CLIENT_ID_CONFIG, THREAD_NAME + "-results-" + settings.groupId(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis(),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis(),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis() / 2,
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    }
+
+    private boolean isClosing() {
+        return closing.getCount() == 0;
+    }
+
+    private void awaitClosing(final Duration delay) {
+        try {
+            closing.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closing.countDown();
+        }
+    }
+
+    private static String describe(final Exception cause) {
+        final StringBuilder text = new StringBuilder(cause.toString());
+        for (Throwable inner = cause.getCause(); inner != null && inner != inner.getCause(); inner = inner.getCause()) {
+            text.append(" <- ").append(inner);
+        }
+        return text.toString();
+    }
+}

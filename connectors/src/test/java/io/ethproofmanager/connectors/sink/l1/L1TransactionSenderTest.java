@@ -1,0 +1,485 @@
+package io.ethproofmanager.connectors.sink.l1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ethproofmanager.connectors.chain.LocalChain;
+import io.ethproofmanager.connectors.chain.contracts.ProofManager;
+import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestIdentifier;
+import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestParams;
+import io.ethproofmanager.connectors.db.Database;
+import io.ethproofmanager.connectors.testing.SharedInfrastructure;
+import io.ethproofmanager.schemas.BatchId;
+import io.ethproofmanager.schemas.L1Command;
+import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.L1TransactionResult.Outcome;
+import io.ethproofmanager.schemas.ProtocolVersion;
+import io.ethproofmanager.schemas.SubmitProofRequest;
+import io.ethproofmanager.schemas.SubmitProofValidationResult;
+import io.ethproofmanager.schemas.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.http.HttpService;
+
+/** The L1 sender against a real anvil chain, PostgreSQL and Kafka broker: one transaction per command, whatever happens. */
+class L1TransactionSenderTest {
+
+    private static final long ROLLUP = 324;
+    private static final BigInteger HIGH_CAP = BigInteger.valueOf(1_000_000_000_000L);
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    private static LocalChain chain;
+    private static KafkaProducer<byte[], byte[]> producer;
+
+    private final List<L1TransactionSender> senders = new ArrayList<>();
+    private String snapshot;
+    private Database database;
+    private String commands;
+    private String results;
+    private String group;
+
+    @BeforeAll
+    static void startChainAndProducer() {
+        chain = LocalChain.start();
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
+    @AfterAll
+    static void stop() {
+        producer.close();
+        chain.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        snapshot = chain.snapshot();
+        final int run = RUNS.incrementAndGet();
+        database = SharedInfrastructure.freshDatabase("l1_sender_" + run);
+        commands = "test.l1-commands." + run;
+        results = "test.l1-tx-results." + run;
+        group = "l1-sender-" + run;
+        SharedInfrastructure.createTopics(bootstrap(), commands, results);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        senders.forEach(L1TransactionSender::close);
+        setAutomine(true);
+        database.close();
+        chain.revert(snapshot);
+    }
+
+    @Test
+    void requestIsMinedOnceAndItsRedeliveryIsAlreadyOnChain() throws Exception {
+        final long nonceBefore = nonce();
+        final SubmitProofRequest command = request(7, 4_000_000);
+        start(HIGH_CAP);
+
+        produce(command);
+        final L1TransactionResult mined = awaitResults(1).getFirst();
+        produce(command);
+        final L1TransactionResult again = awaitResults(2).get(1);
+
+        assertThat(mined.outcome()).isEqualTo(Outcome.MINED);
+        assertThat(mined.txHash()).startsWith("0x").hasSize(66);
+        assertThat(mined.blockNumber()).isPositive();
+        assertThat(again.outcome()).isEqualTo(Outcome.ALREADY_ON_CHAIN);
+        assertThat(again.txHash()).isEqualTo(mined.txHash());
+        assertThat(proofRequest(7).submittedAt).isPositive();
+        assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.ONE);
+        assertThat(nonce()).isEqualTo(nonceBefore + 1);
+        assertThat(states(command.commandId())).containsExactly("mined");
+    }
+
+    @Test
+    void requestAndValidationResultShareOneNonceSequence() throws Exception {
+        final long nonceBefore = nonce();
+        start(HIGH_CAP);
+        produce(request(8, 4_000_000));
+        final L1TransactionResult requested = awaitResults(1).getFirst();
+        final ProofManager fermah = chain.proofManager(chain.fermah());
+        fermah.acknowledgeProofRequest(id(8), true).send();
+        fermah.submitProof(id(8), "proof".getBytes(StandardCharsets.UTF_8), BigInteger.valueOf(3_000_000)).send();
+
+        final SubmitProofValidationResult validation = new SubmitProofValidationResult(
+                SubmitProofValidationResult.commandIdFor(new BatchId(ROLLUP, 8)), ROLLUP, 8, true, Instant.now());
+        produce(validation);
+        final L1TransactionResult validated = awaitResults(2).get(1);
+
+        assertThat(List.of(requested.outcome(), validated.outcome())).containsExactly(Outcome.MINED, Outcome.MINED);
+        assertThat(validated.kind()).isEqualTo(L1TransactionResult.Kind.SUBMIT_PROOF_VALIDATION_RESULT);
+        assertThat(List.of(txNonce(requested.txHash()), txNonce(validated.txHash())))
+                .containsExactly(nonceBefore, nonceBefore + 1);
+        assertThat(proofRequest(8).status).isEqualTo(BigInteger.valueOf(6));
+        produce(validation);
+        assertThat(awaitResults(3).get(2).outcome()).isEqualTo(Outcome.ALREADY_ON_CHAIN);
+        assertThat(nonce()).isEqualTo(nonceBefore + 2);
+    }
+
+    @Test
+    void killedAfterBroadcastThenRestartedLeavesOneRequestOnChain() throws Exception {
+        final long nonceBefore = nonce();
+        final SubmitProofRequest command = request(9, 4_000_000);
+        final L1TransactionSender first = start(HIGH_CAP);
+        first.crashAt(CrashPoint.AFTER_BROADCAST);
+        produce(command);
+        await().atMost(WAIT).until(() -> !first.isHealthy());
+        assertThat(states(command.commandId())).containsExactly("prepared");
+        assertThat(resultsNow()).isEmpty();
+
+        start(HIGH_CAP);
+        final L1TransactionResult result = awaitResults(1).getFirst();
+
+        assertThat(result.outcome()).isEqualTo(Outcome.ALREADY_ON_CHAIN);
+        assertThat(result.txHash()).isEqualTo(attempts().of(command.commandId()).getFirst().tx().hash());
+        assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.ONE);
+        assertThat(nonce()).isEqualTo(nonceBefore + 1);
+        assertThat(states(command.commandId())).containsExactly("mined");
+    }
+
+    @Test
+    void killedAfterPersistingThenRestartedBroadcastsThePersistedTransaction() throws Exception {
+        final long nonceBefore = nonce();
+        final SubmitProofRequest command = request(10, 4_000_000);
+        final L1TransactionSender first = start(HIGH_CAP);
+        first.crashAt(CrashPoint.AFTER_PERSIST);
+        produce(command);
+        await().atMost(WAIT).until(() -> !first.isHealthy());
+        final Attempt persisted = attempts().of(command.commandId()).getFirst();
+        assertThat(persisted.state()).isEqualTo(AttemptState.PREPARED);
+        assertThat(nonce()).isEqualTo(nonceBefore);
+
+        start(HIGH_CAP);
+        final L1TransactionResult result = awaitResults(1).getFirst();
+
+        assertThat(result.outcome()).isEqualTo(Outcome.MINED);
+        assertThat(result.txHash()).isEqualTo(persisted.tx().hash());
+        assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.ONE);
+        assertThat(nonce()).isEqualTo(nonceBefore + 1);
+        assertThat(states(command.commandId())).containsExactly("mined");
+    }
+
+    @Test
+    void killedAfterTheReceiptThenRestartedPublishesOnce() throws Exception {
+        final SubmitProofRequest command = request(11, 4_000_000);
+        final L1TransactionSender first = start(HIGH_CAP);
+        first.crashAt(CrashPoint.AFTER_RECEIPT);
+        produce(command);
+        await().atMost(WAIT).until(() -> !first.isHealthy());
+        assertThat(states(command.commandId())).containsExactly("broadcast");
+
+        start(HIGH_CAP);
+
+        assertThat(awaitResults(1).getFirst().outcome()).isEqualTo(Outcome.ALREADY_ON_CHAIN);
+        assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.ONE);
+        assertThat(states(command.commandId())).containsExactly("mined");
+    }
+
+    @Test
+    void requestSubmittedByOthersIsAlreadyOnChainAndNothingIsSent() throws Exception {
+        chain.proofManager(chain.submitter()).submitProofRequest(id(12), params(4_000_000)).send();
+        final long nonceBefore = nonce();
+        start(HIGH_CAP);
+
+        produce(request(12, 4_000_000));
+        final L1TransactionResult result = awaitResults(1).getFirst();
+
+        assertThat(result.outcome()).isEqualTo(Outcome.ALREADY_ON_CHAIN);
+        assertThat(result.txHash()).isNull();
+        assertThat(nonce()).isEqualTo(nonceBefore);
+    }
+
+    @Test
+    void requestWithoutFundsRevertsWithTheDecodedError() throws Exception {
+        chain.proofManager(chain.admin()).withdraw(chain.usdcAddress(), LocalChain.INITIAL_FUNDING).send();
+        final long nonceBefore = nonce();
+        final SubmitProofRequest command = request(13, 4_000_000);
+        start(HIGH_CAP);
+
+        produce(command);
+        final L1TransactionResult result = awaitResults(1).getFirst();
+
+        assertThat(result.outcome()).isEqualTo(Outcome.REVERTED);
+        assertThat(result.revertReason()).isEqualTo("NoFundsAvailable()");
+        assertThat(proofRequest(13).submittedAt).isZero();
+        assertThat(nonce()).isEqualTo(nonceBefore);
+        assertThat(attempts().of(command.commandId())).singleElement()
+                .satisfies(a -> assertThat(a.revertReason()).contains("NoFundsAvailable()"));
+    }
+
+    @Test
+    void maxRewardOutOfBoundsIsRefusedByTheContractNotTrustedFromTheCommand() {
+        final SubmitProofRequest command = request(14, 6_000_000);
+        final CommandProcessor processor = processor(HIGH_CAP);
+
+        final CommandProcessor.Decision decision = processor.process(command);
+
+        assertThat(decision.commit()).isTrue();
+        assertThat(decision.publish()).hasValueSatisfying(result -> {
+            assertThat(result.outcome()).isEqualTo(Outcome.REVERTED);
+            assertThat(result.revertReason()).isEqualTo("MaxRewardOutOfBounds()");
+        });
+        assertThat(states(command.commandId())).containsExactly("reverted");
+    }
+
+    @Test
+    void feeAboveTheCapIsHeldThenSentOnceUnderAHigherCap() throws Exception {
+        final long nonceBefore = nonce();
+        final SubmitProofRequest command = request(15, 4_000_000);
+        final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        final L1TransactionSender held = start(settings(BigInteger.ONE), meters);
+
+        produce(command);
+        final L1TransactionResult result = awaitResults(1).getFirst();
+        await().atMost(WAIT).until(() -> meters.get("epm.l1.sender.submitter.balance").gauge().value() > 0);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.HELD_FEE_CAP);
+        assertThat(result.detail()).containsPattern("maxFeePerGas [0-9]+ wei is above the cap of 1 wei");
+        assertThat(states(command.commandId())).containsExactly("held_fee_cap");
+        assertThat(proofRequest(15).submittedAt).isZero();
+        assertThat(meters.get("epm.l1.sender.held.fee.cap").gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("epm.l1.sender.attempts").tag("kind", "submit_proof_request").tag("outcome", "held_fee_cap")
+                .counter().count()).isEqualTo(1.0);
+        held.close();
+        assertThat(resultsNow()).hasSize(1);
+
+        start(HIGH_CAP);
+        final L1TransactionResult sent = awaitResults(2).get(1);
+
+        assertThat(sent.outcome()).isEqualTo(Outcome.MINED);
+        assertThat(states(command.commandId())).containsExactly("held_fee_cap", "mined");
+        assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.ONE);
+        assertThat(nonce()).isEqualTo(nonceBefore + 1);
+    }
+
+    @Test
+    void stuckTransactionIsReplacedWithHigherFeesAndTheSameNonce() throws Exception {
+        final long nonceBefore = nonce();
+        final SubmitProofRequest command = request(16, 4_000_000);
+        setAutomine(false);
+        start(settings(HIGH_CAP).withReceiptTimeout(Duration.ofMillis(800), 5));
+
+        produce(command);
+        await().atMost(WAIT).until(() -> attempts().of(command.commandId()).size() >= 2);
+        chain.mine();
+        final L1TransactionResult result = awaitResults(1).getFirst();
+
+        final List<Attempt> all = attempts().of(command.commandId());
+        assertThat(result.outcome()).isEqualTo(Outcome.MINED);
+        assertThat(all.getLast().state()).isEqualTo(AttemptState.MINED);
+        assertThat(result.txHash()).isEqualTo(all.getLast().tx().hash());
+        assertThat(all.subList(0, all.size() - 1)).extracting(Attempt::state).containsOnly(AttemptState.REPLACED);
+        assertThat(all).extracting(a -> a.tx().nonce()).containsOnly(nonceBefore);
+        assertThat(all.get(1).fees().maxFeePerGas()).isGreaterThanOrEqualTo(
+                all.get(0).fees().maxFeePerGas().multiply(BigInteger.valueOf(120)).divide(BigInteger.valueOf(100)));
+        assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.ONE);
+        assertThat(nonce()).isEqualTo(nonceBefore + 1);
+    }
+
+    @Test
+    void unknownOutcomeIsResolvedByReconciliationNotByASecondRequest() throws Exception {
+        final long nonceBefore = nonce();
+        final SubmitProofRequest command = request(17, 4_000_000);
+        setAutomine(false);
+        start(settings(HIGH_CAP).withReceiptTimeout(Duration.ofMillis(500), 2));
+
+        produce(command);
+        final L1TransactionResult unknown = awaitResults(1).getFirst();
+        assertThat(unknown.outcome()).isEqualTo(Outcome.UNKNOWN);
+        assertThat(states(command.commandId())).containsExactly("unknown", "unknown");
+        chain.mine();
+        final L1TransactionResult resolved = awaitResults(2).get(1);
+        produce(command);
+        final L1TransactionResult redelivered = awaitResults(3).get(2);
+
+        assertThat(resolved.outcome()).isEqualTo(Outcome.MINED);
+        assertThat(states(command.commandId())).containsExactly("replaced", "mined");
+        assertThat(resolved.txHash()).isEqualTo(attempts().of(command.commandId()).getLast().tx().hash());
+        assertThat(redelivered.outcome()).isEqualTo(Outcome.ALREADY_ON_CHAIN);
+        assertThat(redelivered.txHash()).isEqualTo(resolved.txHash());
+        assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.ONE);
+        assertThat(nonce()).isEqualTo(nonceBefore + 1);
+    }
+
+    @Test
+    void transactionOvertakenByAnotherSubmitterRevertsOnChainAndIsAlreadyOnChain() throws Exception {
+        final ProofManager admin = chain.proofManager(chain.admin());
+        admin.grantRole(admin.SUBMITTER_ROLE().send(), chain.outsider().getAddress()).send();
+        final SubmitProofRequest command = request(18, 4_000_000);
+        setAutomine(false);
+        start(HIGH_CAP);
+        produce(command);
+        await().atMost(WAIT).until(() -> states(command.commandId()).equals(List.of("broadcast")));
+
+        final var racing = chain.proofManager(chain.outsider()).submitProofRequest(id(18), params(4_000_000)).sendAsync();
+        await().atMost(WAIT).until(() -> pendingNonce(chain.outsider().getAddress()) == 1);
+        chain.mine();
+        assertThat(racing.get(10, TimeUnit.SECONDS).isStatusOK()).isTrue();
+        final L1TransactionResult result = awaitResults(1).getFirst();
+
+        assertThat(result.outcome()).isEqualTo(Outcome.ALREADY_ON_CHAIN);
+        assertThat(result.detail()).contains("reverted with DuplicatedProofRequest(324, 18)");
+        assertThat(attempts().of(command.commandId())).singleElement().satisfies(a -> {
+            assertThat(a.state()).isEqualTo(AttemptState.REVERTED);
+            assertThat(a.revertReason()).contains("DuplicatedProofRequest(324, 18)");
+            assertThat(a.blockNumber()).isPresent();
+        });
+        assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.ONE);
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------------
+
+    private L1SenderSettings settings(final BigInteger cap) {
+        return L1SenderSettings.defaults(chain.rpcUrl(), chain.proofManagerAddress(), chain.submitter(), cap, bootstrap(), group)
+                .withTopics(commands, results)
+                .withReceiptTimeout(Duration.ofSeconds(5), 3)
+                .withHeldRetryBackoff(Duration.ofMillis(500));
+    }
+
+    private L1TransactionSender start(final BigInteger cap) {
+        return start(settings(cap));
+    }
+
+    private L1TransactionSender start(final L1SenderSettings settings) {
+        return start(settings, new SimpleMeterRegistry());
+    }
+
+    private L1TransactionSender start(final L1SenderSettings settings, final SimpleMeterRegistry meters) {
+        final L1TransactionSender sender = new L1TransactionSender(settings, database.dataSource(), meters);
+        senders.add(sender);
+        sender.start();
+        return sender;
+    }
+
+    private CommandProcessor processor(final BigInteger cap) {
+        final L1SenderSettings settings = settings(cap);
+        final L1Node node = new L1Node(chain.web3j());
+        final String signer = settings.signerAddress();
+        return new CommandProcessor(settings, node, new ProofManagerCalls(reader()), attempts(),
+                new NonceKeeper(signer, () -> node.pendingTransactionCount(signer), Optional.empty()), chain.chainId(),
+                new SenderMetrics(new SimpleMeterRegistry()), new AtomicReference<>(Optional.empty()),
+                new ReceiptWaiter(node, settings.receiptPollInterval(), new CountDownLatch(1)));
+    }
+
+    private Attempts attempts() {
+        return new Attempts(database.dataSource());
+    }
+
+    private List<String> states(final String commandId) {
+        return attempts().of(commandId).stream().map(a -> a.state().column()).toList();
+    }
+
+    private void produce(final L1Command command) throws Exception {
+        producer.send(new ProducerRecord<>(commands, Topics.L1_COMMANDS.keySerde().encode(command.batchId()),
+                Topics.L1_COMMANDS.valueSerde().encode(command))).get(10, TimeUnit.SECONDS);
+    }
+
+    private List<L1TransactionResult> awaitResults(final int count) {
+        final AtomicReference<List<L1TransactionResult>> seen = new AtomicReference<>(List.of());
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .alias("waiting for " + count + " result(s) on " + results)
+                .until(() -> {
+                    seen.set(resultsNow());
+                    return seen.get().size() >= count;
+                });
+        assertThat(seen.get()).hasSize(count);
+        return seen.get();
+    }
+
+    /** Every result on the results topic now, read_committed from the beginning. */
+    private List<L1TransactionResult> resultsNow() {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            final TopicPartition partition = new TopicPartition(results, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            final long end = consumer.endOffsets(List.of(partition)).get(partition);
+            final List<L1TransactionResult> found = new ArrayList<>();
+            while (consumer.position(partition) < end) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> found.add(Topics.L1_TX_RESULTS.valueSerde().decode(r.value())));
+            }
+            return found;
+        }
+    }
+
+    private long nonce() throws Exception {
+        return pendingNonce(chain.submitter().getAddress());
+    }
+
+    private static long pendingNonce(final String address) throws Exception {
+        return chain.web3j().ethGetTransactionCount(address, DefaultBlockParameterName.PENDING).send()
+                .getTransactionCount().longValueExact();
+    }
+
+    /** Switches anvil's automine (one block per transaction) on or off; the snapshot does not restore it. */
+    private static void setAutomine(final boolean on) throws Exception {
+        final LocalChain.RawResponse response = new Request<>("evm_setAutomine", List.of(on),
+                new HttpService(chain.rpcUrl()), LocalChain.RawResponse.class).send();
+        assertThat(response.hasError()).as("evm_setAutomine error").isFalse();
+    }
+
+    private long txNonce(final String hash) throws Exception {
+        return chain.web3j().ethGetTransactionByHash(hash).send().getTransaction().orElseThrow().getNonce().longValueExact();
+    }
+
+    private ProofManager reader() {
+        return chain.proofManager(chain.outsider());
+    }
+
+    private ProofManager.ProofRequest proofRequest(final long batch) throws Exception {
+        return reader().proofRequest(id(batch)).send();
+    }
+
+    private static SubmitProofRequest request(final long batch, final long maxReward) {
+        return new SubmitProofRequest(SubmitProofRequest.commandIdFor(new BatchId(ROLLUP, batch)), ROLLUP, batch,
+                "https://blobs.example/" + batch, new ProtocolVersion(0, 29, 2), 4_800, maxReward, Instant.now());
+    }
+
+    private static ProofRequestIdentifier id(final long batch) {
+        return new ProofRequestIdentifier(BigInteger.valueOf(ROLLUP), BigInteger.valueOf(batch));
+    }
+
+    private static ProofRequestParams params(final long maxReward) {
+        return new ProofRequestParams(BigInteger.ZERO, BigInteger.valueOf(29), BigInteger.TWO, "https://blobs.example/direct",
+                BigInteger.valueOf(4_800), BigInteger.valueOf(maxReward));
+    }
+
+    private static String bootstrap() {
+        return SharedInfrastructure.kafka().bootstrapServers();
+    }
+}
