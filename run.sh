@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/find-jdk.sh
+bash scripts/ensure-node-tools.sh
 mvn -q -B -ntp -DskipTests package
 exec java ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED \
   -cp "app/target/eth-proof-manager-app-0.1.0-SNAPSHOT.jar:app/target/lib/*" \

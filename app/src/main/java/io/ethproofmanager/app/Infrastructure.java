@@ -1,5 +1,6 @@
 package io.ethproofmanager.app;
 
+import io.ethproofmanager.connectors.chain.LocalChain;
 import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.connectors.embedded.EmbeddedPostgresServer;
 import java.io.IOException;
@@ -11,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka cluster, database and data directory the manager runs on: the configured ones, or embedded ones started in
- * this JVM where nothing is configured (a real KRaft broker, a real PostgreSQL).
+ * The Kafka cluster, database, settlement chain and data directory the manager runs on: the configured ones, or embedded
+ * ones where nothing is configured (a real KRaft broker and a real PostgreSQL in this JVM, an anvil node with our contract).
  */
 public final class Infrastructure implements AutoCloseable {
 
@@ -25,10 +26,21 @@ public final class Infrastructure implements AutoCloseable {
     private final Path dataDir;
     private final Optional<EmbeddedKafkaBroker> embeddedKafka;
     private final Optional<EmbeddedPostgresServer> embeddedPostgres;
+    private final Chain chain;
+    private final Optional<LocalChain> localChain;
+
+    /** Where the proof manager contract is and who submits to it. The key is kept out of {@link #toString()}. */
+    public record Chain(String rpcUrl, String proofManagerAddress, String submitterPrivateKey) {
+
+        @Override
+        public String toString() {
+            return "Chain[" + rpcUrl + ", ProofManager " + proofManagerAddress + "]";
+        }
+    }
 
     private Infrastructure(final String bootstrapServers, final String jdbcUrl, final String databaseUser,
             final String databasePassword, final Path dataDir, final Optional<EmbeddedKafkaBroker> embeddedKafka,
-            final Optional<EmbeddedPostgresServer> embeddedPostgres) {
+            final Optional<EmbeddedPostgresServer> embeddedPostgres, final Chain chain, final Optional<LocalChain> localChain) {
         this.bootstrapServers = bootstrapServers;
         this.jdbcUrl = jdbcUrl;
         this.databaseUser = databaseUser;
@@ -36,14 +48,30 @@ public final class Infrastructure implements AutoCloseable {
         this.dataDir = dataDir;
         this.embeddedKafka = embeddedKafka;
         this.embeddedPostgres = embeddedPostgres;
+        this.chain = chain;
+        this.localChain = localChain;
     }
 
     /** Connects to what is configured and starts embedded servers for the rest. */
     public static Infrastructure start(final ManagerSettings settings) {
         final Path dataDir = settings.embeddedDataDir().orElseGet(Infrastructure::newTempDir);
-        final Optional<EmbeddedKafkaBroker> kafka = settings.kafka().bootstrapServers().isPresent()
-                ? Optional.empty()
-                : Optional.of(EmbeddedKafkaBroker.start(dataDir.resolve("kafka")));
+        final Optional<LocalChain> local;
+        local = settings.l1().embedded()
+                ? Optional.of(LocalChain.start(LocalChain.DEFAULT_CHAIN_ID, settings.l1().embeddedPort()))
+                : Optional.empty();
+        final Chain chain = local
+                .map(l -> new Chain(l.rpcUrl(), l.proofManagerAddress(), l.submitter().getEcKeyPair().getPrivateKey().toString(16)))
+                .orElseGet(() -> new Chain(settings.l1().rpcUrl().orElseThrow(), settings.l1().contractAddress().orElseThrow(),
+                        settings.l1().submitterPrivateKey().orElseThrow()));
+        final Optional<EmbeddedKafkaBroker> kafka;
+        try {
+            kafka = settings.kafka().bootstrapServers().isPresent()
+                    ? Optional.empty()
+                    : Optional.of(EmbeddedKafkaBroker.start(dataDir.resolve("kafka")));
+        } catch (final RuntimeException e) {
+            local.ifPresent(LocalChain::close);
+            throw e;
+        }
         final Optional<EmbeddedPostgresServer> postgres;
         try {
             postgres = settings.database().url().isPresent()
@@ -51,15 +79,16 @@ public final class Infrastructure implements AutoCloseable {
                     : Optional.of(EmbeddedPostgresServer.start(dataDir.resolve("postgres")));
         } catch (final RuntimeException e) {
             kafka.ifPresent(EmbeddedKafkaBroker::close);
+            local.ifPresent(LocalChain::close);
             throw e;
         }
         final String bootstrap = settings.kafka().bootstrapServers().orElseGet(() -> kafka.orElseThrow().bootstrapServers());
         final String url = settings.database().url().orElseGet(() -> postgres.orElseThrow().jdbcUrl());
         final String user = postgres.map(EmbeddedPostgresServer::user).orElse(settings.database().user());
         final String password = postgres.map(EmbeddedPostgresServer::password).orElse(settings.database().password());
-        LOG.info("Kafka: {}{}; PostgreSQL: {}{}; data: {}", bootstrap, kafka.isPresent() ? " (embedded)" : "",
-                url, postgres.isPresent() ? " (embedded)" : "", dataDir);
-        return new Infrastructure(bootstrap, url, user, password, dataDir, kafka, postgres);
+        LOG.info("Kafka: {}{}; PostgreSQL: {}{}; L1: {}{}; data: {}", bootstrap, kafka.isPresent() ? " (embedded)" : "",
+                url, postgres.isPresent() ? " (embedded)" : "", chain, local.isPresent() ? " (embedded anvil)" : "", dataDir);
+        return new Infrastructure(bootstrap, url, user, password, dataDir, kafka, postgres, chain, local);
     }
 
     public String bootstrapServers() {
@@ -83,12 +112,22 @@ public final class Infrastructure implements AutoCloseable {
         return dataDir;
     }
 
+    public Chain chain() {
+        return chain;
+    }
+
+    /** The embedded local chain, when the manager started one. */
+    public Optional<LocalChain> localChain() {
+        return localChain;
+    }
+
     public boolean embeddedDatabase() {
         return embeddedPostgres.isPresent();
     }
 
     @Override
     public void close() {
+        localChain.ifPresent(LocalChain::close);
         embeddedPostgres.ifPresent(EmbeddedPostgresServer::close);
         embeddedKafka.ifPresent(EmbeddedKafkaBroker::close);
     }

@@ -1,6 +1,7 @@
 package io.ethproofmanager.app;
 
 import io.ethproofmanager.app.bench.BenchCommand;
+import io.ethproofmanager.app.demo.NetworkCommand;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
 /** The command line: {@code run} (the default) starts the manager; {@code bench} measures it. */
 @Command(name = "eth-proof-manager", mixinStandardHelpOptions = true, version = "eth-proof-manager 0.1.0",
         description = "Hands a ZK rollup's batches to external proving networks through the L1 proof manager contract.",
-        subcommands = {BenchCommand.class})
+        subcommands = {BenchCommand.class, NetworkCommand.class})
 public final class Main implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);

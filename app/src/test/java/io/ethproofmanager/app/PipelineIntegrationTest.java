@@ -118,6 +118,7 @@ class PipelineIntegrationTest {
         overrides.put("epm.database.create-rollup-tables", true);
         overrides.put("epm.embedded.data-dir", dir.resolve("data").toString());
         overrides.put("epm.http.port", 0);
+        overrides.put("epm.l1.embedded-port", 0);
         overrides.put("epm.readiness.poll-interval", "200ms");
         overrides.put("epm.readiness.retry-backoff-min", "200ms");
         overrides.put("epm.readiness.retry-backoff-max", "1s");

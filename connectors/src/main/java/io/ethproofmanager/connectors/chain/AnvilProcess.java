@@ -36,11 +36,16 @@ public final class AnvilProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Starts anvil with chain id {@code chainId} and waits until it answers {@code eth_blockNumber}. */
+    /** Starts anvil with chain id {@code chainId} on a free port and waits until it answers {@code eth_blockNumber}. */
     public static AnvilProcess start(final long chainId, final Duration startupTimeout) {
+        return start(chainId, 0, startupTimeout);
+    }
+
+    /** Starts anvil with chain id {@code chainId} on {@code requestedPort} (0 = a free port) and waits until it answers. */
+    public static AnvilProcess start(final long chainId, final int requestedPort, final Duration startupTimeout) {
         Objects.requireNonNull(startupTimeout, "startupTimeout");
         final Path anvil = anvilBinary();
-        final int port = freePort();
+        final int port = requestedPort == 0 ? freePort() : requireFree(requestedPort);
         final Path logFile = createLogFile(port);
         final ProcessBuilder builder = new ProcessBuilder(anvil.toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port), "--chain-id", Long.toString(chainId))
@@ -49,6 +54,15 @@ public final class AnvilProcess implements AutoCloseable {
         final AnvilProcess node = new AnvilProcess(launch(builder, anvil), port, logFile);
         node.awaitReady(startupTimeout);
         return node;
+    }
+
+    private static int requireFree(final int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (final IOException e) {
+            throw new IllegalStateException("port " + port + " for the local anvil node is taken (is another manager or node running?);"
+                    + " choose another with epm.l1.embedded-port / EPM_L1_EMBEDDED_PORT, or 0 for any free port", e);
+        }
     }
 
     /** The anvil binary installed by scripts/ensure-node-tools.sh under the repository root. */

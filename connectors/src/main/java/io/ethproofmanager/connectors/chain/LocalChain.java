@@ -86,8 +86,13 @@ public final class LocalChain implements AutoCloseable {
 
     /** Starts anvil with {@code chainId} and deploys the contracts. */
     public static LocalChain start(final long chainId) {
+        return start(chainId, 0);
+    }
+
+    /** Starts anvil with {@code chainId} on {@code port} (0 = a free port) and deploys the contracts. */
+    public static LocalChain start(final long chainId, final int port) {
         final long began = System.nanoTime();
-        final AnvilProcess anvil = AnvilProcess.start(chainId, STARTUP_TIMEOUT);
+        final AnvilProcess anvil = AnvilProcess.start(chainId, port, STARTUP_TIMEOUT);
         final LocalChain chain;
         try {
             chain = new LocalChain(anvil, chainId);
@@ -136,6 +141,20 @@ public final class LocalChain implements AutoCloseable {
 
     public String usdcAddress() {
         return usdcAddress;
+    }
+
+    /** The anvil development account a proving network is registered with on a local chain (Fermah 1, Lagrange 2). */
+    public static Credentials networkAccount(final io.ethproofmanager.schemas.ProvingNetwork network) {
+        return switch (network) {
+            case FERMAH -> DEV_ACCOUNTS.get(1);
+            case LAGRANGE -> DEV_ACCOUNTS.get(2);
+            case NONE -> throw new IllegalArgumentException("no account stands for proving network none");
+        };
+    }
+
+    /** The anvil development account holding the admin and submitter roles on a local chain. */
+    public static Credentials submitterAccount() {
+        return DEV_ACCOUNTS.get(0);
     }
 
     /** Holder of the admin role and deployer of both contracts (anvil account 0). */
