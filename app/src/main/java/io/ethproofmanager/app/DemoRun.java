@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The demo: seeds ready batches into the rollup's table, tails the status topic, and reports how the batches move
- * (in PostgreSQL and on the topic) until stopped.
+ * (in PostgreSQL and on the topic) until stopped. Acknowledge a request with the {@code network} command.
  */
 final class DemoRun implements AutoCloseable {
 
@@ -58,8 +58,11 @@ final class DemoRun implements AutoCloseable {
         return demo;
     }
 
-    /** Waits until every demo batch is ready_to_be_proven in PostgreSQL and on the topic, reporting progress. */
-    boolean awaitAllReady() throws InterruptedException {
+    /**
+     * Waits until every demo batch has gone past ready_to_be_proven (its proof request is on L1) in PostgreSQL and on the
+     * status topic, reporting progress.
+     */
+    boolean awaitAllRequested() throws InterruptedException {
         final long deadline = System.nanoTime() + GIVE_UP_AFTER.toNanos();
         Map<String, Integer> last = Map.of();
         while (System.nanoTime() < deadline) {
@@ -69,12 +72,12 @@ final class DemoRun implements AutoCloseable {
                         counts, onTopic.size(), batches.size());
                 last = counts;
             }
-            if (allReady()) {
+            if (allRequested()) {
                 return true;
             }
             Thread.sleep(REPORT_EVERY.toMillis() / 4);
         }
-        LOG.error("demo: not every batch was ready_to_be_proven after {} s", GIVE_UP_AFTER.toSeconds());
+        LOG.error("demo: not every batch had its proof request on L1 after {} s", GIVE_UP_AFTER.toSeconds());
         return false;
     }
 
@@ -93,9 +96,16 @@ final class DemoRun implements AutoCloseable {
         out.flush();
     }
 
-    private boolean allReady() {
-        return batches.stream().allMatch(batch -> onTopic.get(batch) == BatchStatus.READY_TO_BE_PROVEN)
-                && countsByStatus().getOrDefault(BatchStatus.READY_TO_BE_PROVEN.wireName(), 0) >= batches.size();
+    private boolean allRequested() {
+        return batches.stream().allMatch(batch -> onTopic.containsKey(batch) && onTopic.get(batch) != BatchStatus.READY_TO_BE_PROVEN)
+                && pastReadyInPostgres() >= batches.size();
+    }
+
+    private int pastReadyInPostgres() {
+        return countsByStatus().entrySet().stream()
+                .filter(entry -> !entry.getKey().equals(BatchStatus.READY_TO_BE_PROVEN.wireName()))
+                .mapToInt(Map.Entry::getValue)
+                .sum();
     }
 
     private Map<String, Integer> countsByStatus() {
@@ -136,8 +146,12 @@ final class DemoRun implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         closed = true;
-        tail.join(Duration.ofSeconds(5));
+        try {
+            tail.join(Duration.ofSeconds(5));
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -28,7 +28,7 @@ public final class Main implements Callable<Integer> {
             description = "insert N ready batches with generated proof inputs into proof_generation_details at start")
     private int demoBatches;
 
-    @Option(names = "--exit-when-done", description = "with --demo-batches: print a summary and exit once every demo batch is ready_to_be_proven in PostgreSQL and on the status topic")
+    @Option(names = "--exit-when-done", description = "with --demo-batches: print a summary and exit once every demo batch's proof request is on L1 (request_sent_to_l1 or later, in PostgreSQL and on the status topic)")
     private boolean exitWhenDone;
 
     @Option(names = "--seed", defaultValue = "42", description = "random seed of the demo's generated data")
@@ -55,15 +55,17 @@ public final class Main implements Callable<Integer> {
         final ManagerSettings settings = ManagerSettings.load(Optional.ofNullable(config));
         final CountDownLatch stopped = new CountDownLatch(1);
         final ProofManagerService service = ProofManagerService.start(settings);
+        final DemoRun demo = DemoRun.start(service, demoBatches, seed);
         final Thread shutdownHook = new Thread(() -> {
             LOG.info("shutting down");
+            demo.close();
             service.close();
             stopped.countDown();
         }, "epm-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        try (DemoRun demo = DemoRun.start(service, demoBatches, seed)) {
+        try {
             if (exitWhenDone && demoBatches > 0) {
-                final boolean done = demo.awaitAllReady();
+                final boolean done = demo.awaitAllRequested();
                 demo.printSummary(System.out);
                 return done ? 0 : 2;
             }
@@ -72,6 +74,7 @@ public final class Main implements Callable<Integer> {
         } finally {
             if (stopped.getCount() > 0) {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                demo.close();
                 service.close();
             }
         }

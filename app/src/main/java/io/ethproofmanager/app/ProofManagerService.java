@@ -2,8 +2,12 @@ package io.ethproofmanager.app;
 
 import io.ethproofmanager.connectors.blob.BlobStore;
 import io.ethproofmanager.connectors.db.Database;
+import io.ethproofmanager.connectors.sink.l1.L1SenderSettings;
+import io.ethproofmanager.connectors.sink.l1.L1TransactionSender;
 import io.ethproofmanager.connectors.sink.postgres.BatchStatusSink;
 import io.ethproofmanager.connectors.sink.postgres.BatchStatusSinkSettings;
+import io.ethproofmanager.connectors.source.l1.L1IngesterSettings;
+import io.ethproofmanager.connectors.source.l1.L1LogIngester;
 import io.ethproofmanager.connectors.source.readiness.ReadinessChecker;
 import io.ethproofmanager.connectors.source.readiness.ReadinessSettings;
 import io.ethproofmanager.schemas.Topics;
@@ -25,15 +29,18 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.web3j.crypto.Credentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running manager, wired in the order data flows: database and topics, then the topology, its sink, and the
- * readiness source that feeds it; closed in reverse order so that nothing in flight is dropped.
+ * The running manager, wired in the order data flows: database and topics, then the topology, its sinks (PostgreSQL,
+ * the L1 transaction sender), and the sources that feed it (readiness checker, L1 log ingester); closed in reverse order
+ * so that nothing in flight is dropped.
  */
 public final class ProofManagerService implements AutoCloseable {
 
@@ -85,11 +92,14 @@ public final class ProofManagerService implements AutoCloseable {
 
         final KafkaStreams streams = startTopology(settings);
         final BatchStatusSink sink = startPostgresSink(settings);
-        final ReadinessChecker readiness = startReadinessChecker(settings);
+        final L1TransactionSender sender = startL1Sender(settings);
+        startReadinessChecker(settings);
+        startL1Ingester(settings);
 
         final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
         checks.put("topology", () -> streams.state() == KafkaStreams.State.RUNNING);
         checks.put("postgres-sink", sink::isHealthy);
+        checks.put("l1-sender", sender::isHealthy);
         checks.put("database", this::databaseAnswers);
         healthServer = HealthServer.start(settings.httpPort(), checks, meters);
         running.push(healthServer);
@@ -127,7 +137,7 @@ public final class ProofManagerService implements AutoCloseable {
         return sink;
     }
 
-    private ReadinessChecker startReadinessChecker(final ManagerSettings settings) {
+    private void startReadinessChecker(final ManagerSettings settings) {
         final BlobStore publicBlobs = BlobStores.open(settings.publicBlobs(), infrastructure.dataDir().resolve("blobs/public"));
         final var readiness = settings.readiness();
         final ReadinessChecker checker = new ReadinessChecker(new ReadinessSettings(infrastructure.bootstrapServers(),
@@ -136,7 +146,38 @@ public final class ProofManagerService implements AutoCloseable {
                 database.dataSource(), rollupBlobs, publicBlobs, meters, Clock.systemUTC());
         checker.start();
         running.push(checker);
-        return checker;
+    }
+
+    private L1TransactionSender startL1Sender(final ManagerSettings settings) {
+        final var l1 = settings.l1();
+        final var chain = infrastructure.chain();
+        final var defaults = L1SenderSettings.defaults(chain.rpcUrl(), chain.proofManagerAddress(),
+                Credentials.create(chain.submitterPrivateKey()), l1.maxFeePerGasCap(), infrastructure.bootstrapServers(),
+                settings.kafka().applicationId() + "-l1-sender");
+        final L1SenderSettings senderSettings = new L1SenderSettings(defaults.rpcUrl(), defaults.contractAddress(),
+                defaults.signer(), defaults.l1ChainId(), defaults.maxFeePerGasCap(), l1.priorityFee(),
+                java.math.BigInteger.valueOf(l1.gasLimit()), l1.receiptTimeout(), defaults.receiptPollInterval(),
+                defaults.feeBumpPercent(), l1.maxAttempts(), defaults.heldRetryBackoff(), defaults.bootstrapServers(),
+                defaults.groupId(), defaults.commandsTopic(), defaults.resultsTopic());
+        final L1TransactionSender sender = new L1TransactionSender(senderSettings, database.dataSource(), meters);
+        sender.start();
+        running.push(sender);
+        return sender;
+    }
+
+    private void startL1Ingester(final ManagerSettings settings) {
+        final var l1 = settings.l1();
+        final var chain = infrastructure.chain();
+        final L1IngesterSettings ingesterSettings = L1IngesterSettings
+                .defaults(chain.rpcUrl(), chain.proofManagerAddress(), Set.of(settings.chainId()), infrastructure.bootstrapServers())
+                .withConfirmations(l1.confirmations())
+                .withPollInterval(l1.pollInterval())
+                .withMaxBlockRange(l1.maxBlockRange())
+                .withStartBlock(l1.startBlock())
+                .withReorgWindow(l1.reorgWindow());
+        final L1LogIngester ingester = new L1LogIngester(ingesterSettings, meters);
+        ingester.start();
+        running.push(ingester);
     }
 
     private boolean databaseAnswers() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
+import io.ethproofmanager.connectors.chain.LocalChain;
+import io.ethproofmanager.connectors.chain.contracts.ProofManager;
 import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.connectors.embedded.EmbeddedPostgresServer;
 import io.ethproofmanager.connectors.source.readiness.DemoBatchSeeder;
@@ -11,9 +13,11 @@ import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.BatchStatus;
 import io.ethproofmanager.schemas.BatchStatusRecord;
 import io.ethproofmanager.schemas.L1Command;
+import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.SubmitProofRequest;
 import io.ethproofmanager.schemas.Topic;
 import io.ethproofmanager.schemas.Topics;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,8 +42,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole manager on a real broker and a real PostgreSQL that the test owns, so it can restart them under the
- * running pipeline: batches go from proof_generation_details to eth_proof_manager and the status topic, once each.
+ * The whole manager on a real broker, a real PostgreSQL (both owned by the test, so it can restart them under the
+ * running pipeline) and a real local chain: batches go from proof_generation_details to eth_proof_manager and the status
+ * topic, and their proof requests to the contract, once each.
  */
 class PipelineIntegrationTest {
 
@@ -69,43 +74,61 @@ class PipelineIntegrationTest {
     }
 
     @Test
-    void readyBatchesReachPostgresAndTheStatusTopicOnceEach() throws Exception {
+    void readyBatchesReachPostgresTheStatusTopicAndTheContractOnceEach() throws Exception {
         final List<Long> batches = seed(5);
 
-        awaitRowsReady(batches.size());
+        awaitRowsRequested(batches.size());
 
-        assertExactlyOneStatusAndOneCommandPerBatch(batches);
+        assertEveryBatchWentReadyThenRequestedOnce(batches);
         assertThat(readyEndpointStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void anAcceptedAcknowledgementMakesTheBatchAcknowledgedAndARefusalMakesItFallBack() throws Exception {
+        final List<Long> batches = seed(2);
+        awaitRowsRequested(2);
+        final LocalChain chain = service.infrastructure().localChain().orElseThrow();
+
+        acknowledge(chain, batches.get(0), true);
+        acknowledge(chain, batches.get(1), false);
+
+        await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
+            assertThat(row(batches.get(0))).containsEntry("status", "acknowledged").containsEntry("assigned_to", "fermah");
+            assertThat(row(batches.get(1))).containsEntry("status", "fallen_back").containsEntry("fallback_reason", "refused by lagrange");
+        });
+        final Map<BatchId, List<BatchStatusRecord>> statuses = readAll(Topics.BATCH_STATUS, 2);
+        assertThat(statuses.get(new BatchId(271, batches.get(0)))).extracting(BatchStatusRecord::status)
+                .containsExactly(BatchStatus.READY_TO_BE_PROVEN, BatchStatus.REQUEST_SENT_TO_L1, BatchStatus.ACKNOWLEDGED);
     }
 
     @Test
     void aPostgresRestartLosesAndDuplicatesNoStatusChange() throws Exception {
         final List<Long> batches = new ArrayList<>(seed(10));
-        awaitRowsReady(10);
+        awaitRowsRequested(10);
 
         postgres.stop();
-        Thread.sleep(2_000); // the sink and readiness checker meet a dead database for a while
+        Thread.sleep(2_000); // the sink, the sender and the readiness checker meet a dead database for a while
         postgres.start();
         batches.addAll(seed(10));
 
-        awaitRowsReady(20);
-        assertExactlyOneStatusAndOneCommandPerBatch(batches);
-        assertThat(historyRowsPerBatch()).hasSize(20).allSatisfy((batch, rows) -> assertThat(rows).isEqualTo(1));
+        awaitRowsRequested(20);
+        assertEveryBatchWentReadyThenRequestedOnce(batches);
+        assertThat(historyRowsPerBatch()).hasSize(20).allSatisfy((batch, rows) -> assertThat(rows).isEqualTo(2));
     }
 
     @Test
     void aBrokerRestartLosesAndDuplicatesNoStatusChange() throws Exception {
         final List<Long> batches = new ArrayList<>(seed(10));
-        awaitRowsReady(10);
+        awaitRowsRequested(10);
 
         kafka.stop();
         batches.addAll(seed(10)); // ready while the broker is down: the readiness checker must retry them
         Thread.sleep(2_000);
         kafka.start();
 
-        awaitRowsReady(20);
-        assertExactlyOneStatusAndOneCommandPerBatch(batches);
-        assertThat(historyRowsPerBatch()).hasSize(20).allSatisfy((batch, rows) -> assertThat(rows).isEqualTo(1));
+        awaitRowsRequested(20);
+        assertEveryBatchWentReadyThenRequestedOnce(batches);
+        assertThat(historyRowsPerBatch()).hasSize(20).allSatisfy((batch, rows) -> assertThat(rows).isEqualTo(2));
     }
 
     private ManagerSettings settings() {
@@ -130,9 +153,31 @@ class PipelineIntegrationTest {
         return DemoBatchSeeder.seed(service.database().dataSource(), service.rollupBlobs(), count, new Random(count));
     }
 
-    private void awaitRowsReady(final int count) {
+    private void awaitRowsRequested(final int count) {
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> countRows("SELECT count(*) FROM eth_proof_manager WHERE status = 'ready_to_be_proven'") == count);
+                .until(() -> countRows("""
+                        SELECT count(*) FROM eth_proof_manager
+                        WHERE status = 'request_sent_to_l1' AND sent_proof_request_tx_hash IS NOT NULL""") == count);
+    }
+
+    private Map<String, String> row(final long batch) throws SQLException {
+        try (Connection c = service.database().dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT status, assigned_to, fallback_reason FROM eth_proof_manager WHERE l1_batch_number = " + batch)) {
+            final Map<String, String> row = new HashMap<>();
+            if (rs.next()) {
+                row.put("status", rs.getString(1));
+                row.put("assigned_to", rs.getString(2));
+                row.put("fallback_reason", rs.getString(3));
+            }
+            return row;
+        }
+    }
+
+    private void acknowledge(final LocalChain chain, final long batch, final boolean accept) throws Exception {
+        final var id = new ProofManager.ProofRequestIdentifier(BigInteger.valueOf(271), BigInteger.valueOf(batch));
+        final var request = chain.proofManager(chain.submitter()).proofRequest(id).send();
+        final ProvingNetwork network = ProvingNetwork.fromOnChainValue(request.assignedTo.intValueExact());
+        chain.proofManager(LocalChain.networkAccount(network)).acknowledgeProofRequest(id, accept).send();
     }
 
     private long countRows(final String sql) throws SQLException {
@@ -154,15 +199,18 @@ class PipelineIntegrationTest {
         return rows;
     }
 
-    private void assertExactlyOneStatusAndOneCommandPerBatch(final List<Long> batches) {
+    private void assertEveryBatchWentReadyThenRequestedOnce(final List<Long> batches) throws Exception {
         final Map<BatchId, List<BatchStatusRecord>> statuses = readAll(Topics.BATCH_STATUS, batches.size());
         final Map<BatchId, List<L1Command>> commands = readAll(Topics.L1_COMMANDS, batches.size());
 
         assertThat(statuses).hasSize(batches.size());
         assertThat(statuses.values()).allSatisfy(records -> {
-            assertThat(records).hasSize(1);
-            assertThat(records.get(0).status()).isEqualTo(BatchStatus.READY_TO_BE_PROVEN);
+            assertThat(records).extracting(BatchStatusRecord::status)
+                    .containsExactly(BatchStatus.READY_TO_BE_PROVEN, BatchStatus.REQUEST_SENT_TO_L1);
+            assertThat(records).extracting(BatchStatusRecord::version).containsExactly(1L, 2L);
         });
+        final LocalChain chain = service.infrastructure().localChain().orElseThrow();
+        assertThat(chain.proofManager(chain.submitter()).requestCounter().send()).isEqualTo(BigInteger.valueOf(batches.size()));
         assertThat(commands).hasSize(batches.size());
         assertThat(commands.values()).allSatisfy(list -> assertThat(list).singleElement().isInstanceOf(SubmitProofRequest.class));
         assertThat(statuses.keySet()).extracting(BatchId::batchNumber).containsExactlyInAnyOrderElementsOf(batches);
