@@ -19,13 +19,61 @@ public record L1TransactionResult(
         Long blockNumber,
         String revertReason,
         String detail,
-        Instant at) {
+        Instant at,
+        OnChainRequestStatus requestStatus) {
 
     public L1TransactionResult {
         Objects.requireNonNull(commandId, "commandId");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(at, "at");
+    }
+
+    /** A result without the request's on-chain status (the sender did not read it back). */
+    public L1TransactionResult(final String commandId, final long chainId, final long batchNumber, final Kind kind,
+            final Outcome outcome, final String txHash, final Long blockNumber, final String revertReason, final String detail,
+            final Instant at) {
+        this(commandId, chainId, batchNumber, kind, outcome, txHash, blockNumber, revertReason, detail, at, null);
+    }
+
+    /** The request's status as the contract reports it after the transaction; empty when not read. */
+    public Optional<OnChainRequestStatus> onChainStatus() {
+        return Optional.ofNullable(requestStatus);
+    }
+
+    /** Returns this result with the request's on-chain status read back from the contract. */
+    public L1TransactionResult withRequestStatus(final OnChainRequestStatus status) {
+        return new L1TransactionResult(commandId, chainId, batchNumber, kind, outcome, txHash, blockNumber, revertReason, detail, at, status);
+    }
+
+    /** The contract's {@code ProofRequestStatus}; the ordinal is the on-chain value. */
+    public enum OnChainRequestStatus {
+        PENDING_ACKNOWLEDGEMENT("pending_acknowledgement"),
+        COMMITTED("committed"),
+        REFUSED("refused"),
+        UNACKNOWLEDGED("unacknowledged"),
+        PROVEN("proven"),
+        TIMED_OUT("timed_out"),
+        VALIDATED("validated"),
+        VALIDATION_FAILED("validation_failed");
+
+        private final String wireName;
+
+        OnChainRequestStatus(final String wireName) {
+            this.wireName = wireName;
+        }
+
+        @JsonValue
+        public String wireName() {
+            return wireName;
+        }
+
+        public static OnChainRequestStatus fromOnChainValue(final int value) {
+            if (value < 0 || value >= values().length) {
+                throw new IllegalArgumentException("unknown proof request status value " + value);
+            }
+            return values()[value];
+        }
     }
 
     public BatchId batchId() {

@@ -33,6 +33,19 @@ public final class Topics {
     public static final Topic<ProvingNetwork, NetworkEvent> NETWORK_EVENTS = new Topic<>(
             "epm.network-events.v1", NETWORK_KEY, new JsonSerde<>(NetworkEvent.class, RecordSchema.load("v1/network-event.schema.json")), false);
 
+    /** Proof handler → topology: a received proof, stored and validated. */
+    public static final Topic<BatchId, ProofVerdict> PROOF_VERDICTS = new Topic<>(
+            "epm.proof-verdicts.v1", BATCH_KEY, new JsonSerde<>(ProofVerdict.class, RecordSchema.load("v1/proof-verdict.schema.json")), false);
+
+    /** Topology → the rollup's prover subsystem: batches handed to in-house proving, with the reason. */
+    public static final Topic<BatchId, FallbackRecord> FALLBACK = new Topic<>(
+            "epm.fallback.v1", BATCH_KEY, new JsonSerde<>(FallbackRecord.class, RecordSchema.load("v1/fallback.schema.json")), false);
+
+    /** Log ingester → topology: the chain's clock, on which deadlines are measured (compacted, one key per contract). */
+    public static final Topic<String, ChainTime> CHAIN_TIME = new Topic<>(
+            "epm.chain-time.v1", new JsonSerde<>(String.class, RecordSchema.load("v1/contract-key.schema.json")),
+            new JsonSerde<>(ChainTime.class, RecordSchema.load("v1/chain-time.schema.json")), true);
+
     /** Input records that could not be processed, with the reason; keyed by the batch when it could be read. */
     public static final Topic<BatchId, DeadLetter> DEAD_LETTER = new Topic<>(
             "epm.dead-letter.v1", BATCH_KEY, new JsonSerde<>(DeadLetter.class, RecordSchema.load("v1/dead-letter.schema.json")), false);
@@ -41,6 +54,7 @@ public final class Topics {
     }
 
     public static List<Topic<?, ?>> all() {
-        return List.of(READINESS, L1_EVENTS, BATCH_STATUS, L1_COMMANDS, L1_TX_RESULTS, NETWORK_EVENTS, DEAD_LETTER);
+        return List.of(READINESS, L1_EVENTS, BATCH_STATUS, L1_COMMANDS, L1_TX_RESULTS, NETWORK_EVENTS, PROOF_VERDICTS, FALLBACK,
+                CHAIN_TIME, DEAD_LETTER);
     }
 }
