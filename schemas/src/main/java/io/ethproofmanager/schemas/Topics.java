@@ -46,6 +46,11 @@ public final class Topics {
             "epm.chain-time.v1", new JsonSerde<>(String.class, RecordSchema.load("v1/contract-key.schema.json")),
             new JsonSerde<>(ChainTime.class, RecordSchema.load("v1/chain-time.schema.json")), true);
 
+    /** Reward analytics → downstream: per proving network figures (compacted). */
+    public static final Topic<ProvingNetwork, NetworkAnalytics> NETWORK_ANALYTICS = new Topic<>(
+            "epm.network-analytics.v1", NETWORK_KEY,
+            new JsonSerde<>(NetworkAnalytics.class, RecordSchema.load("v1/network-analytics.schema.json")), true);
+
     /** Input records that could not be processed, with the reason; keyed by the batch when it could be read. */
     public static final Topic<BatchId, DeadLetter> DEAD_LETTER = new Topic<>(
             "epm.dead-letter.v1", BATCH_KEY, new JsonSerde<>(DeadLetter.class, RecordSchema.load("v1/dead-letter.schema.json")), false);
@@ -55,6 +60,6 @@ public final class Topics {
 
     public static List<Topic<?, ?>> all() {
         return List.of(READINESS, L1_EVENTS, BATCH_STATUS, L1_COMMANDS, L1_TX_RESULTS, NETWORK_EVENTS, PROOF_VERDICTS, FALLBACK,
-                CHAIN_TIME, DEAD_LETTER);
+                CHAIN_TIME, NETWORK_ANALYTICS, DEAD_LETTER);
     }
 }
