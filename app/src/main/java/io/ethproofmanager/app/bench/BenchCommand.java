@@ -4,7 +4,6 @@ import io.ethproofmanager.app.ManagerSettings;
 import io.ethproofmanager.connectors.db.Database;
 import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.connectors.embedded.EmbeddedPostgresServer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,8 +23,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "2", description = "rounds of each measurement; the table shows each round")
     private int rounds;
 
+    @Option(names = "--chain-batches", defaultValue = "200",
+            description = "batches sent to the embedded chain for the chain-side figures (0 skips them)")
+    private int chainBatches;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         final ManagerSettings defaults = ManagerSettings.load(Optional.empty());
         final Path dir = Files.createTempDirectory("epm-bench-");
         System.out.printf("bench: %d records per measurement, %d rounds, JDK %s, %d cores%n", batches, rounds,
@@ -43,6 +46,13 @@ public final class BenchCommand implements Callable<Integer> {
                 table.add(round, sink.rawJdbcUpsert(batches, round));
                 table.add(round, sink.postgresSink(batches, round));
             }
+            if (chainBatches > 0) {
+                final Latencies latencies = new Latencies();
+                new ChainBench(dir).run(chainBatches, latencies).forEach(figure -> table.add(1, figure));
+                table.print(System.out);
+                latencies.print("L1 Acknowledged event mined -> eth_proof_manager row acknowledged (confirmations 0, poll 100 ms)", System.out);
+                return 0;
+            }
             table.print(System.out);
         }
         return 0;
@@ -53,6 +63,23 @@ public final class BenchCommand implements Callable<Integer> {
 
         double perSecond() {
             return records / (nanos / 1e9);
+        }
+    }
+
+    /** Latency samples and their percentiles. */
+    static final class Latencies {
+
+        private final org.HdrHistogram.Histogram histogram = new org.HdrHistogram.Histogram(3);
+
+        void add(final long nanos) {
+            histogram.recordValue(Math.max(1, nanos / 1_000));
+        }
+
+        void print(final String name, final java.io.PrintStream out) {
+            out.printf("%n%s: %d samples, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", name, histogram.getTotalCount(),
+                    histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
+                    histogram.getMaxValue() / 1000.0);
+            out.flush();
         }
     }
 
