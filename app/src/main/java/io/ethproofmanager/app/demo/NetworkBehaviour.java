@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-/** What a simulated proving network does with the requests assigned to it: a weighted mix of actions, drawn per batch from a seed. */
+/** What a simulated proving network does with its assigned requests: a weighted mix of actions, drawn per batch from a seed. */
 public record NetworkBehaviour(Map<Action, Integer> weights, Duration provingDelay, int claimEvery, Duration claimInterval) {
 
     /** Default proving delay: the time between accepting a request and submitting its proof. */
@@ -86,7 +86,8 @@ public record NetworkBehaviour(Map<Action, Integer> weights, Duration provingDel
         for (final String entry : Objects.requireNonNull(text, "text").split(",")) {
             final String[] pair = entry.split("=", -1);
             if (pair.length != 2 || pair[0].isBlank()) {
-                throw new IllegalArgumentException("'" + entry.trim() + "' in network behaviour '" + text + "' is not key=number");
+                throw new IllegalArgumentException("'" + entry.trim() + "' in network behaviour '" + text
+                    + "' is not key=number");
             }
             final String key = pair[0].trim().toLowerCase(Locale.ROOT);
             final int value = number(key, pair[1].trim());

@@ -59,6 +59,7 @@ public final class SimulatedProvingNetwork implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedProvingNetwork.class);
     private static final ContractErrors ERRORS = ContractErrors.declaredBy(ProofManager.class);
     private static final Pattern REVERT_DATA = Pattern.compile("0x[0-9a-fA-F]{8,}");
+    private static final int SELECTOR_HEX_CHARS = 10;
     private static final String SUBMITTED_TOPIC = EventEncoder.encode(ProofManager.PROOFREQUESTSUBMITTED_EVENT);
     private static final String VALIDATION_TOPIC = EventEncoder.encode(ProofManager.PROOFVALIDATIONRESULT_EVENT);
     private static final BigInteger GAS_LIMIT = BigInteger.valueOf(1_000_000);
@@ -123,6 +124,9 @@ public final class SimulatedProvingNetwork implements AutoCloseable {
 
     /** Starts polling from the chain's current head block (requests submitted in it included); returns this network. */
     public SimulatedProvingNetwork start() {
+        if (nextBlock != null) {
+            throw new IllegalStateException(name() + " is already started");
+        }
         nextBlock = call("read the head block", () -> web3j.ethBlockNumber().send().getBlockNumber());
         lastClaimCheck = clock.instant();
         executor.scheduleWithFixedDelay(this::tick, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
@@ -235,8 +239,9 @@ public final class SimulatedProvingNetwork implements AutoCloseable {
     private void prove(final BatchId batch, final ScheduledProof scheduled) {
         final byte[] proof = proof(batch, scheduled.event(), scheduled.action());
         final BigInteger price = scheduled.event().maxReward.multiply(BigInteger.valueOf(3)).divide(BigInteger.valueOf(4));
-        transact("submit a " + scheduled.action() + " proof of " + proof.length + " bytes at price " + price + " for request " + batch,
-                () -> contract.submitProof(identifier(batch), proof, price).send());
+        final String what = "submit the proof of request " + batch + " (" + scheduled.action() + ", " + proof.length
+                + " bytes, price " + price + ")";
+        transact(what, () -> contract.submitProof(identifier(batch), proof, price).send());
     }
 
     /** The proof {@code action} calls for: the valid one, one with a wrong SNARK, or one stamped with a wrong version. */
@@ -299,7 +304,9 @@ public final class SimulatedProvingNetwork implements AutoCloseable {
         while (data.find()) {
             final var decoded = ERRORS.decode(data.group());
             if (decoded.isPresent()) {
-                return "reverted with " + decoded.get() + " (" + message + ")";
+                final boolean withArguments = data.group().length() > SELECTOR_HEX_CHARS;
+                return "reverted with " + (withArguments ? decoded.get().toString() : decoded.get().name())
+                        + " (" + message + ")";
             }
         }
         return message;

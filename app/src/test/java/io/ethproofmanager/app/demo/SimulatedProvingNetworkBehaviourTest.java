@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ethproofmanager.app.demo.NetworkBehaviour.Action;
+import io.ethproofmanager.connectors.chain.ContractErrors;
+import io.ethproofmanager.connectors.chain.contracts.ProofManager;
 import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestSubmittedEventResponse;
 import io.ethproofmanager.connectors.proof.ProofFormat;
 import io.ethproofmanager.schemas.BatchId;
@@ -99,7 +101,8 @@ class SimulatedProvingNetworkBehaviourTest {
 
         final var valid = ProofFormat.parse(SimulatedProvingNetwork.proof(batch, event, Action.ACCEPT_AND_PROVE_VALID));
         final var invalid = ProofFormat.parse(SimulatedProvingNetwork.proof(batch, event, Action.ACCEPT_AND_PROVE_INVALID));
-        final var wrongVersion = ProofFormat.parse(SimulatedProvingNetwork.proof(batch, event, Action.ACCEPT_AND_PROVE_WRONG_VERSION));
+        final var wrongVersion = ProofFormat.parse(
+                SimulatedProvingNetwork.proof(batch, event, Action.ACCEPT_AND_PROVE_WRONG_VERSION));
 
         assertThat(valid.protocolVersion()).isEqualTo(version);
         assertThat(valid.snark()).isEqualTo(validSnark);
@@ -109,6 +112,18 @@ class SimulatedProvingNetworkBehaviourTest {
         assertThat(wrongVersion.snark()).isEqualTo(validSnark);
         assertThatThrownBy(() -> SimulatedProvingNetwork.proof(batch, event, Action.ACCEPT_AND_STAY_SILENT))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void describesARevertByItsCustomErrorName() {
+        final String selector = ContractErrors.selector(ProofManager.PROOFREQUESTPROVINGDEADLINEPASSED_ERROR);
+
+        final String described = SimulatedProvingNetwork.describe(new IllegalStateException(
+                "Transaction 0x1e9769057b1aed3337afdcf7 has failed: 'execution reverted: custom error " + selector + ":'"));
+
+        assertThat(described).startsWith("reverted with ProofRequestProvingDeadlinePassed (");
+        assertThat(SimulatedProvingNetwork.describe(new IllegalStateException("connection refused")))
+                .isEqualTo("connection refused");
     }
 
     private static List<Action> decisions(final NetworkBehaviour behaviour, final long seed, final LongStream batches) {
