@@ -154,6 +154,22 @@ class SimulatedProvingNetworkTest {
     }
 
     @Test
+    void claimsAnOwedRewardOnceTheClaimIntervalPassesBeforeEnoughValidations() throws Exception {
+        try (SimulatedNetworks ignored = SimulatedProvingNetwork.startBoth(chain,
+                "valid=1,delay=0,claimEvery=100,claimInterval=1", 1)) {
+            final BatchId batch = submit(1).getFirst();
+            final BigInteger network = awaitStatus(batch, PROVEN).assignedTo;
+            final BigInteger startBlock = chain.web3j().ethBlockNumber().send().getBlockNumber();
+
+            asSubmitter.submitProofValidationResult(identifier(batch), true).send();
+
+            final RewardClaimedEventResponse claim = await().atMost(WAIT)
+                    .until(() -> rewardClaims(startBlock), claims -> !claims.isEmpty()).getFirst();
+            assertThat(List.of(claim.by, claim.amount)).containsExactly(network, THREE_USDC);
+        }
+    }
+
+    @Test
     void keepsGoingAfterItsProofRevertsPastTheDeadline() throws Exception {
         try (SimulatedNetworks ignored = SimulatedProvingNetwork.startBoth(chain, "valid=1,delay=2", 1)) {
             final BatchId late = submit(1, BigInteger.valueOf(121)).getFirst();
