@@ -2,6 +2,7 @@ package io.ethproofmanager.connectors.chain;
 
 import io.ethproofmanager.connectors.chain.contracts.ProofManager;
 import io.ethproofmanager.connectors.chain.contracts.TestUsdc;
+import io.ethproofmanager.connectors.chain.contracts.TestVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -24,7 +25,7 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
  * A local L1 for the demo and the tests: an anvil node with TestUsdc and a funded ProofManager deployed, Fermah and
- * Lagrange registered and active, plus the time and snapshot controls of anvil.
+ * Lagrange registered and active, a TestVerifier deployed after them, plus the time and snapshot controls of anvil.
  */
 public final class LocalChain implements AutoCloseable {
 
@@ -59,6 +60,7 @@ public final class LocalChain implements AutoCloseable {
     private final ContractEIP1559GasProvider gasProvider;
     private final String usdcAddress;
     private final String proofManagerAddress;
+    private final String verifierAddress;
 
     /** Connects to {@code anvil} and deploys the contracts; shuts the client down when a deployment fails. */
     private LocalChain(final AnvilProcess anvil, final long chainId) {
@@ -73,6 +75,7 @@ public final class LocalChain implements AutoCloseable {
             this.usdcAddress = usdc.getContractAddress();
             this.proofManagerAddress = deployProofManager(usdcAddress);
             send("fund ProofManager", () -> usdc.mint(proofManagerAddress, INITIAL_FUNDING).send());
+            this.verifierAddress = deployVerifier();
         } catch (final RuntimeException e) {
             web3j.shutdown();
             throw e;
@@ -100,8 +103,8 @@ public final class LocalChain implements AutoCloseable {
             anvil.close();
             throw e;
         }
-        LOG.info("local chain {} ready on {} in {} ms: ProofManager {}, USDC {}", chainId, chain.rpcUrl(),
-                (System.nanoTime() - began) / 1_000_000, chain.proofManagerAddress, chain.usdcAddress);
+        LOG.info("local chain {} ready on {} in {} ms: ProofManager {}, USDC {}, TestVerifier {}", chainId, chain.rpcUrl(),
+                (System.nanoTime() - began) / 1_000_000, chain.proofManagerAddress, chain.usdcAddress, chain.verifierAddress);
         return chain;
     }
 
@@ -116,6 +119,12 @@ public final class LocalChain implements AutoCloseable {
         registerNetwork(manager, FERMAH, fermah());
         registerNetwork(manager, LAGRANGE, lagrange());
         return manager.getContractAddress();
+    }
+
+    /** Deploys the TestVerifier, last, so that the addresses of the earlier contracts do not move; returns its address. */
+    private String deployVerifier() {
+        return send("deploy TestVerifier", () -> TestVerifier.deploy(web3j, transactionManager(admin()), gasProvider).send())
+                .getContractAddress();
     }
 
     private void registerNetwork(final ProofManager manager, final BigInteger network, final Credentials account) {
@@ -141,6 +150,16 @@ public final class LocalChain implements AutoCloseable {
 
     public String usdcAddress() {
         return usdcAddress;
+    }
+
+    /** Address of the TestVerifier, which accepts exactly {@code ProofFormat.testVerifierSnark(publicInput)}. */
+    public String verifierAddress() {
+        return verifierAddress;
+    }
+
+    /** The TestVerifier wrapper, for calls. */
+    public TestVerifier verifier() {
+        return TestVerifier.load(verifierAddress, web3j, transactionManager(admin()), gasProvider);
     }
 
     /** The anvil development account a proving network is registered with on a local chain (Fermah 1, Lagrange 2). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ethproofmanager.connectors.chain.contracts.ProofManager;
 import io.ethproofmanager.connectors.chain.contracts.TestUsdc;
+import io.ethproofmanager.connectors.chain.contracts.TestVerifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ContractArtifactsTest {
 
     private static final Duration COMPILE_TIMEOUT = Duration.ofSeconds(120);
-    private static final List<String> CONTRACTS = List.of("ProofManager", "TestUsdc");
+    private static final List<String> CONTRACTS = List.of("ProofManager", "TestUsdc", "TestVerifier");
 
     private final Path root = RepositoryRoot.find();
 
@@ -45,6 +46,9 @@ class ContractArtifactsTest {
         assertThat(TestUsdc.BINARY)
                 .as("TestUsdc wrapper is stale: run scripts/compile-contracts.sh and commit")
                 .isEqualTo(Files.readString(committed("TestUsdc.bin")));
+        assertThat(TestVerifier.BINARY)
+                .as("TestVerifier wrapper is stale: run scripts/compile-contracts.sh and commit")
+                .isEqualTo(Files.readString(committed("TestVerifier.bin")));
     }
 
     private Path committed(final String file) {

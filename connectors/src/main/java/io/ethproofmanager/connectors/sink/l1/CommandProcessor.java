@@ -2,6 +2,7 @@ package io.ethproofmanager.connectors.sink.l1;
 
 import io.ethproofmanager.schemas.L1Command;
 import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.L1TransactionResult.Kind;
 import io.ethproofmanager.schemas.L1TransactionResult.Outcome;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,10 @@ final class CommandProcessor {
         static Decision done(final L1TransactionResult result) {
             return new Decision(Optional.of(result), true);
         }
+
+        Decision map(final UnaryOperator<L1TransactionResult> change) {
+            return new Decision(publish.map(change), commit);
+        }
     }
 
     CommandProcessor(final L1SenderSettings settings, final L1Node node, final ProofManagerCalls calls, final Attempts attempts,
@@ -60,8 +66,15 @@ final class CommandProcessor {
         this.receipts = Objects.requireNonNull(receipts, "receipts");
     }
 
-    /** Processes one command: reconcile, then (when nothing is on chain or in flight) send. */
+    /**
+     * Processes one command: reconcile, then (when nothing is on chain or in flight) send; a request found on chain
+     * carries its status read back from the contract (a failed read throws, and the redelivered command reads again).
+     */
     Decision process(final L1Command command) {
+        return reconcileOrSend(command).map(this::withRequestStatus);
+    }
+
+    private Decision reconcileOrSend(final L1Command command) {
         final List<Attempt> unresolved = unresolved(command);
         if (!unresolved.isEmpty()) {
             // a receipt found here is recorded; what to publish then follows from the contract's state below
@@ -91,8 +104,34 @@ final class CommandProcessor {
         final Map<String, List<Attempt>> byCommand = attempts.inState(AttemptState.UNKNOWN).stream()
                 .collect(Collectors.groupingBy(Attempt::commandId, LinkedHashMap::new, Collectors.toList()));
         final List<L1TransactionResult> resolved = new ArrayList<>();
-        byCommand.values().forEach(unknown -> resolveUnknown(unknown).ifPresent(resolved::add));
+        byCommand.values().forEach(unknown -> resolveUnknown(unknown).map(this::withRequestStatusIfReadable)
+                .ifPresent(resolved::add));
         return resolved;
+    }
+
+    /** The result with the request's on-chain status when it is a request that is on chain; others unchanged. */
+    private L1TransactionResult withRequestStatus(final L1TransactionResult result) {
+        final boolean onChain = result.outcome() == Outcome.MINED || result.outcome() == Outcome.ALREADY_ON_CHAIN;
+        if (result.kind() != Kind.SUBMIT_PROOF_REQUEST || !onChain) {
+            return result;
+        }
+        final L1TransactionResult.OnChainRequestStatus status = calls.requestStatus(result.batchId());
+        LOG.info("{} is on chain with status {}", result.commandId(), status.wireName());
+        return result.withRequestStatus(status);
+    }
+
+    /**
+     * As {@link #withRequestStatus}, but a reconciled result whose attempt is already recorded is published without the
+     * status when the read fails (no redelivery would bring it back); the topology then waits for the deadline.
+     */
+    private L1TransactionResult withRequestStatusIfReadable(final L1TransactionResult result) {
+        try {
+            return withRequestStatus(result);
+        } catch (final L1Node.L1NodeException e) {
+            LOG.warn("{} reconciled, but its on-chain status cannot be read; published without it: {}", result.commandId(),
+                    e.getMessage());
+            return result;
+        }
     }
 
     private Optional<L1TransactionResult> resolveUnknown(final List<Attempt> unknown) {

@@ -5,7 +5,9 @@ import io.ethproofmanager.connectors.chain.RevertData;
 import io.ethproofmanager.connectors.chain.contracts.ProofManager;
 import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestIdentifier;
 import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestParams;
+import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.L1Command;
+import io.ethproofmanager.schemas.L1TransactionResult.OnChainRequestStatus;
 import io.ethproofmanager.schemas.L1TransactionResult.Kind;
 import io.ethproofmanager.schemas.SubmitProofRequest;
 import io.ethproofmanager.schemas.SubmitProofValidationResult;
@@ -56,12 +58,17 @@ final class ProofManagerCalls {
 
     /** Whether the contract already holds the command's effect: the request exists, or its validation is recorded. */
     boolean alreadyOnChain(final L1Command command) {
-        final ProofManager.ProofRequest request = read(command);
+        final ProofManager.ProofRequest request = read(command.batchId());
         return switch (command) {
             case SubmitProofRequest submit -> request.submittedAt.signum() != 0;
             case SubmitProofValidationResult result ->
                     request.status.equals(VALIDATED) || request.status.equals(VALIDATION_FAILED);
         };
+    }
+
+    /** The request's status as the contract reports it now (Refused at once when it assigned nobody or an inactive network). */
+    OnChainRequestStatus requestStatus(final BatchId batch) {
+        return OnChainRequestStatus.fromOnChainValue(read(batch).status.intValueExact());
     }
 
     /** The decoded custom error of revert data, such as {@code DuplicatedProofRequest(271, 7)}. */
@@ -87,16 +94,20 @@ final class ProofManagerCalls {
         return reason.startsWith(ProofManager.DUPLICATEDPROOFREQUEST_ERROR.getName() + "(");
     }
 
-    private ProofManager.ProofRequest read(final L1Command command) {
+    private ProofManager.ProofRequest read(final BatchId batch) {
         try {
-            return reader.proofRequest(id(command)).send();
+            return reader.proofRequest(id(batch)).send();
         } catch (final Exception e) {
-            throw new L1Node.L1NodeException("cannot read proofRequest(" + command.batchId() + ") from the contract",
+            throw new L1Node.L1NodeException("cannot read proofRequest(" + batch + ") from the contract",
                     new IllegalStateException(e));
         }
     }
 
     private static ProofRequestIdentifier id(final L1Command command) {
-        return new ProofRequestIdentifier(BigInteger.valueOf(command.chainId()), BigInteger.valueOf(command.batchNumber()));
+        return id(command.batchId());
+    }
+
+    private static ProofRequestIdentifier id(final BatchId batch) {
+        return new ProofRequestIdentifier(BigInteger.valueOf(batch.chainId()), BigInteger.valueOf(batch.batchNumber()));
     }
 }

@@ -2,6 +2,7 @@ package io.ethproofmanager.connectors.source.l1;
 
 import io.ethproofmanager.connectors.source.l1.L1Checkpoint.ProcessedBlock;
 import io.ethproofmanager.connectors.source.l1.TransactionalPublisher.Outgoing;
+import io.ethproofmanager.schemas.ChainTime;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.NetworkEvent;
 import io.micrometer.core.instrument.Counter;
@@ -29,7 +30,8 @@ import org.web3j.protocol.core.methods.response.Log;
 
 /**
  * The L1 log ingester: reads the proof manager's logs once they have enough confirmations, publishes them as typed events
- * with their checkpoint in one Kafka transaction per step, and retracts the events of blocks a reorg abandoned.
+ * with their checkpoint and the chain's clock ({@link ChainTime} of the last processed block) in one Kafka transaction per
+ * step, and retracts the events of blocks a reorg abandoned.
  */
 public final class L1LogIngester implements AutoCloseable {
 
@@ -91,7 +93,8 @@ public final class L1LogIngester implements AutoCloseable {
 
     /**
      * One step: undo a reorg if the last processed block left the chain, else read the next range of confirmed blocks and
-     * publish its events with the new checkpoint. Returns the number of event records published (retractions included).
+     * publish its events with the new checkpoint and the chain time. Returns the number of event records published
+     * (retractions included, the chain time not).
      */
     public synchronized long pollOnce() {
         if (publisherFailed) {
@@ -274,12 +277,19 @@ public final class L1LogIngester implements AutoCloseable {
         }
         final L1Checkpoint advanced = checkpoint.advancedTo(range.to(), processedBlocks(range.to(), headers, eventsByBlock),
                 settings.reorgWindow());
+        final int published = records.size();
+        records.add(Outgoing.of(chainTime(headers.get(range.to()))));
         commit(records, advanced);
         checkpoint = advanced;
         decoded.forEach(metrics::count);
         caughtUp = range.to() == safe;
         updateLag(head);
-        return records.size();
+        return published;
+    }
+
+    /** The chain's clock after a step: its last processed block and that block's timestamp, keyed by the contract. */
+    private ChainTime chainTime(final BlockHeader lastProcessed) {
+        return new ChainTime(settings.contractAddress(), lastProcessed.number(), lastProcessed.timestamp());
     }
 
     /** Reads the logs from {@code from}, halving the range while the node refuses it and doubling it back after a success. */

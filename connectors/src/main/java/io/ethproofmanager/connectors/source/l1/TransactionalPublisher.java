@@ -1,5 +1,6 @@
 package io.ethproofmanager.connectors.source.l1;
 
+import io.ethproofmanager.schemas.ChainTime;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.NetworkEvent;
 import io.ethproofmanager.schemas.RecordJson;
@@ -173,6 +174,11 @@ final class TransactionalPublisher implements AutoCloseable {
         static Outgoing of(final L1Event event) {
             return new Outgoing(new ProducerRecord<>(Topics.L1_EVENTS.name(), Topics.L1_EVENTS.keySerde().encode(event.batchId()),
                     Topics.L1_EVENTS.valueSerde().encode(event)));
+        }
+
+        static Outgoing of(final ChainTime time) {
+            return new Outgoing(new ProducerRecord<>(Topics.CHAIN_TIME.name(), Topics.CHAIN_TIME.keySerde().encode(time.contractAddress()),
+                    Topics.CHAIN_TIME.valueSerde().encode(time)));
         }
 
         static Outgoing of(final NetworkEvent event) {

@@ -12,6 +12,7 @@ import io.ethproofmanager.connectors.testing.SharedInfrastructure;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.L1Command;
 import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.L1TransactionResult.OnChainRequestStatus;
 import io.ethproofmanager.schemas.L1TransactionResult.Outcome;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import io.ethproofmanager.schemas.SubmitProofRequest;
@@ -117,10 +118,29 @@ class L1TransactionSenderTest {
         assertThat(mined.blockNumber()).isPositive();
         assertThat(again.outcome()).isEqualTo(Outcome.ALREADY_ON_CHAIN);
         assertThat(again.txHash()).isEqualTo(mined.txHash());
+        assertThat(mined.onChainStatus()).contains(OnChainRequestStatus.PENDING_ACKNOWLEDGEMENT);
+        assertThat(again.onChainStatus()).contains(OnChainRequestStatus.PENDING_ACKNOWLEDGEMENT);
         assertThat(proofRequest(7).submittedAt).isPositive();
         assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.ONE);
         assertThat(nonce()).isEqualTo(nonceBefore + 1);
         assertThat(states(command.commandId())).containsExactly("mined");
+    }
+
+    @Test
+    void requestsAssignedToThePreferredNetworkNoneCarryRefusedAtOnce() throws Exception {
+        start(HIGH_CAP);
+        for (long batch = 11; batch <= 14; batch++) {
+            produce(request(batch, 4_000_000));
+        }
+
+        final List<L1TransactionResult> sent = awaitResults(4);
+
+        // round robin: counter 0 Fermah, 1 Lagrange, 2 and 3 the preferred network, which starts as None
+        assertThat(sent).extracting(L1TransactionResult::outcome).containsOnly(Outcome.MINED);
+        assertThat(sent).extracting(result -> result.onChainStatus().orElseThrow()).containsExactly(
+                OnChainRequestStatus.PENDING_ACKNOWLEDGEMENT, OnChainRequestStatus.PENDING_ACKNOWLEDGEMENT,
+                OnChainRequestStatus.REFUSED, OnChainRequestStatus.REFUSED);
+        assertThat(proofRequest(13).status).isEqualTo(BigInteger.TWO);
     }
 
     @Test
@@ -140,6 +160,7 @@ class L1TransactionSenderTest {
 
         assertThat(List.of(requested.outcome(), validated.outcome())).containsExactly(Outcome.MINED, Outcome.MINED);
         assertThat(validated.kind()).isEqualTo(L1TransactionResult.Kind.SUBMIT_PROOF_VALIDATION_RESULT);
+        assertThat(validated.onChainStatus()).as("only requests carry their status").isEmpty();
         assertThat(List.of(txNonce(requested.txHash()), txNonce(validated.txHash())))
                 .containsExactly(nonceBefore, nonceBefore + 1);
         assertThat(proofRequest(8).status).isEqualTo(BigInteger.valueOf(6));

@@ -10,11 +10,13 @@ import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestPa
 import io.ethproofmanager.connectors.source.l1.PublishedEvents.Published;
 import io.ethproofmanager.connectors.testing.SharedInfrastructure;
 import io.ethproofmanager.schemas.BatchId;
+import io.ethproofmanager.schemas.ChainTime;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.LogPosition;
 import io.ethproofmanager.schemas.NetworkEvent;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import io.ethproofmanager.schemas.ProvingNetwork;
+import io.ethproofmanager.schemas.RecordJson;
 import io.ethproofmanager.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -23,10 +25,17 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +43,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.web3j.abi.EventEncoder;
 import org.web3j.abi.datatypes.Event;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
@@ -64,7 +74,8 @@ class L1LogIngesterTest {
     static void startChainAndTopics() {
         chain = LocalChain.start(L1_CHAIN_ID);
         final String kafka = SharedInfrastructure.kafka().bootstrapServers();
-        SharedInfrastructure.createTopics(kafka, Topics.L1_EVENTS.name(), Topics.NETWORK_EVENTS.name());
+        SharedInfrastructure.createTopics(kafka, Topics.L1_EVENTS.name(), Topics.NETWORK_EVENTS.name(),
+                Topics.CHAIN_TIME.name());
         published = new PublishedEvents(kafka);
     }
 
@@ -149,6 +160,32 @@ class L1LogIngesterTest {
             assertThat(ingester.nextBlock()).isEqualTo(mined + 1);
         }
         assertThat(awaitL1Events(1)).extracting(p -> p.value().log().blockNumber()).containsExactly(chainHead() - 3);
+    }
+
+    @Test
+    void publishesTheChainTimeOfEveryStepThatAdvancedWithItsEventsAndCheckpoint() throws Exception {
+        final L1IngesterSettings settings = settings(0).withMaxBlockRange(1);
+        final long first = settings.startBlock();
+        final long offset = chainTimeEnd();
+        chain.mine();
+        asSubmitter.submitProofRequest(id(1), params()).send();
+        chain.mine();
+
+        try (L1LogIngester ingester = new L1LogIngester(settings, meters)) {
+            ingestToHead(ingester);
+            assertThat(ingester.pollOnce()).as("a step at the head advances nothing").isZero();
+        }
+
+        final List<Published<String, ChainTime>> times = chainTimesFrom(offset);
+        assertThat(times).extracting(p -> p.value().blockNumber()).containsExactly(first, first + 1, first + 2);
+        final String contract = chain.proofManagerAddress().toLowerCase(Locale.ROOT);
+        for (final Published<String, ChainTime> time : times) {
+            assertThat(time.key()).isEqualTo(contract);
+            assertThat(time.value().contractAddress()).isEqualTo(contract);
+            assertThat(time.value().blockTimestamp()).isEqualTo(blockTimestamp(time.value().blockNumber()));
+            assertThat(time.schemaViolations()).isEmpty();
+        }
+        assertThat(awaitL1Events(1)).extracting(p -> p.value().log().blockNumber()).containsExactly(first + 1);
     }
 
     @Test
@@ -346,6 +383,48 @@ class L1LogIngesterTest {
         final List<Published<BatchId, L1Event>> events = published.l1Events(rollupChain);
         assertThat(events).hasSize(count);
         return events;
+    }
+
+    /** The committed end of the chain-time topic now: records written after it belong to the running test. */
+    private static long chainTimeEnd() {
+        try (KafkaConsumer<byte[], byte[]> consumer = chainTimeConsumer()) {
+            final TopicPartition partition = new TopicPartition(Topics.CHAIN_TIME.name(), 0);
+            return consumer.endOffsets(List.of(partition), WAIT).get(partition);
+        }
+    }
+
+    /** Chain-time records committed from {@code offset} to the end of the topic, decoded with the topic's serdes. */
+    private static List<Published<String, ChainTime>> chainTimesFrom(final long offset) {
+        try (KafkaConsumer<byte[], byte[]> consumer = chainTimeConsumer()) {
+            final TopicPartition partition = new TopicPartition(Topics.CHAIN_TIME.name(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, offset);
+            final long end = consumer.endOffsets(List.of(partition), WAIT).get(partition);
+            final List<Published<String, ChainTime>> found = new ArrayList<>();
+            while (consumer.position(partition) < end) {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> found.add(new Published<>(
+                        Topics.CHAIN_TIME.keySerde().decode(record.key()), Topics.CHAIN_TIME.valueSerde().decode(record.value()),
+                        Topics.CHAIN_TIME.valueSerde().schema().violations(RecordJson.readTree(record.value())))));
+            }
+            return found;
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> chainTimeConsumer() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static Instant blockTimestamp(final long number) {
+        try {
+            return Instant.ofEpochSecond(chain.web3j().ethGetBlockByNumber(
+                    DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false)
+                    .send().getBlock().getTimestamp().longValueExact());
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read block " + number + " of " + chain.rpcUrl(), e);
+        }
     }
 
     private double lag() {

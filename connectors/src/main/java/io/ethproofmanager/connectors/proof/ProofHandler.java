@@ -1,0 +1,398 @@
+package io.ethproofmanager.connectors.proof;
+
+import io.ethproofmanager.connectors.blob.BlobStore;
+import io.ethproofmanager.connectors.blob.BlobStoreException;
+import io.ethproofmanager.schemas.BatchId;
+import io.ethproofmanager.schemas.L1Event;
+import io.ethproofmanager.schemas.MalformedRecordException;
+import io.ethproofmanager.schemas.ProofVerdict;
+import io.ethproofmanager.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.utils.Numeric;
+
+/**
+ * Handles the proofs networks submit: consumes the L1 events (read_committed, manual commits, one at a time), and for
+ * each {@code ProofRequestProven} stores the proof in the deployment's blob store, validates it, publishes a
+ * {@link ProofVerdict} (idempotent producer, acknowledged) and only then commits. A failing blob store, validator or
+ * broker is retried with backoff, the offset uncommitted: a proof is never lost and never judged on an error. A verdict
+ * already on the verdicts topic for the same batch and proof transaction is not published again.
+ *
+ * <p>Metrics: {@code epm_proofs_received_total}, {@code epm_proof_verdicts_total{valid}},
+ * {@code epm_proof_handler_retries_total{cause}} (cause {@code blob_store}, {@code validator}, {@code broker},
+ * {@code unexpected}).
+ */
+public final class ProofHandler implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProofHandler.class);
+    static final String THREAD_NAME = "epm-proof-handler";
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(40);
+
+    private final ProofHandlerSettings settings;
+    private final BlobStore blobStore;
+    private final ProofValidator validator;
+    private final MeterRegistry meters;
+    private final Counter received;
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicReference<Thread> thread = new AtomicReference<>();
+    private final AtomicReference<KafkaConsumer<byte[], byte[]>> consumer = new AtomicReference<>();
+    private volatile boolean loopRunning;
+    private Optional<InHand> inHand = Optional.empty();
+    private int failures;
+
+    /** The proof being handled: its identity and, once written, where it is stored (kept across retries). */
+    private record InHand(PublishedVerdicts.Key key, Optional<String> storedAt) {
+    }
+
+    /** A step that must be retried, with the cause named in the retries metric. */
+    private static final class RetryException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+        private final String metricCause;
+
+        RetryException(final String cause, final RuntimeException failure) {
+            super(failure.getMessage(), failure);
+            this.metricCause = cause;
+        }
+    }
+
+    public ProofHandler(final ProofHandlerSettings settings, final BlobStore blobStore, final ProofValidator validator,
+            final MeterRegistry meters) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.blobStore = Objects.requireNonNull(blobStore, "blobStore");
+        this.validator = Objects.requireNonNull(validator, "validator");
+        this.meters = Objects.requireNonNull(meters, "meters");
+        this.received = Counter.builder("epm_proofs_received_total")
+                .description("proofs submitted by networks taken in hand (each proof once)").register(meters);
+    }
+
+    /** The deterministic blob key of a batch's proof: {@code proofs/<chainId>/<batchNumber>.proof}. */
+    public static String blobKey(final BatchId batch) {
+        return "proofs/" + batch.chainId() + "/" + batch.batchNumber() + ".proof";
+    }
+
+    /** Starts the handling loop on thread {@value #THREAD_NAME}; a handler starts once. */
+    public void start() {
+        final Thread loop = new Thread(this::run, THREAD_NAME);
+        if (!thread.compareAndSet(null, loop)) {
+            throw new IllegalStateException("the proof handler of group " + settings.groupId() + " was already started");
+        }
+        loopRunning = true;
+        loop.start();
+    }
+
+    /** True while the loop runs; false before start, after close and after it died. */
+    public boolean isHealthy() {
+        return loopRunning;
+    }
+
+    /** Stops after the proof in hand (a proof not yet judged is redelivered to the next start). */
+    @Override
+    public void close() {
+        closing.countDown();
+        final Optional<Thread> loop = Optional.ofNullable(thread.get()).filter(t -> t != Thread.currentThread());
+        if (loop.isEmpty()) {
+            return;
+        }
+        if (!join(loop.get(), CLOSE_TIMEOUT)) {
+            LOG.warn("the proof handler loop did not stop within {} s of close; waking it up", CLOSE_TIMEOUT.toSeconds());
+            Optional.ofNullable(consumer.get()).ifPresent(KafkaConsumer::wakeup);
+            loop.get().interrupt();
+            if (!join(loop.get(), Duration.ofSeconds(5))) {
+                LOG.error("the proof handler loop did not stop within 5 s of being woken up");
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            published().ifPresent(this::consume);
+        } catch (final RuntimeException e) {
+            LOG.error("proof handler of group {} cannot consume {}", settings.groupId(), settings.eventsTopic(), e);
+        } finally {
+            loopRunning = false;
+            LOG.info("proof handler of group {} stopped", settings.groupId());
+        }
+    }
+
+    /** The verdicts already published, once the broker answers; empty when closed first. */
+    private Optional<PublishedVerdicts> published() {
+        while (!isClosing()) {
+            try {
+                return Optional.of(PublishedVerdicts.read(settings.bootstrapServers(), settings.verdictsTopic()));
+            } catch (final KafkaException | IllegalStateException e) {
+                LOG.warn("proof handler cannot read {} yet, retrying in {} ms: {}", settings.verdictsTopic(),
+                        settings.retryBackoffMax().toMillis(), describe(e));
+                awaitClosing(settings.retryBackoffMax());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void consume(final PublishedVerdicts published) {
+        final KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerConfig());
+        consumer.set(kafka);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig())) {
+            kafka.subscribe(List.of(settings.eventsTopic()));
+            LOG.info("proof handler consuming {} as group {}, verdicts to {}", settings.eventsTopic(), settings.groupId(),
+                    settings.verdictsTopic());
+            while (!isClosing()) {
+                step(kafka, producer, published);
+            }
+        } catch (final WakeupException | InterruptException e) {
+            LOG.warn("proof handler loop stopped by force; the proof in hand will be redelivered");
+        } finally {
+            closeQuietly(kafka);
+        }
+    }
+
+    /** One event (polls return one record): handle, commit; or rewind and back off. */
+    private void step(final KafkaConsumer<byte[], byte[]> kafka, final KafkaProducer<byte[], byte[]> producer,
+            final PublishedVerdicts published) {
+        final ConsumerRecords<byte[], byte[]> polled = kafka.poll(settings.pollTimeout());
+        for (final ConsumerRecord<byte[], byte[]> record : polled) {
+            try {
+                proven(record).ifPresent(proven -> handle(proven, producer, published));
+                commit(kafka, record);
+                failures = 0;
+            } catch (final WakeupException | InterruptException e) {
+                throw e;
+            } catch (final RuntimeException e) {
+                retryLater(kafka, record, e);
+                return;
+            }
+        }
+    }
+
+    /** The record's event when it is a proof to handle: a {@code ProofRequestProven} not retracted by a reorg. */
+    private Optional<L1Event.ProofRequestProven> proven(final ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return Optional.of(Topics.L1_EVENTS.valueSerde().decode(record.value()))
+                    .filter(L1Event.ProofRequestProven.class::isInstance).map(L1Event.ProofRequestProven.class::cast)
+                    .filter(proven -> !proven.removed());
+        } catch (final MalformedRecordException | IllegalArgumentException | NullPointerException e) {
+            LOG.error("skipping malformed L1 event {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Stores, validates and publishes the verdict of one proof, unless it already has one. */
+    private void handle(final L1Event.ProofRequestProven proven, final KafkaProducer<byte[], byte[]> producer,
+            final PublishedVerdicts published) {
+        final PublishedVerdicts.Key key = PublishedVerdicts.Key.of(proven);
+        if (published.contains(key)) {
+            LOG.info("proof of batch {} from {} already has a verdict; not judged again", key.batch(), key.proofTransactionHash());
+            return;
+        }
+        if (inHand.filter(held -> held.key().equals(key)).isEmpty()) {
+            inHand = Optional.of(new InHand(key, Optional.empty()));
+            received.increment();
+        }
+        final byte[] proof = Numeric.hexStringToByteArray(proven.proofHex());
+        final ProofVerdict verdict = proof.length > settings.maxProofBytes() ? oversized(proven, proof.length)
+                : judged(proven, proof, stored(proven, proof));
+        publish(producer, verdict);
+        published.add(key);
+        inHand = Optional.empty();
+    }
+
+    /** The URL of the stored proof: written once per proof in hand, the key deterministic so a rewrite is harmless. */
+    private String stored(final L1Event.ProofRequestProven proven, final byte[] proof) {
+        final InHand held = inHand.orElseThrow();
+        if (held.storedAt().isPresent()) {
+            return held.storedAt().get();
+        }
+        final String url;
+        try {
+            url = blobStore.write(blobKey(proven.batchId()), proof);
+        } catch (final BlobStoreException e) {
+            throw new RetryException("blob_store", e);
+        }
+        inHand = Optional.of(new InHand(held.key(), Optional.of(url)));
+        LOG.info("stored the {}-byte proof of batch {} at {}", proof.length, proven.batchId(), url);
+        return url;
+    }
+
+    private ProofVerdict judged(final L1Event.ProofRequestProven proven, final byte[] proof, final String url) {
+        final Validation validation;
+        try {
+            validation = validator.validate(proven.batchId(), proof);
+        } catch (final ProofValidatorUnavailableException e) {
+            throw new RetryException("validator", e);
+        }
+        return verdict(proven, url, validation);
+    }
+
+    /** A proof over the size limit: judged invalid without being stored or validated; its URL names its L1 log. */
+    private ProofVerdict oversized(final L1Event.ProofRequestProven proven, final int bytes) {
+        final String location = "l1-log:" + proven.log().transactionHash() + "#" + proven.log().logIndex();
+        return verdict(proven, location, Validation.refused("proof of " + bytes + " bytes is over the limit of "
+                + settings.maxProofBytes() + " bytes; not stored, not validated"));
+    }
+
+    private static ProofVerdict verdict(final L1Event.ProofRequestProven proven, final String url, final Validation validation) {
+        return new ProofVerdict(proven.chainId(), proven.batchNumber(), proven.assignedTo(), url, validation.valid(),
+                validation.reason(), proven.log().transactionHash(), proven.log().blockTimestamp());
+    }
+
+    private void publish(final KafkaProducer<byte[], byte[]> producer, final ProofVerdict verdict) {
+        final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.verdictsTopic(),
+                Topics.PROOF_VERDICTS.keySerde().encode(verdict.batchId()), Topics.PROOF_VERDICTS.valueSerde().encode(verdict));
+        try {
+            producer.send(record).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        } catch (final ExecutionException | TimeoutException | KafkaException e) {
+            throw new RetryException("broker", new KafkaException("the broker did not acknowledge the verdict on batch "
+                    + verdict.batchId() + " on " + settings.verdictsTopic() + " within " + SEND_TIMEOUT.toSeconds() + " s", e));
+        }
+        Counter.builder("epm_proof_verdicts_total").tag("valid", String.valueOf(verdict.valid()))
+                .description("proof verdicts published, valid or not").register(meters).increment();
+        LOG.info("published verdict on the proof of batch {} by {}: {} ({})", verdict.batchId(), verdict.provedBy(),
+                verdict.valid() ? "valid" : "invalid", verdict.reason());
+    }
+
+    private void retryLater(final KafkaConsumer<byte[], byte[]> kafka, final ConsumerRecord<byte[], byte[]> record,
+            final RuntimeException failure) {
+        failures++;
+        final String cause = failure instanceof RetryException retry ? retry.metricCause : "unexpected";
+        Counter.builder("epm_proof_handler_retries_total").tag("cause", cause)
+                .description("proofs retried after a failure, by cause").register(meters).increment();
+        final Duration backoff = settings.retryBackoff(failures);
+        LOG.warn("handling {}-{}@{} failed ({}, attempt {}), retrying in {} ms: {}", record.topic(), record.partition(),
+                record.offset(), cause, failures, backoff.toMillis(),
+                describe(failure instanceof RetryException && failure.getCause() instanceof Exception inner ? inner : failure));
+        kafka.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+        backOff(kafka, backoff);
+    }
+
+    private void commit(final KafkaConsumer<byte[], byte[]> kafka, final ConsumerRecord<byte[], byte[]> record) {
+        try {
+            kafka.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1)), COMMIT_TIMEOUT);
+        } catch (final WakeupException | InterruptException e) {
+            throw e;
+        } catch (final KafkaException e) {
+            LOG.warn("committing offset {} of {}-{} failed within {} s; the event may come again and is deduplicated: {}",
+                    record.offset() + 1, record.topic(), record.partition(), COMMIT_TIMEOUT.toSeconds(), e.toString());
+        }
+    }
+
+    /** Waits {@code delay} with every partition paused, polling so that the consumer stays in its group. */
+    private void backOff(final KafkaConsumer<byte[], byte[]> kafka, final Duration delay) {
+        final long deadline = System.nanoTime() + delay.toNanos();
+        kafka.pause(kafka.assignment());
+        try {
+            long remaining;
+            while (!isClosing() && (remaining = deadline - System.nanoTime()) > 0) {
+                final ConsumerRecords<byte[], byte[]> arrived =
+                        kafka.poll(Duration.ofNanos(Math.min(remaining, settings.pollTimeout().toNanos())));
+                // partitions a rebalance assigned meanwhile are not paused: put back what they gave, pause them too
+                for (final TopicPartition partition : arrived.partitions()) {
+                    kafka.seek(partition, arrived.records(partition).getFirst().offset());
+                }
+                kafka.pause(arrived.partitions());
+            }
+        } finally {
+            kafka.resume(kafka.paused());
+        }
+    }
+
+    private Map<String, Object> consumerConfig() {
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
+                ConsumerConfig.CLIENT_ID_CONFIG, THREAD_NAME + "-" + settings.groupId(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    }
+
+    private Map<String, Object> producerConfig() {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ProducerConfig.CLIENT_ID_CONFIG, THREAD_NAME + "-verdicts-" + settings.groupId(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis(),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis(),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis() / 2,
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    }
+
+    private boolean isClosing() {
+        return closing.getCount() == 0;
+    }
+
+    private void awaitClosing(final Duration delay) {
+        try {
+            closing.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closing.countDown();
+        }
+    }
+
+    private static void closeQuietly(final KafkaConsumer<byte[], byte[]> kafka) {
+        try {
+            kafka.close(CloseOptions.timeout(CONSUMER_CLOSE_TIMEOUT));
+        } catch (final KafkaException e) {
+            LOG.warn("closing the proof handler's consumer within {} s failed: {}", CONSUMER_CLOSE_TIMEOUT.toSeconds(),
+                    describe(e));
+        }
+    }
+
+    private static String describe(final Exception cause) {
+        final StringBuilder text = new StringBuilder(cause.toString());
+        for (Throwable inner = cause.getCause(); inner != null && inner != inner.getCause(); inner = inner.getCause()) {
+            text.append(" <- ").append(inner);
+        }
+        return text.toString();
+    }
+
+    private static boolean join(final Thread loop, final Duration timeout) {
+        try {
+            loop.join(timeout);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !loop.isAlive();
+    }
+}
