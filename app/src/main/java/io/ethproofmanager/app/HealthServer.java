@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class HealthServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
+    /** Enough that a slow status query never holds up {@code /health} or a scrape. */
+    private static final int HTTP_THREADS = 4;
 
     private final HttpServer server;
     private final Map<String, BooleanSupplier> readinessChecks;
@@ -59,7 +62,9 @@ public final class HealthServer implements AutoCloseable {
         http.createContext("/ready", server::ready);
         http.createContext("/metrics", exchange -> server.respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", meters.scrape()));
         routes.forEach(http::createContext);
-        http.setExecutor(Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "epm-http")));
+        final AtomicInteger threads = new AtomicInteger();
+        http.setExecutor(Executors.newFixedThreadPool(HTTP_THREADS,
+                runnable -> new Thread(runnable, "epm-http-" + threads.incrementAndGet())));
         http.start();
         LOG.info("health on http://127.0.0.1:{}/ready, metrics on http://127.0.0.1:{}/metrics", server.port(), server.port());
         return server;
