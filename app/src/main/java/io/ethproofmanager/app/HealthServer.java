@@ -1,6 +1,7 @@
 package io.ethproofmanager.app;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -11,17 +12,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The operator's HTTP endpoints: {@code /health} (the process is alive), {@code /ready} (every component is working,
- * 503 with the failing ones otherwise) and {@code /metrics} (Prometheus text format).
+ * 503 with the failing ones otherwise) and {@code /metrics} (Prometheus text format), beside any extra routes given
+ * at start (the status API and page).
  */
 public final class HealthServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
+    /** Enough that a slow status query never holds up {@code /health} or a scrape. */
+    private static final int HTTP_THREADS = 4;
 
     private final HttpServer server;
     private final Map<String, BooleanSupplier> readinessChecks;
@@ -37,6 +42,15 @@ public final class HealthServer implements AutoCloseable {
     /** Serves on {@code port} (0 = a free one) on all interfaces. */
     public static HealthServer start(final int port, final Map<String, BooleanSupplier> readinessChecks,
             final PrometheusMeterRegistry meters) {
+        return start(port, readinessChecks, meters, Map.of());
+    }
+
+    /**
+     * Serves on {@code port} (0 = a free one) on all interfaces, with {@code routes} (path prefix to handler) beside the
+     * health endpoints; a route may not take {@code /health}, {@code /ready} or {@code /metrics}.
+     */
+    public static HealthServer start(final int port, final Map<String, BooleanSupplier> readinessChecks,
+            final PrometheusMeterRegistry meters, final Map<String, HttpHandler> routes) {
         final HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(port), 16);
@@ -47,7 +61,10 @@ public final class HealthServer implements AutoCloseable {
         http.createContext("/health", exchange -> server.respond(exchange, 200, "text/plain", "UP\n"));
         http.createContext("/ready", server::ready);
         http.createContext("/metrics", exchange -> server.respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", meters.scrape()));
-        http.setExecutor(Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "epm-http")));
+        routes.forEach(http::createContext);
+        final AtomicInteger threads = new AtomicInteger();
+        http.setExecutor(Executors.newFixedThreadPool(HTTP_THREADS,
+                runnable -> new Thread(runnable, "epm-http-" + threads.incrementAndGet())));
         http.start();
         LOG.info("health on http://127.0.0.1:{}/ready, metrics on http://127.0.0.1:{}/metrics", server.port(), server.port());
         return server;

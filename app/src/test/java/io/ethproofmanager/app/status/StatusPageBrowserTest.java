@@ -1,0 +1,104 @@
+package io.ethproofmanager.app.status;
+
+import static io.ethproofmanager.app.status.StatusFixtures.START;
+import static io.ethproofmanager.schemas.BatchStatus.ACKNOWLEDGED;
+import static io.ethproofmanager.schemas.BatchStatus.FALLEN_BACK;
+import static io.ethproofmanager.schemas.BatchStatus.READY_TO_BE_PROVEN;
+import static io.ethproofmanager.schemas.BatchStatus.REQUEST_SENT_TO_L1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ethproofmanager.app.HealthServer;
+import io.ethproofmanager.connectors.db.Database;
+import io.ethproofmanager.connectors.testing.SharedInfrastructure;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The status page rendered by a real headless Chromium against the running server: the DOM after the page's scripts
+ * ran ({@code --dump-dom} once the virtual time budget is spent) shows the counts, a network and a fallback.
+ */
+class StatusPageBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final long BROWSER_TIMEOUT_SECONDS = 90;
+
+    @Test
+    void pageShowsCountsNetworksAndFallbacksFromTheApi() throws Exception {
+        requireChromium();
+        try (Database database = SharedInfrastructure.freshDatabase("status_page_browser_test")) {
+            final var data = database.dataSource();
+            StatusFixtures.writeJourney(data, 1, START, "", READY_TO_BE_PROVEN, REQUEST_SENT_TO_L1, ACKNOWLEDGED);
+            StatusFixtures.writeJourney(data, 2, START, "", READY_TO_BE_PROVEN, REQUEST_SENT_TO_L1, ACKNOWLEDGED);
+            StatusFixtures.writeJourney(data, 3, START, "", READY_TO_BE_PROVEN);
+            StatusFixtures.writeJourney(data, 7, START, "refused: <b>fermah</b> refused the request",
+                    READY_TO_BE_PROVEN, REQUEST_SENT_TO_L1, FALLEN_BACK);
+            try (HealthServer server = StatusFixtures.serve(data, () -> Map.of(
+                    StatusFixtures.fermahAnalytics().network(), StatusFixtures.fermahAnalytics()))) {
+                final String dom = renderedDom("http://127.0.0.1:" + server.port() + "/");
+
+                assertThat(countShown(dom, "acknowledged")).hasValue("2");
+                assertThat(countShown(dom, "ready_to_be_proven")).hasValue("1");
+                assertThat(countShown(dom, "fallen_back")).hasValue("1");
+                assertThat(countShown(dom, "received_proof")).hasValue("0");
+                assertThat(dom).containsPattern("id=\"counts-total\">4<");
+                assertThat(row(dom, "data-network=\"fermah\"")).contains(">7<", ">2.5<", ">300.0<", ">1.50<", ">0.25<");
+                assertThat(row(dom, "data-batch=\"270/7\""))
+                        .contains("&lt;b&gt;fermah&lt;/b&gt; refused the request")
+                        .contains("2026-11-01T10:00:02Z");
+                assertThat(dom).contains("id=\"error\" class=\"error\" hidden=\"\"").containsPattern("updated \\d{4}-");
+            }
+        }
+    }
+
+    /** Skips only where Chromium is absent outside CI; in CI (env CI set) a missing browser fails the test. */
+    private static void requireChromium() {
+        final boolean present = Files.isExecutable(CHROMIUM);
+        if (!present && System.getenv("CI") != null) {
+            fail(CHROMIUM + " is missing in CI: run scripts/ensure-browser.sh before the tests");
+        }
+        assumeTrue(present, CHROMIUM + " is not installed, so the status page's browser test is skipped;"
+                + " run scripts/ensure-browser.sh to install Chromium");
+    }
+
+    private static String renderedDom(final String url) throws IOException, InterruptedException {
+        final Path profile = Files.createTempDirectory("epm-chromium-profile");
+        final Path stderr = Files.createTempFile("epm-chromium", ".log");
+        final Process chromium = new ProcessBuilder(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox",
+                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+                "--virtual-time-budget=5000", "--dump-dom", url))
+                .redirectError(stderr.toFile())
+                .start();
+        chromium.getOutputStream().close();
+        final byte[] dom = chromium.getInputStream().readAllBytes();
+        if (!chromium.waitFor(BROWSER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            chromium.destroyForcibly();
+            fail("Chromium did not finish rendering " + url + " within " + BROWSER_TIMEOUT_SECONDS + " s; its log: " + stderr);
+        }
+        assertThat(chromium.exitValue()).as("Chromium's exit code (its log: %s)", stderr).isZero();
+        return new String(dom, StandardCharsets.UTF_8);
+    }
+
+    private static Optional<String> countShown(final String dom, final String status) {
+        final Matcher matcher = Pattern.compile("<tr data-status=\"" + status + "\"><th>" + status
+                + "</th><td class=\"num count\">(\\d+)</td></tr>").matcher(dom);
+        return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+
+    private static String row(final String dom, final String attribute) {
+        final Matcher matcher = Pattern.compile("<tr " + Pattern.quote(attribute) + ">(.*?)</tr>").matcher(dom);
+        assertThat(matcher.find()).as("a row with %s in the rendered page:%n%s", attribute, dom).isTrue();
+        return matcher.group(1);
+    }
+}
