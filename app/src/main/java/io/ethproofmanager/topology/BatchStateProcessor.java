@@ -65,6 +65,7 @@ final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchI
             case BatchEvent.Ready ready -> "Readiness";
             case BatchEvent.OnChain onChain -> "Contract event " + onChain.event().getClass().getSimpleName();
             case BatchEvent.TxResult txResult -> "Transaction result of " + txResult.result().commandId();
+            case BatchEvent.Verdict verdict -> "Proof verdict";
         };
     }
 }

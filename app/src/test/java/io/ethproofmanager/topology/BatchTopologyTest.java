@@ -303,8 +303,9 @@ class BatchTopologyTest {
         final List<L1Command> issued = commands.readValuesToList();
         final List<DeadLetter> letters = deadLetters.readValuesToList();
 
+        // a fallback is final: the refusal's retraction keeps the batch fallen_back
         assertThat(published).extracting(BatchStatusRecord::status).containsExactly(BatchStatus.READY_TO_BE_PROVEN,
-                BatchStatus.REQUEST_SENT_TO_L1, BatchStatus.ACKNOWLEDGED, BatchStatus.FALLEN_BACK, BatchStatus.ACKNOWLEDGED);
+                BatchStatus.REQUEST_SENT_TO_L1, BatchStatus.ACKNOWLEDGED, BatchStatus.FALLEN_BACK);
         assertThat(published).allSatisfy(value -> assertConforms(Topics.BATCH_STATUS, value));
         assertThat(issued).hasSize(1).allSatisfy(value -> assertConforms(Topics.L1_COMMANDS, value));
         assertThat(letters).hasSize(2).allSatisfy(value -> assertConforms(Topics.DEAD_LETTER, value));
