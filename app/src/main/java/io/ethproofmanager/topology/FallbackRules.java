@@ -27,14 +27,17 @@ final class FallbackRules {
                 .or(() -> invalidProof(state));
     }
 
-    /** The fallback that chain time {@code now} calls for once the request is on L1: unacknowledged or timed out. */
+    /**
+     * The fallback that chain time {@code now} calls for once the request is on L1: unacknowledged (no acknowledgement,
+     * and no proof that would show one was made) or timed out (accepted, and no proof).
+     */
     static Optional<FallbackCause> deadlinePassed(final BatchState state, final Instant now, final DeadlinePolicy policy) {
         final Optional<L1Event.ProofRequestSubmitted> submitted = state.live(L1Event.ProofRequestSubmitted.class).stream().findFirst();
         if (submitted.isEmpty()) {
             return Optional.empty();
         }
         final Instant submittedAt = submitted.get().log().blockTimestamp();
-        if (state.live(L1Event.ProofRequestAcknowledged.class).isEmpty()) {
+        if (state.live(L1Event.ProofRequestAcknowledged.class).isEmpty() && !isProven(state)) {
             return passed(now, submittedAt, policy.acknowledge()).map(due -> new FallbackCause(FallbackReason.UNACKNOWLEDGED,
                     network(submitted.get().assignedTo()) + " did not acknowledge within " + policy.acknowledge().toSeconds()
                             + " s of submission at " + submittedAt + " (chain time " + now + ")"));

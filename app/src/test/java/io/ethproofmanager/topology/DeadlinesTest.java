@@ -47,7 +47,8 @@ class DeadlinesTest {
             "proven", events(on(BatchFixtures.submitted(BATCH)), on(BatchFixtures.acknowledged(BATCH)), on(BatchFixtures.proven(BATCH))),
             "received", events(on(BatchFixtures.submitted(BATCH)), on(BatchFixtures.acknowledged(BATCH)),
                     new BatchEvent.Verdict(BatchFixtures.verdict(BATCH, true))),
-            "refused", events(on(BatchFixtures.submitted(BATCH)), on(BatchFixtures.refused(BATCH))));
+            "refused", events(on(BatchFixtures.submitted(BATCH)), on(BatchFixtures.refused(BATCH))),
+            "proven_ack_unseen", events(on(BatchFixtures.submitted(BATCH)), on(BatchFixtures.proven(BATCH))));
 
     /**
      * Seed, policy, chain time in seconds after submission (and after the pick-up clock's start) → outcome, and
@@ -70,6 +71,7 @@ class DeadlinesTest {
             proven     | defaults | 100000  | NOTHING_DUE
             received   | defaults | 100000  | NOTHING_DUE
             refused    | defaults | 100000  | NOTHING_DUE
+            proven_ack_unseen | defaults | 121 | NOTHING_DUE
             """;
 
     static Stream<Arguments> deadlines() {
