@@ -3,10 +3,11 @@ package io.ethproofmanager.topology;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.ProofVerdict;
 import io.ethproofmanager.schemas.ReadinessEvent;
 import java.util.Objects;
 
-/** One input of the batch state machine: a readiness event, a proof manager contract event or an L1 transaction result. */
+/** One input of the batch state machine: a readiness event, a contract event, an L1 transaction result or a proof verdict. */
 public sealed interface BatchEvent {
 
     BatchId batchId();
@@ -47,6 +48,19 @@ public sealed interface BatchEvent {
         @Override
         public BatchId batchId() {
             return result.batchId();
+        }
+    }
+
+    /** The proof handler stored a network's proof in the manager's blob store and validated it. */
+    record Verdict(ProofVerdict verdict) implements BatchEvent {
+
+        public Verdict {
+            Objects.requireNonNull(verdict, "verdict");
+        }
+
+        @Override
+        public BatchId batchId() {
+            return verdict.batchId();
         }
     }
 }

@@ -3,28 +3,38 @@ package io.ethproofmanager.topology;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.BatchStatus;
 import io.ethproofmanager.schemas.BatchStatusRecord;
+import io.ethproofmanager.schemas.FallbackReason;
+import io.ethproofmanager.schemas.FallbackRecord;
+import io.ethproofmanager.schemas.L1Command;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.ProofVerdict;
 import io.ethproofmanager.schemas.ReadinessEvent;
 import io.ethproofmanager.schemas.SubmitProofRequest;
+import io.ethproofmanager.schemas.SubmitProofValidationResult;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The batch status machine: one pure function from (current state, event, time, policy) to a {@link Transition}.
+ * The batch status machine: pure functions from (current state, event, time, policy) and from (state, chain time,
+ * deadline policy) to a {@link Transition}.
  *
  * <p>It is event-sourced: an event only changes the batch's {@link BatchState} (a duplicate or an unknown retraction
  * changes nothing), and the status record is {@link StatusProjection#project projected} from that state. A new record,
  * with the next version, is published only when the projection differs from the last published record, so events in
  * any order, duplicates and reorg retractions all end in the record the live chain events stand for.
  *
- * <p>The one command, a {@link SubmitProofRequest}, is issued at the batch's first readiness only. A retraction that
- * takes the batch back to ready_to_be_proven does not issue it again: its command id is stable per batch, and the L1
- * sender reconciles with the contract (a request already there is reported {@code already_on_chain}, and a transaction
- * reorganised out is still the sender's to re-include), so a second command could only end in
- * {@code DuplicatedProofRequest}.
+ * <p>A fallback is the exception: when the events or a deadline first call for one ({@link FallbackRules}), it is kept in
+ * the state for good and published once as a {@link FallbackRecord}. Later events are still kept, but the batch stays
+ * fallen_back and nothing more is sent for it.
+ *
+ * <p>Two commands: a {@link SubmitProofRequest} at the batch's first readiness only, and a
+ * {@link SubmitProofValidationResult} at its first proof verdict only. A retraction that takes the batch back does not
+ * issue them again: their command ids are stable per batch, and the L1 sender reconciles with the contract (a request
+ * already there is reported {@code already_on_chain}, and a transaction reorganised out is still the sender's to
+ * re-include), so a second command could only end in {@code DuplicatedProofRequest}.
  */
 public final class BatchStateMachine {
 
@@ -54,7 +64,32 @@ public final class BatchStateMachine {
                     ? retraction(state, onChain.event(), at)
                     : addition(state, onChain.event(), at);
             case BatchEvent.TxResult txResult -> txResult(state, txResult.result(), at);
+            case BatchEvent.Verdict verdict -> verdict(state, verdict.verdict(), at);
         };
+    }
+
+    /**
+     * Decides what chain time {@code chainTime} does to {@code state}: starts the pick-up clock of a ready batch without a
+     * request on L1, or makes the batch fall back when a deadline has passed (not picked up, unacknowledged, timed out).
+     * The fallback's time is {@code chainTime}.
+     */
+    public static Transition deadlines(final BatchState state, final Instant chainTime, final DeadlinePolicy policy) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(chainTime, "chainTime");
+        Objects.requireNonNull(policy, "policy");
+        if (state.fallenBack().isPresent()) {
+            return Transition.unchanged(Outcome.NOTHING_DUE);
+        }
+        if (StatusProjection.isRequestOnL1(state)) {
+            return FallbackRules.deadlinePassed(state, chainTime, policy)
+                    .map(cause -> fallBack(state, cause, chainTime))
+                    .orElseGet(() -> Transition.unchanged(Outcome.NOTHING_DUE));
+        }
+        return state.pickUpClockStart()
+                .map(start -> FallbackRules.notPickedUp(start, chainTime, policy)
+                        .map(cause -> fallBack(state, cause, chainTime))
+                        .orElseGet(() -> Transition.unchanged(Outcome.NOTHING_DUE)))
+                .orElseGet(() -> Transition.stored(state.withPickUpClockStart(chainTime), Outcome.PICK_UP_CLOCK_STARTED));
     }
 
     /** A new batch: ready_to_be_proven, and one proof request with the public URL. */
@@ -75,7 +110,7 @@ public final class BatchStateMachine {
         if (state.liveEventAt(event.log()).isPresent()) {
             return Transition.unchanged(Outcome.DUPLICATE_EVENT);
         }
-        return project(state.withEvent(event), at, outcomeOf(event), Outcome.EVENT_RECORDED);
+        return project(state, state.withEvent(event), at, List.of(), outcomeOf(event), Outcome.EVENT_RECORDED);
     }
 
     /** A reorg took a contract event off the chain: the live event at its position goes, if there is one. */
@@ -83,7 +118,7 @@ public final class BatchStateMachine {
         if (state.liveEventAt(event.log()).isEmpty()) {
             return Transition.unchanged(Outcome.UNKNOWN_RETRACTION);
         }
-        return project(state.withoutEventAt(event.log()), at, Outcome.RETRACTED, Outcome.RETRACTED);
+        return project(state, state.withoutEventAt(event.log()), at, List.of(), Outcome.RETRACTED, Outcome.RETRACTED);
     }
 
     /** The latest result of a command replaces the one held; an equal one changes nothing. */
@@ -91,17 +126,58 @@ public final class BatchStateMachine {
         if (result.equals(state.txResults().get(result.commandId()))) {
             return Transition.unchanged(Outcome.DUPLICATE_EVENT);
         }
-        final Outcome whenChanged = StatusProjection.isRequestOnChain(result) ? Outcome.REQUEST_SENT : Outcome.TX_RESULT_RECORDED;
-        return project(state.withTxResult(result), at, whenChanged, Outcome.TX_RESULT_RECORDED);
+        final Outcome whenChanged = StatusProjection.isRequestOnChain(result) ? Outcome.REQUEST_SENT
+                : StatusProjection.isValidationOnChain(result) ? Outcome.VALIDATION_SENT : Outcome.TX_RESULT_RECORDED;
+        return project(state, state.withTxResult(result), at, List.of(), whenChanged, Outcome.TX_RESULT_RECORDED);
     }
 
-    /** Stores {@code next}, and publishes the next version of its record when the projection changed. */
-    private static Transition project(final BatchState next, final Instant at, final Outcome whenChanged, final Outcome whenSame) {
+    /** The first verdict: received_proof, and one validation result to send (none once the batch fell back or it is on L1). */
+    private static Transition verdict(final BatchState state, final ProofVerdict verdict, final Instant at) {
+        if (state.proofVerdict().isPresent()) {
+            return Transition.unchanged(state.proofVerdict().get().equals(verdict) ? Outcome.DUPLICATE_EVENT : Outcome.SECOND_VERDICT);
+        }
+        final boolean alreadyOnL1 = !state.live(L1Event.ProofValidationResult.class).isEmpty();
+        final List<L1Command> commands = state.fallenBack().isPresent() || alreadyOnL1
+                ? List.of()
+                : List.of(new SubmitProofValidationResult(SubmitProofValidationResult.commandIdFor(state.batchId()),
+                        verdict.chainId(), verdict.batchNumber(), verdict.valid(), at));
+        return project(state, state.withVerdict(verdict), at, commands, Outcome.PROOF_RECEIVED, Outcome.EVENT_RECORDED);
+    }
+
+    /**
+     * Stores {@code next}: a batch that already fell back keeps its status and sends nothing more; one whose events now
+     * call for a fallback falls back; otherwise the next version of its record is published when the projection changed.
+     */
+    private static Transition project(final BatchState before, final BatchState next, final Instant at, final List<L1Command> commands,
+            final Outcome whenChanged, final Outcome whenSame) {
+        if (before.fallenBack().isPresent()) {
+            final Outcome late = whenChanged == Outcome.RETRACTED ? Outcome.RETRACTED : Outcome.LATE_AFTER_FALLBACK;
+            return publishIfChanged(next, at, List.of(), late, late);
+        }
+        final Optional<FallbackCause> cause = FallbackRules.fromEvents(next);
+        if (cause.isPresent()) {
+            return fallBack(next, cause.get(), at);
+        }
+        return publishIfChanged(next, at, commands, whenChanged, whenSame);
+    }
+
+    private static Transition publishIfChanged(final BatchState next, final Instant at, final List<L1Command> commands,
+            final Outcome whenChanged, final Outcome whenSame) {
         final BatchStatusRecord projected = StatusProjection.project(next);
         if (projected.equals(next.lastPublished())) {
             return Transition.stored(next, whenSame);
         }
-        return Transition.changed(next.withPublished(StatusProjection.nextVersion(projected, at)), List.of(), whenChanged);
+        return Transition.changed(next.withPublished(StatusProjection.nextVersion(projected, at)), commands, whenChanged);
+    }
+
+    /** {@code state} falls back at {@code at} for {@code cause}: fallen_back, and one fallback record. */
+    private static Transition fallBack(final BatchState state, final FallbackCause cause, final Instant at) {
+        final ReadinessEvent ready = state.readiness();
+        final FallbackRecord record = new FallbackRecord(ready.chainId(), ready.batchNumber(), cause.reason(), cause.detail(),
+                FallbackRules.assignee(state).orElse(null), ready.proofGenDataBlobUrl(), ready.protocolVersion(), at);
+        final BatchState fallen = state.withFallback(record);
+        final BatchState published = fallen.withPublished(StatusProjection.nextVersion(StatusProjection.project(fallen), at));
+        return Transition.fellBack(published, cause.reason() == FallbackReason.REFUSED ? Outcome.REFUSED : Outcome.FELL_BACK);
     }
 
     /** The outcome of a contract event that changes the batch's record. */
@@ -110,7 +186,7 @@ public final class BatchStateMachine {
             case L1Event.ProofRequestSubmitted submitted -> Outcome.REQUEST_SENT;
             case L1Event.ProofRequestAcknowledged ack -> ack.accepted() ? Outcome.ACKNOWLEDGED : Outcome.REFUSED;
             case L1Event.ProofRequestProven proven -> Outcome.EVENT_RECORDED;
-            case L1Event.ProofValidationResult result -> Outcome.EVENT_RECORDED;
+            case L1Event.ProofValidationResult result -> Outcome.VALIDATION_SENT;
         };
     }
 

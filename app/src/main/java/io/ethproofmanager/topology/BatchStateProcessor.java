@@ -1,46 +1,67 @@
 package io.ethproofmanager.topology;
 
 import io.ethproofmanager.schemas.BatchId;
+import io.ethproofmanager.schemas.ChainTime;
 import io.ethproofmanager.schemas.L1Command;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link BatchStateMachine#apply} on each batch event against the batch's stored state, at the input record's
- * timestamp; stores a changed state, publishes a changed record and publishes the commands.
+ * timestamp, and {@link BatchStateMachine#deadlines} on every stored batch at each wall-clock check, at the chain time of
+ * the global chain-time store; stores a changed state and publishes its record, commands and fallback record.
  */
 final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchId, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchStateProcessor.class);
 
     private final ProofRequestPolicy policy;
+    private final DeadlinePolicy deadlines;
     private final TopologyMetrics metrics;
-    private final String storeName;
-    private final String statusChild;
-    private final String commandChild;
+    private final Children children;
     private ProcessorContext<BatchId, Object> context;
     private KeyValueStore<BatchId, BatchState> store;
+    private ReadOnlyKeyValueStore<String, ChainTime> chainClock;
 
-    BatchStateProcessor(final ProofRequestPolicy policy, final TopologyMetrics metrics, final String storeName,
-            final String statusChild, final String commandChild) {
+    /** The names of the batch-state store, the chain-time store and the sinks this processor forwards to. */
+    record Children(String stateStore, String chainTimeStore, String status, String command, String fallback) {
+
+        Children {
+            Objects.requireNonNull(stateStore, "stateStore");
+            Objects.requireNonNull(chainTimeStore, "chainTimeStore");
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(command, "command");
+            Objects.requireNonNull(fallback, "fallback");
+        }
+    }
+
+    BatchStateProcessor(final ProofRequestPolicy policy, final DeadlinePolicy deadlines, final TopologyMetrics metrics,
+            final Children children) {
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.storeName = Objects.requireNonNull(storeName, "storeName");
-        this.statusChild = Objects.requireNonNull(statusChild, "statusChild");
-        this.commandChild = Objects.requireNonNull(commandChild, "commandChild");
+        this.children = Objects.requireNonNull(children, "children");
     }
 
     @Override
     public void init(final ProcessorContext<BatchId, Object> context) {
         this.context = context;
-        this.store = context.getStateStore(storeName);
+        this.store = context.getStateStore(children.stateStore());
+        this.chainClock = context.getStateStore(children.chainTimeStore());
+        context.schedule(deadlines.checkInterval(), PunctuationType.WALL_CLOCK_TIME, wallClock -> checkDeadlines());
     }
 
     @Override
@@ -52,12 +73,51 @@ final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchI
         if (transition.outcome() == Outcome.UNKNOWN_BATCH) {
             LOG.info("{} for batch {} that has no status: nothing stored", kindOf(record.value()), batch);
         }
+        emit(batch, transition, record.timestamp());
+    }
+
+    /** Every stored batch meets the chain time; nothing happens before the chain time is known. */
+    private void checkDeadlines() {
+        chainTime().ifPresent(now -> {
+            final List<KeyValue<BatchId, Transition>> due = new ArrayList<>();
+            try (KeyValueIterator<BatchId, BatchState> batches = store.all()) {
+                batches.forEachRemaining(batch -> {
+                    final Transition transition = BatchStateMachine.deadlines(batch.value, now, deadlines);
+                    if (transition.state().isPresent()) {
+                        due.add(KeyValue.pair(batch.key, transition));
+                    }
+                });
+            }
+            for (final KeyValue<BatchId, Transition> batch : due) {
+                metrics.countEvent(batch.value.outcome());
+                batch.value.fallback().ifPresent(fallback ->
+                        LOG.info("Batch {} fell back at chain time {}: {}", batch.key, now, StatusProjection.fallbackReason(fallback)));
+                emit(batch.key, batch.value, now.toEpochMilli());
+            }
+        });
+    }
+
+    /** The newest block timestamp in the chain-time store (one entry per contract). */
+    private Optional<Instant> chainTime() {
+        try (KeyValueIterator<String, ChainTime> contracts = chainClock.all()) {
+            Optional<Instant> newest = Optional.empty();
+            while (contracts.hasNext()) {
+                final Instant time = contracts.next().value.blockTimestamp();
+                newest = newest.filter(held -> !held.isBefore(time)).or(() -> Optional.of(time));
+            }
+            return newest;
+        }
+    }
+
+    private void emit(final BatchId batch, final Transition transition, final long timestamp) {
         transition.state().ifPresent(next -> store.put(batch, next));
         transition.next().ifPresent(next ->
-                context.forward(new Record<BatchId, Object>(batch, next, record.timestamp()), statusChild));
+                context.forward(new Record<BatchId, Object>(batch, next, timestamp), children.status()));
         for (final L1Command command : transition.commands()) {
-            context.forward(new Record<BatchId, Object>(command.batchId(), command, record.timestamp()), commandChild);
+            context.forward(new Record<BatchId, Object>(command.batchId(), command, timestamp), children.command());
         }
+        transition.fallback().ifPresent(fallback ->
+                context.forward(new Record<BatchId, Object>(batch, fallback, timestamp), children.fallback()));
     }
 
     private static String kindOf(final BatchEvent event) {
@@ -65,6 +125,7 @@ final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchI
             case BatchEvent.Ready ready -> "Readiness";
             case BatchEvent.OnChain onChain -> "Contract event " + onChain.event().getClass().getSimpleName();
             case BatchEvent.TxResult txResult -> "Transaction result of " + txResult.result().commandId();
+            case BatchEvent.Verdict verdict -> "Proof verdict";
         };
     }
 }

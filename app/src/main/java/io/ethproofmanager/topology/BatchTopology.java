@@ -1,6 +1,7 @@
 package io.ethproofmanager.topology;
 
 import io.ethproofmanager.schemas.BatchId;
+import io.ethproofmanager.schemas.ChainTime;
 import io.ethproofmanager.schemas.Topic;
 import io.ethproofmanager.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +14,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-/** The batch topology: readiness events, contract events and L1 transaction results in, batch status records and L1 commands out. */
+/**
+ * The batch topology: readiness events, contract events, L1 transaction results and proof verdicts in, batch status
+ * records, L1 commands and fallback records out; deadlines are checked against the chain time of a global store.
+ */
 public final class BatchTopology {
 
     public static final String READINESS_SOURCE = "readiness-source";
@@ -22,23 +26,38 @@ public final class BatchTopology {
     public static final String L1_EVENTS_PARSE = "l1-events-parse";
     public static final String L1_TX_RESULTS_SOURCE = "l1-tx-results-source";
     public static final String L1_TX_RESULTS_PARSE = "l1-tx-results-parse";
+    public static final String PROOF_VERDICTS_SOURCE = "proof-verdicts-source";
+    public static final String PROOF_VERDICTS_PARSE = "proof-verdicts-parse";
+    public static final String CHAIN_TIME_SOURCE = "chain-time-source";
+    public static final String CHAIN_TIME_UPDATE = "chain-time-update";
+    /** The global store of the newest chain time per contract (no changelog: it is restored from its compacted topic). */
+    public static final String CHAIN_TIME_STORE = "chain-time";
     public static final String BATCH_STATE_MACHINE = "batch-state-machine";
     /** The persistent store of each batch's {@link BatchState}; its changelog is {@code <application.id>-batch-state-changelog}. */
     public static final String BATCH_STATE_STORE = "batch-state";
     public static final String BATCH_STATUS_SINK = "batch-status-sink";
     public static final String L1_COMMANDS_SINK = "l1-commands-sink";
+    public static final String FALLBACK_SINK = "fallback-sink";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
 
     private BatchTopology() {
     }
 
-    /** Builds the topology; every node and the store carry the explicit names above. */
+    /** Builds the topology with the {@linkplain DeadlinePolicy#defaults() default deadlines}. */
     public static Topology build(final ProofRequestPolicy policy, final MeterRegistry meters) {
+        return build(policy, DeadlinePolicy.defaults(), meters);
+    }
+
+    /** Builds the topology; every node and store carries the explicit names above. */
+    public static Topology build(final ProofRequestPolicy policy, final DeadlinePolicy deadlines, final MeterRegistry meters) {
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(deadlines, "deadlines");
         final TopologyMetrics metrics = new TopologyMetrics(meters);
         final ByteArrayDeserializer raw = new ByteArrayDeserializer();
-        final ProcessorSupplier<BatchId, BatchEvent, BatchId, Object> stateMachine = () -> new BatchStateProcessor(
-                policy, metrics, BATCH_STATE_STORE, BATCH_STATUS_SINK, L1_COMMANDS_SINK);
+        final BatchStateProcessor.Children children = new BatchStateProcessor.Children(
+                BATCH_STATE_STORE, CHAIN_TIME_STORE, BATCH_STATUS_SINK, L1_COMMANDS_SINK, FALLBACK_SINK);
+        final ProcessorSupplier<BatchId, BatchEvent, BatchId, Object> stateMachine =
+                () -> new BatchStateProcessor(policy, deadlines, metrics, children);
         return new Topology()
                 // 1. readiness events arrive as raw bytes ...
                 .addSource(READINESS_SOURCE, raw, raw, Topics.READINESS.name())
@@ -51,24 +70,38 @@ public final class BatchTopology {
                 // 5. the L1 sender's transaction results arrive as raw bytes and are checked and decoded the same way
                 .addSource(L1_TX_RESULTS_SOURCE, raw, raw, Topics.L1_TX_RESULTS.name())
                 .addProcessor(L1_TX_RESULTS_PARSE, parse(Topics.L1_TX_RESULTS, BatchEvent.TxResult::new, metrics), L1_TX_RESULTS_SOURCE)
-                // 6. the three streams of valid events meet in the state machine, which keeps each batch's state in a store
-                .addProcessor(BATCH_STATE_MACHINE, stateMachine, READINESS_PARSE, L1_EVENTS_PARSE, L1_TX_RESULTS_PARSE)
+                // 6. the proof handler's verdicts arrive as raw bytes and are checked and decoded the same way
+                .addSource(PROOF_VERDICTS_SOURCE, raw, raw, Topics.PROOF_VERDICTS.name())
+                .addProcessor(PROOF_VERDICTS_PARSE, parse(Topics.PROOF_VERDICTS, BatchEvent.Verdict::new, metrics), PROOF_VERDICTS_SOURCE)
+                // 7. the chain's clock fills a global store that every task reads its deadlines against
+                .addGlobalStore(chainTimeStore(), CHAIN_TIME_SOURCE, raw, raw, Topics.CHAIN_TIME.name(), CHAIN_TIME_UPDATE,
+                        () -> new ChainClockUpdate(CHAIN_TIME_STORE))
+                // 8. the valid events meet in the state machine, which keeps each batch's state in a store and checks deadlines
+                .addProcessor(BATCH_STATE_MACHINE, stateMachine, READINESS_PARSE, L1_EVENTS_PARSE, L1_TX_RESULTS_PARSE, PROOF_VERDICTS_PARSE)
                 .addStateStore(batchStateStore(), BATCH_STATE_MACHINE)
-                // 7. changed batch records go to the status topic, commands to the L1 sender
+                // 9. changed batch records go to the status topic, commands to the L1 sender, fallbacks to in-house proving
                 .addSink(BATCH_STATUS_SINK, Topics.BATCH_STATUS.name(),
                         Topics.BATCH_STATUS.keySerde().serializer(), Topics.BATCH_STATUS.valueSerde().serializer(), BATCH_STATE_MACHINE)
                 .addSink(L1_COMMANDS_SINK, Topics.L1_COMMANDS.name(),
                         Topics.L1_COMMANDS.keySerde().serializer(), Topics.L1_COMMANDS.valueSerde().serializer(), BATCH_STATE_MACHINE)
-                // 8. dead letters of the three inputs go to the dead-letter topic
+                .addSink(FALLBACK_SINK, Topics.FALLBACK.name(),
+                        Topics.FALLBACK.keySerde().serializer(), Topics.FALLBACK.valueSerde().serializer(), BATCH_STATE_MACHINE)
+                // 10. dead letters of the four inputs go to the dead-letter topic
                 .addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTER.name(),
                         Topics.DEAD_LETTER.keySerde().serializer(), Topics.DEAD_LETTER.valueSerde().serializer(),
-                        READINESS_PARSE, L1_EVENTS_PARSE, L1_TX_RESULTS_PARSE);
+                        READINESS_PARSE, L1_EVENTS_PARSE, L1_TX_RESULTS_PARSE, PROOF_VERDICTS_PARSE);
     }
 
     private static <V> ProcessorSupplier<byte[], byte[], BatchId, Object> parse(
             final Topic<BatchId, V> topic, final Function<V, BatchEvent> toEvent, final TopologyMetrics metrics) {
         final var deadLetters = metrics.deadLetters(topic.name());
         return () -> new ParseStep<>(topic, toEvent, deadLetters, BATCH_STATE_MACHINE, DEAD_LETTER_SINK);
+    }
+
+    private static StoreBuilder<KeyValueStore<String, ChainTime>> chainTimeStore() {
+        return Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(CHAIN_TIME_STORE), Topics.CHAIN_TIME.keySerde(), Topics.CHAIN_TIME.valueSerde())
+                .withLoggingDisabled();
     }
 
     private static StoreBuilder<KeyValueStore<BatchId, BatchState>> batchStateStore() {

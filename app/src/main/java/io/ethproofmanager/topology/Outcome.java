@@ -16,6 +16,23 @@ public enum Outcome {
     ACKNOWLEDGED,
     /** A refusing ProofRequestAcknowledged changed the batch's record: the batch fell back to in-house proving. */
     REFUSED,
+    /**
+     * The batch fell back to in-house proving for another reason (refused at submission, not picked up, unacknowledged,
+     * timed out, invalid proof); its fallback record names it.
+     */
+    FELL_BACK,
+    /** A proof verdict moved the batch to received_proof and asked for its validation result to be sent to L1. */
+    PROOF_RECEIVED,
+    /** A verdict for a batch that already has one: the first verdict stands, nothing changes. */
+    SECOND_VERDICT,
+    /** A successful validation result reached L1 (mined, or its ProofValidationResult event) and changed the batch's record. */
+    VALIDATION_SENT,
+    /** The chain time at which a ready batch without a request on L1 was first seen was kept: its pick-up deadline runs. */
+    PICK_UP_CLOCK_STARTED,
+    /** An event kept in the state of a batch that already fell back: it stays fallen_back and nothing more is sent. */
+    LATE_AFTER_FALLBACK,
+    /** A deadline check found nothing due: nothing changes (not counted). */
+    NOTHING_DUE,
     /** A live contract event was retracted after a reorg and removed from the batch's state. */
     RETRACTED,
     /** A retraction of an event the batch's state does not hold: nothing changes. */

@@ -2,22 +2,23 @@ package io.ethproofmanager.topology;
 
 import io.ethproofmanager.schemas.BatchStatus;
 import io.ethproofmanager.schemas.BatchStatusRecord;
+import io.ethproofmanager.schemas.FallbackRecord;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.ProofVerdict;
 import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.ReadinessEvent;
+import io.ethproofmanager.schemas.ValidationStatus;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The pure projection of a {@link BatchState} onto its status record: the readiness facts, then the transaction results,
- * then the live chain events in chain order, each folded in by one case of {@code foldEvent}, the place to extend for the proof pipeline.
+ * then the live chain events in chain order, then the proof verdict, each folded into the facts; the status is the
+ * furthest step the facts reach, and a batch that fell back stays {@code fallen_back} whatever arrives later.
  */
 public final class StatusProjection {
-
-    /** The fallback reason of a refused request, followed by the network's wire name; downstream may match on it. */
-    public static final String REFUSED_BY = "refused by ";
 
     private StatusProjection() {
     }
@@ -30,12 +31,13 @@ public final class StatusProjection {
         Objects.requireNonNull(state, "state");
         Facts facts = Facts.ready();
         for (final L1TransactionResult result : state.txResults().values()) {
-            facts = foldTxResult(facts, result);
+            facts = foldTxResult(facts, result, state.proofVerdict());
         }
         for (final L1Event event : state.liveEvents()) {
             facts = foldEvent(facts, event);
         }
-        return facts.toRecord(state.readiness(), state.lastPublished());
+        facts = state.proofVerdict().map(facts::proofReceived).orElse(facts);
+        return facts.toRecord(state.readiness(), state.fallenBack(), state.lastPublished());
     }
 
     /** {@code projected} published as the next change: the next version, updated at {@code at}. */
@@ -46,55 +48,101 @@ public final class StatusProjection {
                 projected.fallbackReason(), projected.createdAt(), at);
     }
 
-    /** A mined (or already on chain) proof request means the request is on L1, whether or not its log was seen yet. */
-    private static Facts foldTxResult(final Facts facts, final L1TransactionResult result) {
-        return isRequestOnChain(result) ? facts.requestSent(result.transactionHash()) : facts;
+    /** The {@code fallback_reason} of a batch that fell back: the reason's wire name, ": ", the detail. */
+    public static String fallbackReason(final FallbackRecord fallback) {
+        return fallback.reason().wireName() + ": " + fallback.detail();
+    }
+
+    /** Whether {@code state} holds a sign that the proof request is on L1: a live ProofRequestSubmitted or a mined request. */
+    static boolean isRequestOnL1(final BatchState state) {
+        return !state.live(L1Event.ProofRequestSubmitted.class).isEmpty()
+                || state.txResults().values().stream().anyMatch(StatusProjection::isRequestOnChain);
     }
 
     /** Whether {@code result} says that the batch's proof request is on chain. */
     static boolean isRequestOnChain(final L1TransactionResult result) {
-        return result.kind() == L1TransactionResult.Kind.SUBMIT_PROOF_REQUEST
-                && (result.outcome() == L1TransactionResult.Outcome.MINED
-                        || result.outcome() == L1TransactionResult.Outcome.ALREADY_ON_CHAIN);
+        return result.kind() == L1TransactionResult.Kind.SUBMIT_PROOF_REQUEST && isOnChain(result);
     }
 
-    /** What one live contract event says about the batch; the proof pipeline's events change nothing yet. */
+    /** Whether {@code result} says that the batch's validation result is on chain. */
+    static boolean isValidationOnChain(final L1TransactionResult result) {
+        return result.kind() == L1TransactionResult.Kind.SUBMIT_PROOF_VALIDATION_RESULT && isOnChain(result);
+    }
+
+    private static boolean isOnChain(final L1TransactionResult result) {
+        return result.outcome() == L1TransactionResult.Outcome.MINED || result.outcome() == L1TransactionResult.Outcome.ALREADY_ON_CHAIN;
+    }
+
+    /** A request or validation result on chain, whether or not its log was seen yet; the validity is the verdict's. */
+    private static Facts foldTxResult(final Facts facts, final L1TransactionResult result, final Optional<ProofVerdict> verdict) {
+        if (isRequestOnChain(result)) {
+            return facts.requestSent(result.transactionHash());
+        }
+        if (isValidationOnChain(result) && verdict.isPresent()) {
+            return facts.validationSent(result.transactionHash(), verdict.get().valid());
+        }
+        return facts;
+    }
+
+    /** What one live contract event says about the batch; a proof on chain waits for its verdict. */
     private static Facts foldEvent(final Facts facts, final L1Event event) {
         return switch (event) {
             case L1Event.ProofRequestSubmitted submitted -> facts.requestSent(Optional.of(submitted.log().transactionHash()));
-            case L1Event.ProofRequestAcknowledged ack -> ack.accepted()
-                    ? facts.acknowledgedBy(ack.assignedTo())
-                    : facts.refusedBy(ack.assignedTo());
+            case L1Event.ProofRequestAcknowledged ack -> facts.answeredBy(ack.assignedTo(), ack.accepted());
             case L1Event.ProofRequestProven proven -> facts;
-            case L1Event.ProofValidationResult result -> facts;
+            case L1Event.ProofValidationResult result -> facts.validationSent(Optional.of(result.log().transactionHash()), result.proofValid());
         };
     }
 
     /** The facts gathered so far; a transaction hash already known (from a transaction result) is kept. */
-    private record Facts(BatchStatus status, Optional<ProvingNetwork> assignedTo, Optional<String> requestTxHash,
-            Optional<String> fallbackReason) {
+    private record Facts(boolean requestOnL1, Optional<String> requestTxHash, Optional<ProvingNetwork> assignedTo, boolean accepted,
+            Optional<String> proofBlobUrl, Optional<String> validationTxHash, Optional<ValidationStatus> validation) {
 
         static Facts ready() {
-            return new Facts(BatchStatus.READY_TO_BE_PROVEN, Optional.empty(), Optional.empty(), Optional.empty());
+            return new Facts(false, Optional.empty(), Optional.empty(), false, Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         Facts requestSent(final Optional<String> txHash) {
-            return new Facts(BatchStatus.REQUEST_SENT_TO_L1, assignedTo, requestTxHash.or(() -> txHash), fallbackReason);
+            return new Facts(true, requestTxHash.or(() -> txHash), assignedTo, accepted, proofBlobUrl, validationTxHash, validation);
         }
 
-        Facts acknowledgedBy(final ProvingNetwork network) {
-            return new Facts(BatchStatus.ACKNOWLEDGED, Optional.of(network), requestTxHash, Optional.empty());
+        /** The network's acknowledgement: the latest in chain order counts. */
+        Facts answeredBy(final ProvingNetwork network, final boolean accepts) {
+            return new Facts(requestOnL1, requestTxHash, Optional.of(network), accepts, proofBlobUrl, validationTxHash, validation);
         }
 
-        Facts refusedBy(final ProvingNetwork network) {
-            return new Facts(BatchStatus.FALLEN_BACK, Optional.of(network), requestTxHash,
-                    Optional.of(REFUSED_BY + network.wireName()));
+        Facts proofReceived(final ProofVerdict verdict) {
+            return new Facts(requestOnL1, requestTxHash, assignedTo, accepted, Optional.of(verdict.proofBlobUrl()), validationTxHash,
+                    validation);
         }
 
-        BatchStatusRecord toRecord(final ReadinessEvent readiness, final BatchStatusRecord last) {
-            return new BatchStatusRecord(readiness.chainId(), readiness.batchNumber(), status, last.version(),
-                    readiness.proofGenDataBlobUrl(), readiness.protocolVersion(), null, assignedTo.orElse(null),
-                    requestTxHash.orElse(null), null, null, fallbackReason.orElse(null), last.createdAt(), last.updatedAt());
+        Facts validationSent(final Optional<String> txHash, final boolean valid) {
+            return new Facts(requestOnL1, requestTxHash, assignedTo, accepted, proofBlobUrl, validationTxHash.or(() -> txHash),
+                    Optional.of(valid ? ValidationStatus.SUCCESSFUL : ValidationStatus.FAILED));
+        }
+
+        /** The furthest step the facts reach; a fallback overrides them all. */
+        BatchStatus status(final Optional<FallbackRecord> fallback) {
+            if (fallback.isPresent()) {
+                return BatchStatus.FALLEN_BACK;
+            }
+            if (validation.isPresent()) {
+                return BatchStatus.VALIDATION_RESULT_SENT_TO_L1;
+            }
+            if (proofBlobUrl.isPresent()) {
+                return BatchStatus.RECEIVED_PROOF;
+            }
+            if (accepted) {
+                return BatchStatus.ACKNOWLEDGED;
+            }
+            return requestOnL1 ? BatchStatus.REQUEST_SENT_TO_L1 : BatchStatus.READY_TO_BE_PROVEN;
+        }
+
+        BatchStatusRecord toRecord(final ReadinessEvent readiness, final Optional<FallbackRecord> fallback, final BatchStatusRecord last) {
+            return new BatchStatusRecord(readiness.chainId(), readiness.batchNumber(), status(fallback), last.version(),
+                    readiness.proofGenDataBlobUrl(), readiness.protocolVersion(), proofBlobUrl.orElse(null), assignedTo.orElse(null),
+                    requestTxHash.orElse(null), validationTxHash.orElse(null), validation.orElse(null),
+                    fallback.map(StatusProjection::fallbackReason).orElse(null), last.createdAt(), last.updatedAt());
         }
     }
 }

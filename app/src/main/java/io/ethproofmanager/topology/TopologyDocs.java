@@ -39,9 +39,9 @@ public final class TopologyDocs {
         Files.writeString(dir.resolve(MARKDOWN_FILE), markdown(description));
     }
 
-    /** The description of the topology as built with the default policy. */
+    /** The description of the topology as built with the default policies. */
     public static TopologyDescription describe() {
-        return BatchTopology.build(ProofRequestPolicy.defaults(), new SimpleMeterRegistry()).describe();
+        return BatchTopology.build(ProofRequestPolicy.defaults(), DeadlinePolicy.defaults(), new SimpleMeterRegistry()).describe();
     }
 
     /** The content of {@value #TEXT_FILE}: Kafka Streams' own description. */
@@ -59,7 +59,7 @@ public final class TopologyDocs {
                 + "```text\n" + text(description).stripTrailing() + "\n```\n";
     }
 
-    /** A Mermaid {@code flowchart LR} of the subtopologies, their nodes, topics and stores. */
+    /** A Mermaid {@code flowchart LR} of the subtopologies and global stores, their nodes, topics and stores. */
     public static String mermaid(final TopologyDescription description) {
         final StringBuilder out = new StringBuilder("flowchart LR\n");
         final List<TopologyDescription.Subtopology> subtopologies = description.subtopologies().stream()
@@ -71,10 +71,26 @@ public final class TopologyDocs {
             sorted(subtopology.nodes().stream()).forEach(node -> out.append("        ").append(nodeShape(node)).append('\n'));
             out.append("    end\n");
         }
+        final List<TopologyDescription.GlobalStore> globalStores = description.globalStores().stream()
+                .sorted(Comparator.comparingInt(TopologyDescription.GlobalStore::id))
+                .toList();
+        for (final TopologyDescription.GlobalStore store : globalStores) {
+            out.append("    subgraph global").append(store.id())
+                    .append(" [\"Global store ").append(store.id()).append("\"]\n");
+            globalNodes(store).forEach(node -> out.append("        ").append(nodeShape(node)).append('\n'));
+            out.append("    end\n");
+        }
         for (final TopologyDescription.Subtopology subtopology : subtopologies) {
             sorted(subtopology.nodes().stream()).forEach(node -> appendEdges(out, node));
         }
+        for (final TopologyDescription.GlobalStore store : globalStores) {
+            globalNodes(store).forEach(node -> appendEdges(out, node));
+        }
         return out.toString();
+    }
+
+    private static Stream<TopologyDescription.Node> globalNodes(final TopologyDescription.GlobalStore store) {
+        return Stream.of(store.source(), store.processor());
     }
 
     private static void appendEdges(final StringBuilder out, final TopologyDescription.Node node) {

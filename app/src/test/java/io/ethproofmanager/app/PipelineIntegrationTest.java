@@ -94,7 +94,7 @@ class PipelineIntegrationTest {
 
         await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
             assertThat(row(batches.get(0))).containsEntry("status", "acknowledged").containsEntry("assigned_to", "fermah");
-            assertThat(row(batches.get(1))).containsEntry("status", "fallen_back").containsEntry("fallback_reason", "refused by lagrange");
+            assertThat(row(batches.get(1))).containsEntry("status", "fallen_back").containsEntry("fallback_reason", "refused: lagrange refused the request");
         });
         final Map<BatchId, List<BatchStatusRecord>> statuses = readAll(Topics.BATCH_STATUS, 2);
         assertThat(statuses.get(new BatchId(271, batches.get(0)))).extracting(BatchStatusRecord::status)

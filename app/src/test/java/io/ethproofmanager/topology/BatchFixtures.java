@@ -4,10 +4,12 @@ import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.L1TransactionResult;
 import io.ethproofmanager.schemas.LogPosition;
+import io.ethproofmanager.schemas.ProofVerdict;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.ReadinessEvent;
 import io.ethproofmanager.schemas.SubmitProofRequest;
+import io.ethproofmanager.schemas.SubmitProofValidationResult;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -23,6 +25,11 @@ final class BatchFixtures {
     /** The proof request's transaction: in the Submitted event's log and in the sender's transaction results. */
     static final String REQUEST_TX = hash("11");
     static final String REVERT_REASON = "DuplicatedProofRequest(271, 42)";
+    /** The validation result's transaction: in the sender's transaction results. */
+    static final String VALIDATION_TX = hash("55");
+    static final String PROOF_BLOB_URL = "https://proofs.example.org/271/42/proof.bin";
+    /** The Submitted event's block timestamp: deadlines are measured from it. */
+    static final Instant SUBMITTED_AT = READY_AT;
 
     private BatchFixtures() {
     }
@@ -35,6 +42,12 @@ final class BatchFixtures {
     static L1Event.ProofRequestSubmitted submitted(final BatchId batch) {
         return new L1Event.ProofRequestSubmitted(batch.chainId(), batch.batchNumber(), ProvingNetwork.LAGRANGE, BLOB_URL, PROTOCOL,
                 4_800L, 4_000_000L, 7L, log(1_000L, hash("a0"), REQUEST_TX, 0L), false);
+    }
+
+    /** ProofRequestSubmitted in block 1000, log 3, assigned to nobody: the contract stored it as Refused at once. */
+    static L1Event.ProofRequestSubmitted submittedToNone(final BatchId batch) {
+        return new L1Event.ProofRequestSubmitted(batch.chainId(), batch.batchNumber(), ProvingNetwork.NONE, BLOB_URL, PROTOCOL,
+                4_800L, 4_000_000L, 7L, log(1_000L, hash("a0"), REQUEST_TX, 3L), false);
     }
 
     /** Lagrange accepts, in block 1001, log 1. */
@@ -59,6 +72,18 @@ final class BatchFixtures {
     static L1Event.ProofValidationResult validated(final BatchId batch) {
         return new L1Event.ProofValidationResult(batch.chainId(), batch.batchNumber(), true, ProvingNetwork.LAGRANGE,
                 log(1_003L, hash("d0"), hash("44"), 0L), false);
+    }
+
+    /** Our validation result saying the proof is invalid, in block 1003, log 1. */
+    static L1Event.ProofValidationResult invalidated(final BatchId batch) {
+        return new L1Event.ProofValidationResult(batch.chainId(), batch.batchNumber(), false, ProvingNetwork.LAGRANGE,
+                log(1_003L, hash("d0"), hash("45"), 1L), false);
+    }
+
+    /** The manager's verdict on Lagrange's proof, stored at {@value #PROOF_BLOB_URL}. */
+    static ProofVerdict verdict(final BatchId batch, final boolean valid) {
+        return new ProofVerdict(batch.chainId(), batch.batchNumber(), ProvingNetwork.LAGRANGE, PROOF_BLOB_URL, valid,
+                valid ? "verifier accepted" : "verifier rejected the SNARK", hash("33"), RECORD_TIME);
     }
 
     /** The same log as {@code event}, mined again after a reorg in block {@code blockNumber} with hash {@code blockHash}. */
@@ -90,6 +115,19 @@ final class BatchFixtures {
         return new L1TransactionResult(SubmitProofRequest.commandIdFor(batch), batch.chainId(), batch.batchNumber(),
                 L1TransactionResult.Kind.SUBMIT_PROOF_REQUEST, outcome, sent ? REQUEST_TX : null, mined ? 1_000L : null,
                 outcome == L1TransactionResult.Outcome.REVERTED ? REVERT_REASON : null, null, RECORD_TIME);
+    }
+
+    /** The sender's mined proof request, read back from the contract as stored Refused at once (assignee None or Inactive). */
+    static L1TransactionResult requestRefusedAtSubmission(final BatchId batch) {
+        return requestResult(batch, L1TransactionResult.Outcome.MINED).withRequestStatus(L1TransactionResult.OnChainRequestStatus.REFUSED);
+    }
+
+    /** The sender's result of the batch's validation result; MINED and ALREADY_ON_CHAIN carry {@value #VALIDATION_TX}. */
+    static L1TransactionResult validationResult(final BatchId batch, final L1TransactionResult.Outcome outcome) {
+        final boolean mined = outcome == L1TransactionResult.Outcome.MINED || outcome == L1TransactionResult.Outcome.ALREADY_ON_CHAIN;
+        return new L1TransactionResult(SubmitProofValidationResult.commandIdFor(batch), batch.chainId(), batch.batchNumber(),
+                L1TransactionResult.Kind.SUBMIT_PROOF_VALIDATION_RESULT, outcome, mined ? VALIDATION_TX : null,
+                mined ? 1_003L : null, null, null, RECORD_TIME);
     }
 
     static String hash(final String twoHexDigits) {

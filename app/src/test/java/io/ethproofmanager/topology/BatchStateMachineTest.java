@@ -12,10 +12,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.BatchStatus;
 import io.ethproofmanager.schemas.BatchStatusRecord;
+import io.ethproofmanager.schemas.FallbackReason;
+import io.ethproofmanager.schemas.FallbackRecord;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.L1TransactionResult;
 import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.SubmitProofRequest;
+import io.ethproofmanager.schemas.SubmitProofValidationResult;
+import io.ethproofmanager.schemas.ValidationStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,10 +41,14 @@ class BatchStateMachineTest {
     private static final Map<String, BatchEvent> EVENTS = Map.ofEntries(
             Map.entry("ready", new BatchEvent.Ready(BatchFixtures.readiness(BATCH))),
             Map.entry("submitted", onChain(BatchFixtures.submitted(BATCH))),
+            Map.entry("submitted_to_none", onChain(BatchFixtures.submittedToNone(BATCH))),
             Map.entry("acknowledged", onChain(BatchFixtures.acknowledged(BATCH))),
             Map.entry("refused", onChain(BatchFixtures.refused(BATCH))),
             Map.entry("proven", onChain(BatchFixtures.proven(BATCH))),
             Map.entry("validated", onChain(BatchFixtures.validated(BATCH))),
+            Map.entry("invalidated", onChain(BatchFixtures.invalidated(BATCH))),
+            Map.entry("verdict", new BatchEvent.Verdict(BatchFixtures.verdict(BATCH, true))),
+            Map.entry("invalid_verdict", new BatchEvent.Verdict(BatchFixtures.verdict(BATCH, false))),
             Map.entry("-submitted", onChain(BatchFixtures.retraction(BatchFixtures.submitted(BATCH)))),
             Map.entry("-acknowledged", onChain(BatchFixtures.retraction(BatchFixtures.acknowledged(BATCH)))),
             Map.entry("-refused", onChain(BatchFixtures.retraction(BatchFixtures.refused(BATCH)))),
@@ -50,37 +58,46 @@ class BatchStateMachineTest {
             Map.entry("already_on_chain", txResult(L1TransactionResult.Outcome.ALREADY_ON_CHAIN)),
             Map.entry("reverted", txResult(L1TransactionResult.Outcome.REVERTED)),
             Map.entry("held_fee_cap", txResult(L1TransactionResult.Outcome.HELD_FEE_CAP)),
-            Map.entry("unknown", txResult(L1TransactionResult.Outcome.UNKNOWN)));
+            Map.entry("unknown", txResult(L1TransactionResult.Outcome.UNKNOWN)),
+            Map.entry("mined_refused", txResult(BatchFixtures.requestRefusedAtSubmission(BATCH))),
+            Map.entry("validation_mined", txResult(BatchFixtures.validationResult(BATCH, L1TransactionResult.Outcome.MINED))));
 
-    /** The seeds: a batch's state after these events (none: the batch is unknown), one per status a batch can reach now. */
+    /** The seeds: a batch's state after these events (none: the batch is unknown), one per status events alone reach. */
     private static final Map<String, List<String>> SEEDS = Map.of(
             "ready", List.of("ready"),
             "sent", List.of("ready", "submitted"),
             "acked", List.of("ready", "submitted", "acknowledged"),
-            "refused", List.of("ready", "submitted", "refused"));
+            "refused", List.of("ready", "submitted", "refused"),
+            "received", List.of("ready", "submitted", "acknowledged", "proven", "verdict"));
 
     /**
      * Seed × event → outcome, and {@code >status} when a new record with that status is published (no {@code >}: the
-     * record stays as it was).
+     * record stays as it was). A fallen-back batch (seed refused) stays fallen_back whatever comes.
      */
     private static final String TABLE = """
-            event            | none                           | ready                          | sent                           | acked                          | refused
-            ready            | BATCH_READY>ready_to_be_proven | DUPLICATE_READINESS            | DUPLICATE_READINESS            | DUPLICATE_READINESS            | DUPLICATE_READINESS
-            submitted        | UNKNOWN_BATCH                  | REQUEST_SENT>request_sent_to_l1 | DUPLICATE_EVENT               | DUPLICATE_EVENT                | DUPLICATE_EVENT
-            acknowledged     | UNKNOWN_BATCH                  | ACKNOWLEDGED>acknowledged      | ACKNOWLEDGED>acknowledged      | DUPLICATE_EVENT                | EVENT_RECORDED
-            refused          | UNKNOWN_BATCH                  | REFUSED>fallen_back            | REFUSED>fallen_back            | REFUSED>fallen_back            | DUPLICATE_EVENT
-            proven           | UNKNOWN_BATCH                  | EVENT_RECORDED                 | EVENT_RECORDED                 | EVENT_RECORDED                 | EVENT_RECORDED
-            validated        | UNKNOWN_BATCH                  | EVENT_RECORDED                 | EVENT_RECORDED                 | EVENT_RECORDED                 | EVENT_RECORDED
-            -submitted       | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION             | RETRACTED>ready_to_be_proven   | RETRACTED>acknowledged         | RETRACTED>fallen_back
-            -acknowledged    | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION             | RETRACTED>request_sent_to_l1   | UNKNOWN_RETRACTION
-            -refused         | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION             | RETRACTED>request_sent_to_l1
-            -proven          | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION
-            -validated       | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION
-            mined            | UNKNOWN_BATCH                  | REQUEST_SENT>request_sent_to_l1 | TX_RESULT_RECORDED            | TX_RESULT_RECORDED             | TX_RESULT_RECORDED
-            already_on_chain | UNKNOWN_BATCH                  | REQUEST_SENT>request_sent_to_l1 | TX_RESULT_RECORDED            | TX_RESULT_RECORDED             | TX_RESULT_RECORDED
-            reverted         | UNKNOWN_BATCH                  | TX_RESULT_RECORDED             | TX_RESULT_RECORDED             | TX_RESULT_RECORDED             | TX_RESULT_RECORDED
-            held_fee_cap     | UNKNOWN_BATCH                  | TX_RESULT_RECORDED             | TX_RESULT_RECORDED             | TX_RESULT_RECORDED             | TX_RESULT_RECORDED
-            unknown          | UNKNOWN_BATCH                  | TX_RESULT_RECORDED             | TX_RESULT_RECORDED             | TX_RESULT_RECORDED             | TX_RESULT_RECORDED
+            event             | none                           | ready                           | sent                            | acked                           | refused                        | received
+            ready             | BATCH_READY>ready_to_be_proven | DUPLICATE_READINESS             | DUPLICATE_READINESS             | DUPLICATE_READINESS             | DUPLICATE_READINESS            | DUPLICATE_READINESS
+            submitted         | UNKNOWN_BATCH                  | REQUEST_SENT>request_sent_to_l1 | DUPLICATE_EVENT                 | DUPLICATE_EVENT                 | DUPLICATE_EVENT                | DUPLICATE_EVENT
+            submitted_to_none | UNKNOWN_BATCH                  | FELL_BACK>fallen_back           | FELL_BACK>fallen_back           | FELL_BACK>fallen_back           | LATE_AFTER_FALLBACK            | FELL_BACK>fallen_back
+            acknowledged      | UNKNOWN_BATCH                  | ACKNOWLEDGED>acknowledged       | ACKNOWLEDGED>acknowledged       | DUPLICATE_EVENT                 | LATE_AFTER_FALLBACK            | DUPLICATE_EVENT
+            refused           | UNKNOWN_BATCH                  | REFUSED>fallen_back             | REFUSED>fallen_back             | REFUSED>fallen_back             | DUPLICATE_EVENT                | REFUSED>fallen_back
+            proven            | UNKNOWN_BATCH                  | EVENT_RECORDED                  | EVENT_RECORDED                  | EVENT_RECORDED                  | LATE_AFTER_FALLBACK            | DUPLICATE_EVENT
+            validated         | UNKNOWN_BATCH                  | VALIDATION_SENT>validation_result_sent_to_l1 | VALIDATION_SENT>validation_result_sent_to_l1 | VALIDATION_SENT>validation_result_sent_to_l1 | LATE_AFTER_FALLBACK>fallen_back | VALIDATION_SENT>validation_result_sent_to_l1
+            invalidated       | UNKNOWN_BATCH                  | FELL_BACK>fallen_back           | FELL_BACK>fallen_back           | FELL_BACK>fallen_back           | LATE_AFTER_FALLBACK>fallen_back | FELL_BACK>fallen_back
+            verdict           | UNKNOWN_BATCH                  | PROOF_RECEIVED>received_proof   | PROOF_RECEIVED>received_proof   | PROOF_RECEIVED>received_proof   | LATE_AFTER_FALLBACK>fallen_back | DUPLICATE_EVENT
+            invalid_verdict   | UNKNOWN_BATCH                  | PROOF_RECEIVED>received_proof   | PROOF_RECEIVED>received_proof   | PROOF_RECEIVED>received_proof   | LATE_AFTER_FALLBACK>fallen_back | SECOND_VERDICT
+            -submitted        | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION              | RETRACTED>ready_to_be_proven    | RETRACTED>acknowledged          | RETRACTED>fallen_back          | RETRACTED>received_proof
+            -acknowledged     | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION              | UNKNOWN_RETRACTION              | RETRACTED>request_sent_to_l1    | UNKNOWN_RETRACTION             | RETRACTED>received_proof
+            -refused          | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION              | UNKNOWN_RETRACTION              | UNKNOWN_RETRACTION              | RETRACTED>fallen_back          | UNKNOWN_RETRACTION
+            -proven           | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION              | UNKNOWN_RETRACTION              | UNKNOWN_RETRACTION              | UNKNOWN_RETRACTION             | RETRACTED
+            -validated        | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION              | UNKNOWN_RETRACTION              | UNKNOWN_RETRACTION              | UNKNOWN_RETRACTION             | UNKNOWN_RETRACTION
+            mined             | UNKNOWN_BATCH                  | REQUEST_SENT>request_sent_to_l1 | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | LATE_AFTER_FALLBACK            | TX_RESULT_RECORDED
+            already_on_chain  | UNKNOWN_BATCH                  | REQUEST_SENT>request_sent_to_l1 | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | LATE_AFTER_FALLBACK            | TX_RESULT_RECORDED
+            reverted          | UNKNOWN_BATCH                  | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | LATE_AFTER_FALLBACK            | TX_RESULT_RECORDED
+            held_fee_cap      | UNKNOWN_BATCH                  | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | LATE_AFTER_FALLBACK            | TX_RESULT_RECORDED
+            unknown           | UNKNOWN_BATCH                  | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | LATE_AFTER_FALLBACK            | TX_RESULT_RECORDED
+            mined_refused     | UNKNOWN_BATCH                  | FELL_BACK>fallen_back           | FELL_BACK>fallen_back           | FELL_BACK>fallen_back           | LATE_AFTER_FALLBACK            | FELL_BACK>fallen_back
+            validation_mined  | UNKNOWN_BATCH                  | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | LATE_AFTER_FALLBACK            | VALIDATION_SENT>validation_result_sent_to_l1
             """;
 
     static Stream<Arguments> transitions() {
@@ -119,7 +136,9 @@ class BatchStateMachineTest {
         transition.next().ifPresent(next -> assertThat(next.version())
                 .isEqualTo(current.map(state -> state.lastPublished().version() + 1).orElse(1L)));
         assertThat(transition.state().isPresent()).as("state stored").isEqualTo(changesState(expectedOutcome));
-        assertThat(transition.commands()).hasSize(expectedOutcome == Outcome.BATCH_READY ? 1 : 0);
+        assertThat(transition.commands()).hasSize(List.of(Outcome.BATCH_READY, Outcome.PROOF_RECEIVED).contains(expectedOutcome) ? 1 : 0);
+        assertThat(transition.fallback().isPresent()).as("fallback record")
+                .isEqualTo(List.of(Outcome.REFUSED, Outcome.FELL_BACK).contains(expectedOutcome));
     }
 
     @Test
@@ -192,7 +211,7 @@ class BatchStateMachineTest {
         final BatchStatusRecord record = lastPublished("ready", "submitted", "refused");
 
         assertThat(record.status()).isEqualTo(BatchStatus.FALLEN_BACK);
-        assertThat(record.fallbackReason()).isEqualTo("refused by lagrange");
+        assertThat(record.fallbackReason()).isEqualTo("refused: lagrange refused the request");
     }
 
     @Test
@@ -303,13 +322,129 @@ class BatchStateMachineTest {
     }
 
     @Test
-    void proofPipelineEventsAreKeptWithoutChangingTheStatus() {
-        final BatchState proven = stateAfter(List.of("ready", "submitted", "acknowledged", "validated", "proven"));
+    void provenEventIsKeptWithoutChangingTheStatusUntilItsVerdict() {
+        final BatchState proven = stateAfter(List.of("ready", "submitted", "acknowledged", "proven"));
 
         assertThat(proven.lastPublished().status()).isEqualTo(BatchStatus.ACKNOWLEDGED);
         assertThat(proven.lastPublished().version()).isEqualTo(3L);
         assertThat(proven.liveEvents()).containsExactly(BatchFixtures.submitted(BATCH), BatchFixtures.acknowledged(BATCH),
-                BatchFixtures.proven(BATCH), BatchFixtures.validated(BATCH));
+                BatchFixtures.proven(BATCH));
+    }
+
+    @Test
+    void verdictMovesTheBatchToReceivedProofAndAsksForOneValidationResult() {
+        final Transition received = BatchStateMachine.apply(Optional.of(stateAfter(List.of("ready", "submitted", "acknowledged", "proven"))),
+                EVENTS.get("invalid_verdict"), LATER, POLICY);
+
+        assertThat(received.next()).hasValueSatisfying(next -> {
+            assertThat(next.status()).isEqualTo(BatchStatus.RECEIVED_PROOF);
+            assertThat(next.proofBlobUrl()).isEqualTo(BatchFixtures.PROOF_BLOB_URL);
+            assertThat(next.assignedNetwork()).contains(ProvingNetwork.LAGRANGE);
+            assertThat(next.validation()).isEmpty();
+        });
+        assertThat(received.commands()).containsExactly(new SubmitProofValidationResult(
+                SubmitProofValidationResult.commandIdFor(BATCH), BATCH.chainId(), BATCH.batchNumber(), false, LATER));
+        assertThat(received.fallback()).isEmpty();
+    }
+
+    @Test
+    void minedValidationResultOfAValidProofIsSentSuccessfulWithItsHash() {
+        final BatchStatusRecord record = lastPublished("ready", "submitted", "acknowledged", "proven", "verdict", "validation_mined");
+
+        assertThat(record.status()).isEqualTo(BatchStatus.VALIDATION_RESULT_SENT_TO_L1);
+        assertThat(record.validation()).contains(ValidationStatus.SUCCESSFUL);
+        assertThat(record.sentProofValidationResultTxHash()).isEqualTo(BatchFixtures.VALIDATION_TX);
+        assertThat(record.proofBlobUrl()).isEqualTo(BatchFixtures.PROOF_BLOB_URL);
+        assertThat(record.fallbackReason()).isNull();
+    }
+
+    @Test
+    void validationResultAlreadyOnChainCountsAsSent() {
+        final BatchState received = stateAfter(List.of("ready", "submitted", "acknowledged", "proven", "verdict"));
+
+        final Transition sent = BatchStateMachine.apply(Optional.of(received),
+                txResult(BatchFixtures.validationResult(BATCH, L1TransactionResult.Outcome.ALREADY_ON_CHAIN)), LATER, POLICY);
+
+        assertThat(sent.outcome()).isEqualTo(Outcome.VALIDATION_SENT);
+        assertThat(sent.next().map(BatchStatusRecord::status)).contains(BatchStatus.VALIDATION_RESULT_SENT_TO_L1);
+    }
+
+    @Test
+    void invalidProofFallsBackOnceItsValidationResultIsOnL1WithOneFallbackRecord() {
+        final BatchState received = stateAfter(List.of("ready", "submitted", "acknowledged", "proven", "invalid_verdict"));
+
+        final Transition invalid = BatchStateMachine.apply(Optional.of(received),
+                txResult(BatchFixtures.validationResult(BATCH, L1TransactionResult.Outcome.MINED)), LATER, POLICY);
+        final Transition eventToo = BatchStateMachine.apply(invalid.state(), EVENTS.get("invalidated"), LATER, POLICY);
+
+        assertThat(invalid.outcome()).isEqualTo(Outcome.FELL_BACK);
+        assertThat(invalid.next()).hasValueSatisfying(next -> {
+            assertThat(next.status()).isEqualTo(BatchStatus.FALLEN_BACK);
+            assertThat(next.validation()).contains(ValidationStatus.FAILED);
+            assertThat(next.sentProofValidationResultTxHash()).isEqualTo(BatchFixtures.VALIDATION_TX);
+            assertThat(next.fallbackReason()).isEqualTo("invalid_proof: the proof of lagrange is invalid: verifier rejected the SNARK");
+        });
+        assertThat(invalid.fallback()).contains(new FallbackRecord(BATCH.chainId(), BATCH.batchNumber(), FallbackReason.INVALID_PROOF,
+                "the proof of lagrange is invalid: verifier rejected the SNARK", ProvingNetwork.LAGRANGE, BLOB_URL, PROTOCOL, LATER));
+        assertThat(invalid.commands()).isEmpty();
+        assertThat(eventToo.outcome()).isEqualTo(Outcome.LATE_AFTER_FALLBACK);
+        assertThat(eventToo.fallback()).isEmpty();
+    }
+
+    @Test
+    void refusalFallsBackWithReasonRefusedAndTheRefusingNetwork() {
+        final Transition refused = BatchStateMachine.apply(
+                Optional.of(stateAfter(List.of("ready", "submitted"))), EVENTS.get("refused"), LATER, POLICY);
+
+        assertThat(refused.fallback()).contains(new FallbackRecord(BATCH.chainId(), BATCH.batchNumber(), FallbackReason.REFUSED,
+                "lagrange refused the request", ProvingNetwork.LAGRANGE, BLOB_URL, PROTOCOL, LATER));
+    }
+
+    @Test
+    void requestAssignedToNoneFallsBackAtOnceAsRefusedAtSubmission() {
+        final Transition refused = BatchStateMachine.apply(
+                Optional.of(stateAfter(List.of("ready"))), EVENTS.get("submitted_to_none"), LATER, POLICY);
+
+        assertThat(refused.next()).hasValueSatisfying(next -> {
+            assertThat(next.status()).isEqualTo(BatchStatus.FALLEN_BACK);
+            assertThat(next.sentProofRequestTxHash()).isEqualTo(REQUEST_TX);
+            assertThat(next.fallbackReason())
+                    .isEqualTo("refused_at_submission: the contract assigned the request to no proving network");
+        });
+        assertThat(refused.fallback()).hasValueSatisfying(fallback -> {
+            assertThat(fallback.reason()).isEqualTo(FallbackReason.REFUSED_AT_SUBMISSION);
+            assertThat(fallback.assignedTo()).isEqualTo(ProvingNetwork.NONE);
+            assertThat(fallback.at()).isEqualTo(LATER);
+        });
+    }
+
+    @Test
+    void requestStoredRefusedOnChainFallsBackAtOnceAsRefusedAtSubmission() {
+        final Transition refused = BatchStateMachine.apply(
+                Optional.of(stateAfter(List.of("ready"))), EVENTS.get("mined_refused"), LATER, POLICY);
+
+        assertThat(refused.next().map(BatchStatusRecord::status)).contains(BatchStatus.FALLEN_BACK);
+        assertThat(refused.fallback()).hasValueSatisfying(fallback -> {
+            assertThat(fallback.reason()).isEqualTo(FallbackReason.REFUSED_AT_SUBMISSION);
+            assertThat(fallback.assignedTo()).isNull();
+            assertThat(fallback.proofGenDataBlobUrl()).isEqualTo(BLOB_URL);
+            assertThat(fallback.protocolVersion()).isEqualTo(PROTOCOL);
+        });
+    }
+
+    @Test
+    void verdictAfterAFallbackIsKeptButAsksForNoValidationResult() {
+        final Transition late = BatchStateMachine.apply(
+                Optional.of(stateAfter(List.of("ready", "submitted", "refused"))), EVENTS.get("verdict"), LATER, POLICY);
+
+        assertThat(late.outcome()).isEqualTo(Outcome.LATE_AFTER_FALLBACK);
+        assertThat(late.next()).hasValueSatisfying(next -> {
+            assertThat(next.status()).isEqualTo(BatchStatus.FALLEN_BACK);
+            assertThat(next.proofBlobUrl()).isEqualTo(BatchFixtures.PROOF_BLOB_URL);
+            assertThat(next.fallbackReason()).isEqualTo("refused: lagrange refused the request");
+        });
+        assertThat(late.commands()).isEmpty();
+        assertThat(late.fallback()).isEmpty();
     }
 
     @Test
@@ -347,8 +482,8 @@ class BatchStateMachineTest {
 
     /** Outcomes after which the batch's state is unchanged, so nothing is stored. */
     private static boolean changesState(final Outcome outcome) {
-        return !List.of(Outcome.UNKNOWN_BATCH, Outcome.DUPLICATE_READINESS, Outcome.DUPLICATE_EVENT, Outcome.UNKNOWN_RETRACTION)
-                .contains(outcome);
+        return !List.of(Outcome.UNKNOWN_BATCH, Outcome.DUPLICATE_READINESS, Outcome.DUPLICATE_EVENT, Outcome.UNKNOWN_RETRACTION,
+                Outcome.SECOND_VERDICT).contains(outcome);
     }
 
     /** The state after the named events, the first at {@code RECORD_TIME} and the others at {@code LATER}. */

@@ -5,11 +5,16 @@ import static io.ethproofmanager.topology.BatchFixtures.RECORD_TIME;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.BatchStatus;
 import io.ethproofmanager.schemas.BatchStatusRecord;
+import io.ethproofmanager.schemas.FallbackReason;
+import io.ethproofmanager.schemas.FallbackRecord;
 import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.ReadinessEvent;
+import io.ethproofmanager.schemas.RecordJson;
 import io.ethproofmanager.schemas.Topics;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +39,35 @@ class BatchStateSerdeTest {
 
         assertThat(read).isEqualTo(state);
         assertThat(read.liveEvents()).first().isEqualTo(BatchFixtures.submitted(BATCH));
+    }
+
+    @Test
+    void verdictPickUpClockAndFallbackSurviveTheChangelog() {
+        final FallbackRecord fallback = new FallbackRecord(BATCH.chainId(), BATCH.batchNumber(), FallbackReason.UNACKNOWLEDGED,
+                "lagrange did not acknowledge", ProvingNetwork.LAGRANGE, BatchFixtures.BLOB_URL, BatchFixtures.PROTOCOL, RECORD_TIME);
+        final BatchState state = BatchState.initial(BatchFixtures.readiness(BATCH), published())
+                .withVerdict(BatchFixtures.verdict(BATCH, false))
+                .withPickUpClockStart(RECORD_TIME)
+                .withFallback(fallback);
+
+        final BatchState read = serde.decode(serde.encode(state));
+
+        assertThat(read).isEqualTo(state);
+        assertThat(read.fallenBack()).contains(fallback);
+        assertThat(read.pickUpClockStart()).contains(RECORD_TIME);
+    }
+
+    @Test
+    void earlierStateWithoutVerdictClockOrFallbackIsReadWithoutThem() {
+        final ObjectNode earlier = (ObjectNode) RecordJson.toTree(BatchState.initial(BatchFixtures.readiness(BATCH), published()));
+        earlier.remove(List.of("verdict", "readySeenAtChainTime", "fallback"));
+
+        final BatchState read = serde.decode(RecordJson.toBytes(earlier));
+
+        assertThat(read.proofVerdict()).isEmpty();
+        assertThat(read.pickUpClockStart()).isEmpty();
+        assertThat(read.fallenBack()).isEmpty();
+        assertThat(read.lastPublished()).isEqualTo(published());
     }
 
     @Test

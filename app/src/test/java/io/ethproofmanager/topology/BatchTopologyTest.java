@@ -11,19 +11,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.BatchStatus;
 import io.ethproofmanager.schemas.BatchStatusRecord;
+import io.ethproofmanager.schemas.ChainTime;
 import io.ethproofmanager.schemas.DeadLetter;
+import io.ethproofmanager.schemas.FallbackReason;
+import io.ethproofmanager.schemas.FallbackRecord;
 import io.ethproofmanager.schemas.L1Command;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.ProofVerdict;
 import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.ReadinessEvent;
 import io.ethproofmanager.schemas.RecordJson;
 import io.ethproofmanager.schemas.SubmitProofRequest;
+import io.ethproofmanager.schemas.SubmitProofValidationResult;
 import io.ethproofmanager.schemas.Topic;
 import io.ethproofmanager.schemas.Topics;
+import io.ethproofmanager.schemas.ValidationStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -41,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BatchTopologyTest {
 
     private static final BatchId OTHER_BATCH = new BatchId(271L, 43L);
+    private static final String CONTRACT = "0x" + "ab".repeat(20);
 
     @TempDir
     Path stateDir;
@@ -50,6 +58,9 @@ class BatchTopologyTest {
     private TestInputTopic<byte[], byte[]> readiness;
     private TestInputTopic<byte[], byte[]> l1Events;
     private TestInputTopic<byte[], byte[]> txResults;
+    private TestInputTopic<byte[], byte[]> verdicts;
+    private TestInputTopic<String, ChainTime> chainTime;
+    private TestOutputTopic<BatchId, FallbackRecord> fallbacks;
     private TestOutputTopic<BatchId, BatchStatusRecord> statuses;
     private TestOutputTopic<BatchId, L1Command> commands;
     private TestOutputTopic<BatchId, DeadLetter> deadLetters;
@@ -57,15 +68,23 @@ class BatchTopologyTest {
     @BeforeEach
     void buildTopologyAndTopics() {
         // 1. build topology and config
-        driver = new TopologyTestDriver(BatchTopology.build(POLICY, meters),
+        driver = new TopologyTestDriver(BatchTopology.build(POLICY, DeadlinePolicy.defaults(), meters),
                 StreamsSettings.properties("unused:9092", "batch-topology-test", stateDir));
         // 2. create input and output topics
+        createTopics();
+    }
+
+    private void createTopics() {
         readiness = input(Topics.READINESS);
         l1Events = input(Topics.L1_EVENTS);
         txResults = input(Topics.L1_TX_RESULTS);
+        verdicts = input(Topics.PROOF_VERDICTS);
+        chainTime = driver.createInputTopic(Topics.CHAIN_TIME.name(),
+                Topics.CHAIN_TIME.keySerde().serializer(), Topics.CHAIN_TIME.valueSerde().serializer());
         statuses = output(Topics.BATCH_STATUS);
         commands = output(Topics.L1_COMMANDS);
         deadLetters = output(Topics.DEAD_LETTER);
+        fallbacks = output(Topics.FALLBACK);
     }
 
     @AfterEach
@@ -303,8 +322,9 @@ class BatchTopologyTest {
         final List<L1Command> issued = commands.readValuesToList();
         final List<DeadLetter> letters = deadLetters.readValuesToList();
 
+        // a fallback is final: the refusal's retraction keeps the batch fallen_back
         assertThat(published).extracting(BatchStatusRecord::status).containsExactly(BatchStatus.READY_TO_BE_PROVEN,
-                BatchStatus.REQUEST_SENT_TO_L1, BatchStatus.ACKNOWLEDGED, BatchStatus.FALLEN_BACK, BatchStatus.ACKNOWLEDGED);
+                BatchStatus.REQUEST_SENT_TO_L1, BatchStatus.ACKNOWLEDGED, BatchStatus.FALLEN_BACK);
         assertThat(published).allSatisfy(value -> assertConforms(Topics.BATCH_STATUS, value));
         assertThat(issued).hasSize(1).allSatisfy(value -> assertConforms(Topics.L1_COMMANDS, value));
         assertThat(letters).hasSize(2).allSatisfy(value -> assertConforms(Topics.DEAD_LETTER, value));
@@ -323,6 +343,208 @@ class BatchTopologyTest {
         assertThat(deadLetterCount(Topics.READINESS)).isEqualTo(2.0);
         assertThat(deadLetters.readValuesToList()).extracting(DeadLetter::reason)
                 .last().isEqualTo("record has no value");
+    }
+
+    @Test
+    void verdictMovesTheBatchToReceivedProofAndAsksForItsValidationResult() {
+        acknowledgedBatch();
+
+        pipeVerdict(BatchFixtures.verdict(BATCH, true), RECORD_TIME.plusSeconds(40));
+
+        final BatchStatusRecord received = statuses.readValue();
+        assertThat(received.status()).isEqualTo(BatchStatus.RECEIVED_PROOF);
+        assertThat(received.proofBlobUrl()).isEqualTo(BatchFixtures.PROOF_BLOB_URL);
+        assertThat(commands.readKeyValuesToList()).containsExactly(KeyValue.pair(BATCH, new SubmitProofValidationResult(
+                SubmitProofValidationResult.commandIdFor(BATCH), BATCH.chainId(), BATCH.batchNumber(), true, RECORD_TIME.plusSeconds(40))));
+        assertThat(eventCount(Outcome.PROOF_RECEIVED)).isEqualTo(1.0);
+    }
+
+    @Test
+    void minedValidationResultSendsTheBatchToL1Successful() {
+        acknowledgedBatch();
+        pipeVerdict(BatchFixtures.verdict(BATCH, true), RECORD_TIME.plusSeconds(40));
+        statuses.readValuesToList();
+
+        pipeTxResult(BatchFixtures.validationResult(BATCH, L1TransactionResult.Outcome.MINED), RECORD_TIME.plusSeconds(50));
+
+        final BatchStatusRecord sent = statuses.readValue();
+        assertThat(sent.status()).isEqualTo(BatchStatus.VALIDATION_RESULT_SENT_TO_L1);
+        assertThat(sent.validation()).contains(ValidationStatus.SUCCESSFUL);
+        assertThat(sent.sentProofValidationResultTxHash()).isEqualTo(BatchFixtures.VALIDATION_TX);
+        assertThat(fallbacks.isEmpty()).isTrue();
+    }
+
+    @Test
+    void invalidProofFallsBackWithOneFallbackRecord() {
+        acknowledgedBatch();
+        pipeVerdict(BatchFixtures.verdict(BATCH, false), RECORD_TIME.plusSeconds(40));
+
+        pipeTxResult(BatchFixtures.validationResult(BATCH, L1TransactionResult.Outcome.MINED), RECORD_TIME.plusSeconds(50));
+        pipeEvent(BatchFixtures.invalidated(BATCH), RECORD_TIME.plusSeconds(60));
+
+        final BatchStatusRecord last = lastStatus();
+        assertThat(last.status()).isEqualTo(BatchStatus.FALLEN_BACK);
+        assertThat(last.validation()).contains(ValidationStatus.FAILED);
+        assertThat(last.fallbackReason()).startsWith("invalid_proof: ");
+        assertThat(fallbacks.readKeyValuesToList()).singleElement().satisfies(fallback -> {
+            assertThat(fallback.key).isEqualTo(BATCH);
+            assertThat(fallback.value.reason()).isEqualTo(FallbackReason.INVALID_PROOF);
+            assertThat(fallback.value.at()).isEqualTo(RECORD_TIME.plusSeconds(50));
+        });
+        assertThat(commands.readValuesToList()).extracting(L1Command::commandId)
+                .containsExactly(SubmitProofValidationResult.commandIdFor(BATCH));
+    }
+
+    @Test
+    void chainTimePastTheAcknowledgementDeadlineFallsBackUnacknowledgedOnce() {
+        sentBatch();
+        pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(120));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(fallbacks.isEmpty()).as("at exactly submission + 120 s the acknowledgement is still in time").isTrue();
+
+        pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(121));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        final BatchStatusRecord fallen = lastStatus();
+        assertThat(fallen.status()).isEqualTo(BatchStatus.FALLEN_BACK);
+        assertThat(fallen.fallbackReason()).startsWith("unacknowledged: lagrange did not acknowledge within 120 s");
+        assertThat(fallen.updatedAt()).isEqualTo(BatchFixtures.SUBMITTED_AT.plusSeconds(121));
+        assertThat(fallbacks.readValuesToList()).singleElement().satisfies(fallback -> {
+            assertThat(fallback.reason()).isEqualTo(FallbackReason.UNACKNOWLEDGED);
+            assertThat(fallback.assignedTo()).isEqualTo(ProvingNetwork.LAGRANGE);
+        });
+
+        pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(9_999));
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        pipeEvent(BatchFixtures.acknowledged(BATCH), RECORD_TIME.plusSeconds(200));
+
+        assertThat(fallbacks.isEmpty()).isTrue();
+        assertThat(statuses.readValuesToList()).extracting(BatchStatusRecord::status).containsOnly(BatchStatus.FALLEN_BACK);
+        assertThat(commands.isEmpty()).isTrue();
+        assertThat(eventCount(Outcome.FELL_BACK)).isEqualTo(1.0);
+        assertThat(eventCount(Outcome.LATE_AFTER_FALLBACK)).isEqualTo(1.0);
+    }
+
+    @Test
+    void noDeadlineIsCheckedBeforeTheChainTimeIsKnown() {
+        sentBatch();
+
+        driver.advanceWallClockTime(Duration.ofHours(3));
+
+        assertThat(fallbacks.isEmpty()).isTrue();
+        assertThat(driver.getKeyValueStore(BatchTopology.BATCH_STATE_STORE).get(BATCH)).isNotNull();
+    }
+
+    @Test
+    void deadlineThatPassedLongBeforeTheFirstCheckIsHandledAtThatCheck() {
+        // what a restart finds: the batch's state in its store and a chain time far past its deadline in the global store
+        sentBatch();
+
+        pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(3_600));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        assertThat(fallbacks.readValuesToList()).extracting(FallbackRecord::reason).containsExactly(FallbackReason.UNACKNOWLEDGED);
+    }
+
+    @Test
+    void olderChainTimeNeverTurnsTheClockBackAndMalformedOnesAreSkipped() {
+        sentBatch();
+        pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(121));
+        pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(10));
+        driver.createInputTopic(Topics.CHAIN_TIME.name(), new ByteArraySerializer(), new ByteArraySerializer())
+                .pipeInput(Topics.CHAIN_TIME.keySerde().encode(CONTRACT), "{not json".getBytes(StandardCharsets.UTF_8));
+
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        final KeyValueStore<String, ChainTime> clock = driver.getKeyValueStore(BatchTopology.CHAIN_TIME_STORE);
+        assertThat(clock.get(CONTRACT).blockTimestamp()).isEqualTo(BatchFixtures.SUBMITTED_AT.plusSeconds(121));
+        assertThat(fallbacks.readValuesToList()).extracting(FallbackRecord::reason).containsExactly(FallbackReason.UNACKNOWLEDGED);
+    }
+
+    @Test
+    void requestReadBackRefusedFallsBackAtOnceAsRefusedAtSubmission() {
+        pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
+
+        pipeTxResult(BatchFixtures.requestRefusedAtSubmission(BATCH), RECORD_TIME.plusSeconds(12));
+
+        assertThat(lastStatus().status()).isEqualTo(BatchStatus.FALLEN_BACK);
+        assertThat(fallbacks.readValuesToList()).extracting(FallbackRecord::reason).containsExactly(FallbackReason.REFUSED_AT_SUBMISSION);
+    }
+
+    @Test
+    void requestAssignedToNoneFallsBackAtOnceAsRefusedAtSubmission() {
+        pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
+
+        pipeEvent(BatchFixtures.submittedToNone(BATCH), RECORD_TIME.plusSeconds(12));
+        pipeTxResult(BatchFixtures.requestRefusedAtSubmission(BATCH), RECORD_TIME.plusSeconds(13));
+
+        assertThat(lastStatus().fallbackReason()).isEqualTo("refused_at_submission: the contract assigned the request to no proving network");
+        assertThat(fallbacks.readValuesToList()).singleElement().satisfies(fallback -> {
+            assertThat(fallback.reason()).isEqualTo(FallbackReason.REFUSED_AT_SUBMISSION);
+            assertThat(fallback.assignedTo()).isEqualTo(ProvingNetwork.NONE);
+        });
+    }
+
+    @Test
+    void malformedVerdictBecomesDeadLetterCountedForItsTopic() {
+        verdicts.pipeInput(key(BATCH), "{\"valid\":true}".getBytes(StandardCharsets.UTF_8), RECORD_TIME);
+
+        final DeadLetter letter = deadLetters.readValue();
+        assertThat(letter.sourceTopic()).isEqualTo(Topics.PROOF_VERDICTS.name());
+        assertThat(letter.reason()).contains("violates v1/proof-verdict.schema.json");
+        assertThat(deadLetterCount(Topics.PROOF_VERDICTS)).isEqualTo(1.0);
+    }
+
+    @Test
+    void proofAndFallbackOutputsConformToTheirTopicSchemas() {
+        acknowledgedBatch();
+        pipeVerdict(BatchFixtures.verdict(BATCH, false), RECORD_TIME.plusSeconds(40));
+        pipeTxResult(BatchFixtures.validationResult(BATCH, L1TransactionResult.Outcome.MINED), RECORD_TIME.plusSeconds(50));
+        pipeReadiness(OTHER_BATCH, BatchFixtures.readiness(OTHER_BATCH), RECORD_TIME);
+        pipeChainTime(BatchFixtures.READY_AT.plusSeconds(1));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        pipeChainTime(BatchFixtures.READY_AT.plusSeconds(602));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        final List<BatchStatusRecord> published = statuses.readValuesToList();
+        final List<L1Command> issued = commands.readValuesToList();
+        final List<FallbackRecord> fallen = fallbacks.readValuesToList();
+
+        assertThat(fallen).extracting(FallbackRecord::reason).containsExactly(FallbackReason.INVALID_PROOF, FallbackReason.NOT_PICKED_UP);
+        assertThat(published).extracting(BatchStatusRecord::status).contains(BatchStatus.RECEIVED_PROOF, BatchStatus.FALLEN_BACK);
+        assertThat(published).allSatisfy(value -> assertConforms(Topics.BATCH_STATUS, value));
+        assertThat(issued).hasSize(2).allSatisfy(value -> assertConforms(Topics.L1_COMMANDS, value));
+        assertThat(fallen).allSatisfy(value -> assertConforms(Topics.FALLBACK, value));
+    }
+
+    /** Ready at RECORD_TIME, its request on L1 (submitted at SUBMITTED_AT) and acknowledged by Lagrange; outputs drained. */
+    private void acknowledgedBatch() {
+        sentBatch();
+        pipeEvent(BatchFixtures.acknowledged(BATCH), RECORD_TIME.plusSeconds(24));
+        statuses.readValuesToList();
+        commands.readValuesToList();
+    }
+
+    /** Ready at RECORD_TIME and its request on L1, submitted at SUBMITTED_AT; outputs drained. */
+    private void sentBatch() {
+        pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
+        pipeEvent(BatchFixtures.submitted(BATCH), RECORD_TIME.plusSeconds(12));
+        statuses.readValuesToList();
+        commands.readValuesToList();
+    }
+
+    private BatchStatusRecord lastStatus() {
+        final List<BatchStatusRecord> published = statuses.readValuesToList();
+        assertThat(published).isNotEmpty();
+        return published.get(published.size() - 1);
+    }
+
+    private void pipeVerdict(final ProofVerdict verdict, final Instant at) {
+        verdicts.pipeInput(key(verdict.batchId()), Topics.PROOF_VERDICTS.valueSerde().encode(verdict), at);
+    }
+
+    private void pipeChainTime(final Instant blockTimestamp) {
+        chainTime.pipeInput(CONTRACT, new ChainTime(CONTRACT, 2_000L, blockTimestamp));
     }
 
     private static <V> void assertConforms(final Topic<BatchId, V> topic, final V value) {

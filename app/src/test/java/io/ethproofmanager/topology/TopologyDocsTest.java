@@ -42,7 +42,13 @@ class TopologyDocsTest {
                 "topic_epm_readiness_v1[/\"epm.readiness.v1\"/] --> node_readiness_source",
                 "topic_epm_l1_tx_results_v1[/\"epm.l1-tx-results.v1\"/] --> node_l1_tx_results_source",
                 "node_batch_state_machine --- store_batch_state[(\"batch-state\")]",
-                "node_l1_commands_sink --> topic_epm_l1_commands_v1[/\"epm.l1-commands.v1\"/]");
+                "node_l1_commands_sink --> topic_epm_l1_commands_v1[/\"epm.l1-commands.v1\"/]",
+                "topic_epm_proof_verdicts_v1[/\"epm.proof-verdicts.v1\"/] --> node_proof_verdicts_source",
+                "node_fallback_sink --> topic_epm_fallback_v1[/\"epm.fallback.v1\"/]",
+                "topic_epm_chain_time_v1[/\"epm.chain-time.v1\"/] --> node_chain_time_source",
+                "node_chain_time_update --- store_chain_time[(\"chain-time\")]");
+        assertThat(description.globalStores()).singleElement()
+                .satisfies(store -> assertThat(store.processor().stores()).containsExactly(BatchTopology.CHAIN_TIME_STORE));
         assertThat(diagram).doesNotContain("KSTREAM-", "KTABLE-");
     }
 

@@ -1,0 +1,201 @@
+package io.ethproofmanager.topology;
+
+import static io.ethproofmanager.topology.BatchFixtures.BATCH;
+import static io.ethproofmanager.topology.BatchFixtures.BLOB_URL;
+import static io.ethproofmanager.topology.BatchFixtures.POLICY;
+import static io.ethproofmanager.topology.BatchFixtures.PROTOCOL;
+import static io.ethproofmanager.topology.BatchFixtures.RECORD_TIME;
+import static io.ethproofmanager.topology.BatchFixtures.SUBMITTED_AT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ethproofmanager.schemas.BatchStatus;
+import io.ethproofmanager.schemas.FallbackReason;
+import io.ethproofmanager.schemas.FallbackRecord;
+import io.ethproofmanager.schemas.L1Event;
+import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.ProvingNetwork;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class DeadlinesTest {
+
+    private static final DeadlinePolicy DEADLINES = DeadlinePolicy.defaults();
+    /** Proving capped at one hour, below the request's own timeoutAfter of 4,800 s. */
+    private static final DeadlinePolicy CAPPED = new DeadlinePolicy(Duration.ofMinutes(10), Duration.ofSeconds(120), Duration.ofHours(1),
+            Duration.ofSeconds(1));
+
+    /** The seeds: a batch's state after these events; "clocked" ones had their pick-up clock started at SUBMITTED_AT. */
+    private static final Map<String, List<BatchEvent>> SEEDS = Map.of(
+            "ready", events(),
+            "clocked", events(),
+            "mined_only", events(tx(BatchFixtures.requestResult(BATCH, L1TransactionResult.Outcome.MINED))),
+            "held", events(tx(BatchFixtures.requestResult(BATCH, L1TransactionResult.Outcome.HELD_FEE_CAP))),
+            "sent", events(on(BatchFixtures.submitted(BATCH))),
+            "acked", events(on(BatchFixtures.submitted(BATCH)), on(BatchFixtures.acknowledged(BATCH))),
+            "proven", events(on(BatchFixtures.submitted(BATCH)), on(BatchFixtures.acknowledged(BATCH)), on(BatchFixtures.proven(BATCH))),
+            "received", events(on(BatchFixtures.submitted(BATCH)), on(BatchFixtures.acknowledged(BATCH)),
+                    new BatchEvent.Verdict(BatchFixtures.verdict(BATCH, true))),
+            "refused", events(on(BatchFixtures.submitted(BATCH)), on(BatchFixtures.refused(BATCH))),
+            "proven_ack_unseen", events(on(BatchFixtures.submitted(BATCH)), on(BatchFixtures.proven(BATCH))));
+
+    /**
+     * Seed, policy, chain time in seconds after submission (and after the pick-up clock's start) → outcome, and
+     * {@code >reason} when the batch falls back. Deadlines are exclusive of their last second, as on the contract.
+     */
+    private static final String TABLE = """
+            seed       | policy   | second  | expected
+            ready      | defaults | 0       | PICK_UP_CLOCK_STARTED
+            held       | defaults | 0       | PICK_UP_CLOCK_STARTED
+            clocked    | defaults | 600     | NOTHING_DUE
+            clocked    | defaults | 601     | FELL_BACK>not_picked_up
+            mined_only | defaults | 100000  | NOTHING_DUE
+            sent       | defaults | 120     | NOTHING_DUE
+            sent       | defaults | 121     | FELL_BACK>unacknowledged
+            acked      | defaults | 121     | NOTHING_DUE
+            acked      | defaults | 4800    | NOTHING_DUE
+            acked      | defaults | 4801    | FELL_BACK>timed_out
+            acked      | capped   | 3600    | NOTHING_DUE
+            acked      | capped   | 3601    | FELL_BACK>timed_out
+            proven     | defaults | 100000  | NOTHING_DUE
+            received   | defaults | 100000  | NOTHING_DUE
+            refused    | defaults | 100000  | NOTHING_DUE
+            proven_ack_unseen | defaults | 121 | NOTHING_DUE
+            """;
+
+    static Stream<Arguments> deadlines() {
+        return TABLE.lines().skip(1)
+                .map(line -> Arrays.stream(line.split("\\|")).map(String::strip).toArray(String[]::new))
+                .map(row -> Arguments.of(row[0], row[1], Long.parseLong(row[2]), row[3]));
+    }
+
+    @ParameterizedTest(name = "{0} ({1}) at submission + {2} s -> {3}")
+    @MethodSource("deadlines")
+    void chainTimeOnSeededBatchGivesTheTabledOutcome(final String seed, final String policy, final long second, final String expected) {
+        final BatchState state = seeded(seed);
+        final Instant chainTime = SUBMITTED_AT.plusSeconds(second);
+        final Outcome expectedOutcome = Outcome.valueOf(expected.split(">")[0]);
+
+        final Transition transition = BatchStateMachine.deadlines(state, chainTime, policy.equals("capped") ? CAPPED : DEADLINES);
+
+        assertThat(transition.outcome()).isEqualTo(expectedOutcome);
+        assertThat(transition.commands()).isEmpty();
+        if (expected.contains(">")) {
+            final FallbackReason reason = FallbackReason.valueOf(expected.split(">")[1].toUpperCase(Locale.ROOT));
+            assertThat(transition.fallback().map(FallbackRecord::reason)).contains(reason);
+            assertThat(transition.fallback().map(FallbackRecord::at)).contains(chainTime);
+            assertThat(transition.next()).hasValueSatisfying(next -> {
+                assertThat(next.status()).isEqualTo(BatchStatus.FALLEN_BACK);
+                assertThat(next.version()).isEqualTo(state.lastPublished().version() + 1);
+                assertThat(next.updatedAt()).isEqualTo(chainTime);
+                assertThat(next.fallbackReason()).startsWith(reason.wireName() + ": ");
+            });
+        } else {
+            assertThat(transition.fallback()).isEmpty();
+            assertThat(transition.next()).isEmpty();
+        }
+    }
+
+    @Test
+    void tableCoversEveryDeadlineReasonAndEverySeed() {
+        assertThat(deadlines().map(arguments -> (String) arguments.get()[3]).filter(expected -> expected.contains(">")))
+                .map(expected -> expected.split(">")[1])
+                .contains("not_picked_up", "unacknowledged", "timed_out");
+        assertThat(deadlines().map(arguments -> (String) arguments.get()[0])).containsAll(SEEDS.keySet());
+    }
+
+    @Test
+    void pickUpClockStartsAtTheFirstChainTimeSeenAndIsNotRestarted() {
+        final Transition started = BatchStateMachine.deadlines(seeded("ready"), SUBMITTED_AT.plusSeconds(30), DEADLINES);
+        final BatchState clocked = started.state().orElseThrow();
+
+        final Transition later = BatchStateMachine.deadlines(clocked, SUBMITTED_AT.plusSeconds(630), DEADLINES);
+        final Transition past = BatchStateMachine.deadlines(clocked, SUBMITTED_AT.plusSeconds(631), DEADLINES);
+
+        assertThat(clocked.pickUpClockStart()).contains(SUBMITTED_AT.plusSeconds(30));
+        assertThat(started.next()).isEmpty();
+        assertThat(later).isEqualTo(Transition.unchanged(Outcome.NOTHING_DUE));
+        assertThat(past.fallback().map(FallbackRecord::reason)).contains(FallbackReason.NOT_PICKED_UP);
+    }
+
+    @Test
+    void unacknowledgedFallbackNamesTheAssignedNetworkAndTheBatchInputs() {
+        final Instant chainTime = SUBMITTED_AT.plusSeconds(121);
+
+        final Transition unacknowledged = BatchStateMachine.deadlines(seeded("sent"), chainTime, DEADLINES);
+
+        final String detail = "lagrange did not acknowledge within 120 s of submission at " + SUBMITTED_AT + " (chain time " + chainTime + ")";
+        assertThat(unacknowledged.fallback()).contains(new FallbackRecord(BATCH.chainId(), BATCH.batchNumber(),
+                FallbackReason.UNACKNOWLEDGED, detail, ProvingNetwork.LAGRANGE, BLOB_URL, PROTOCOL, chainTime));
+        assertThat(unacknowledged.next().orElseThrow().fallbackReason()).isEqualTo("unacknowledged: " + detail);
+        assertThat(unacknowledged.state().orElseThrow().fallenBack()).isEqualTo(unacknowledged.fallback());
+    }
+
+    @Test
+    void lateAcknowledgementAndProofAfterAnUnacknowledgedFallbackNeverMoveTheBatchBackNorSendAnything() {
+        final BatchState fallen = BatchStateMachine.deadlines(seeded("sent"), SUBMITTED_AT.plusSeconds(121), DEADLINES)
+                .state().orElseThrow();
+
+        final Transition lateAck = BatchStateMachine.apply(Optional.of(fallen), on(BatchFixtures.acknowledged(BATCH)), RECORD_TIME, POLICY);
+        final Transition lateProof = BatchStateMachine.apply(lateAck.state(), on(BatchFixtures.proven(BATCH)), RECORD_TIME, POLICY);
+        final Transition lateVerdict = BatchStateMachine.apply(lateProof.state(),
+                new BatchEvent.Verdict(BatchFixtures.verdict(BATCH, true)), RECORD_TIME, POLICY);
+        final Transition laterStill = BatchStateMachine.deadlines(lateVerdict.state().orElseThrow(), SUBMITTED_AT.plusSeconds(9_999), DEADLINES);
+
+        for (final Transition late : List.of(lateAck, lateProof, lateVerdict)) {
+            assertThat(late.outcome()).isEqualTo(Outcome.LATE_AFTER_FALLBACK);
+            assertThat(late.state()).isPresent();
+            assertThat(late.state().orElseThrow().lastPublished().status()).isEqualTo(BatchStatus.FALLEN_BACK);
+            assertThat(late.state().orElseThrow().lastPublished().fallbackReason()).startsWith("unacknowledged: ");
+            assertThat(late.fallback()).isEmpty();
+            assertThat(late.commands()).isEmpty();
+        }
+        assertThat(lateVerdict.state().orElseThrow().liveEvents()).hasSize(3);
+        assertThat(laterStill).isEqualTo(Transition.unchanged(Outcome.NOTHING_DUE));
+    }
+
+    @Test
+    void deadlinePolicyRefusesNonPositiveDurations() {
+        assertThatThrownBy(() -> new DeadlinePolicy(Duration.ZERO, Duration.ofSeconds(120), Duration.ofHours(2), Duration.ofSeconds(1)))
+                .hasMessageContaining("notPickedUp");
+        assertThatThrownBy(() -> new DeadlinePolicy(Duration.ofMinutes(10), Duration.ofSeconds(120), Duration.ofHours(2), Duration.ofSeconds(-1)))
+                .hasMessageContaining("checkInterval");
+        assertThat(DeadlinePolicy.defaults().proving(Duration.ofHours(3))).isEqualTo(Duration.ofHours(2));
+    }
+
+    /** The state after readiness at RECORD_TIME and the seed's events; "clocked" with its pick-up clock started at SUBMITTED_AT. */
+    private static BatchState seeded(final String seed) {
+        final List<BatchEvent> all = new ArrayList<>(List.of(new BatchEvent.Ready(BatchFixtures.readiness(BATCH))));
+        all.addAll(SEEDS.get(seed));
+        Optional<BatchState> state = Optional.empty();
+        for (final BatchEvent event : all) {
+            final Optional<BatchState> before = state;
+            state = BatchStateMachine.apply(state, event, RECORD_TIME, POLICY).state().or(() -> before);
+        }
+        final BatchState seeded = state.orElseThrow();
+        return seed.equals("clocked") ? seeded.withPickUpClockStart(SUBMITTED_AT) : seeded;
+    }
+
+    private static List<BatchEvent> events(final BatchEvent... events) {
+        return List.of(events);
+    }
+
+    private static BatchEvent on(final L1Event event) {
+        return new BatchEvent.OnChain(event);
+    }
+
+    private static BatchEvent tx(final L1TransactionResult result) {
+        return new BatchEvent.TxResult(result);
+    }
+}
