@@ -107,14 +107,14 @@ public final class RewardAnalyticsTopology {
         final Map<String, KStream<K, Parsed<V>>> branches = builder
                 .stream(topic.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
                 .process(() -> new AnalyticsParseStep<>(topic, keyOf, deadLetters), Named.as(name + "-parse"))
-                .split(Named.as(name + "-"))
-                .branch((key, parsed) -> parsed instanceof Parsed.Rejected, Branched.as("rejected"))
-                .defaultBranch(Branched.as("valid"));
-        branches.get(name + "-rejected")
+                .split(Named.as(name + "-parsed"))
+                .branch((key, parsed) -> parsed instanceof Parsed.Rejected, Branched.as("-rejected"))
+                .defaultBranch(Branched.as("-valid"));
+        branches.get(name + "-parsed-rejected")
                 .map((key, parsed) -> KeyValue.pair(batchKey(key), ((Parsed.Rejected<V>) parsed).letter()), Named.as(name + "-dead-letter"))
                 .to(Topics.DEAD_LETTER.name(), Produced.with(Topics.DEAD_LETTER.keySerde(), Topics.DEAD_LETTER.valueSerde())
                         .withName(name + "-dead-letter-sink"));
-        return branches.get(name + "-valid").mapValues(parsed -> ((Parsed.Valid<V>) parsed).value(), Named.as(name + "-valid-value"));
+        return branches.get(name + "-parsed-valid").mapValues(parsed -> ((Parsed.Valid<V>) parsed).value(), Named.as(name + "-valid-value"));
     }
 
     /** The dead letter's key: the batch, when the input was keyed by one. */
