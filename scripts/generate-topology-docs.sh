@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates topology-docs/ (topology.txt and topology.md) from BatchTopology; commit the result.
+# Regenerates topology-docs/ (topology.txt and topology.md from BatchTopology, reward-analytics.txt and
+# reward-analytics.md from RewardAnalyticsTopology); commit the result.
 # TopologyDocsTest fails while the committed files differ from the topology.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,4 +9,4 @@ source scripts/find-jdk.sh
 # package lays the app's runtime classpath out in app/target/lib
 mvn -q -B -pl app -am -DskipTests package
 java -cp "app/target/classes:app/target/lib/*" io.ethproofmanager.topology.TopologyDocs topology-docs
-echo "wrote topology-docs/topology.txt and topology-docs/topology.md"
+echo "wrote topology-docs/topology.{txt,md} and topology-docs/reward-analytics.{txt,md}"

@@ -1,5 +1,6 @@
 package io.ethproofmanager.topology;
 
+import io.ethproofmanager.topology.analytics.RewardAnalyticsTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,13 +13,16 @@ import java.util.stream.Stream;
 import org.apache.kafka.streams.TopologyDescription;
 
 /**
- * Writes the checked-in description of the batch topology ({@code topology-docs/}): the {@code describe()} text and a
- * Markdown page with a Mermaid diagram generated from it. Run by {@code scripts/generate-topology-docs.sh}.
+ * Writes the checked-in descriptions of the batch and reward analytics topologies ({@code topology-docs/}): each one's
+ * {@code describe()} text and a Markdown page with a Mermaid diagram generated from it. Run by
+ * {@code scripts/generate-topology-docs.sh}.
  */
 public final class TopologyDocs {
 
     public static final String TEXT_FILE = "topology.txt";
     public static final String MARKDOWN_FILE = "topology.md";
+    public static final String ANALYTICS_TEXT_FILE = "reward-analytics.txt";
+    public static final String ANALYTICS_MARKDOWN_FILE = "reward-analytics.md";
 
     /** Sources, then processors, then sinks, each by name: the diagram's text reads in the direction of the flow. */
     private static final Comparator<TopologyDescription.Node> BY_ROLE_THEN_NAME = Comparator
@@ -28,7 +32,7 @@ public final class TopologyDocs {
     private TopologyDocs() {
     }
 
-    /** Writes {@value #TEXT_FILE} and {@value #MARKDOWN_FILE} into the directory {@code args[0]}. */
+    /** Writes {@value #TEXT_FILE}, {@value #MARKDOWN_FILE} and their reward analytics twins into the directory {@code args[0]}. */
     public static void main(final String[] args) throws IOException {
         if (args.length != 1) {
             throw new IllegalArgumentException("usage: TopologyDocs <output directory>, for example topology-docs");
@@ -37,6 +41,9 @@ public final class TopologyDocs {
         final TopologyDescription description = describe();
         Files.writeString(dir.resolve(TEXT_FILE), text(description));
         Files.writeString(dir.resolve(MARKDOWN_FILE), markdown(description));
+        final TopologyDescription analytics = describeRewardAnalytics();
+        Files.writeString(dir.resolve(ANALYTICS_TEXT_FILE), text(analytics));
+        Files.writeString(dir.resolve(ANALYTICS_MARKDOWN_FILE), rewardAnalyticsMarkdown(analytics));
     }
 
     /** The description of the topology as built with the default policies. */
@@ -44,15 +51,30 @@ public final class TopologyDocs {
         return BatchTopology.build(ProofRequestPolicy.defaults(), DeadlinePolicy.defaults(), new SimpleMeterRegistry()).describe();
     }
 
-    /** The content of {@value #TEXT_FILE}: Kafka Streams' own description. */
+    /** The description of the reward analytics topology, a Streams application of its own. */
+    public static TopologyDescription describeRewardAnalytics() {
+        return RewardAnalyticsTopology.build(new SimpleMeterRegistry()).describe();
+    }
+
+    /** The content of {@value #TEXT_FILE} or {@value #ANALYTICS_TEXT_FILE}: Kafka Streams' own description. */
     public static String text(final TopologyDescription description) {
         return description.toString();
     }
 
     /** The content of {@value #MARKDOWN_FILE}: a header, the Mermaid diagram and the description text. */
     public static String markdown(final TopologyDescription description) {
-        return "# Batch topology\n\n"
-                + "Generated from `BatchTopology.build(...)` by `scripts/generate-topology-docs.sh`; do not edit by hand.\n"
+        return markdown("Batch topology", "BatchTopology.build(...)", description);
+    }
+
+    /** The content of {@value #ANALYTICS_MARKDOWN_FILE}, laid out as {@value #MARKDOWN_FILE}. */
+    public static String rewardAnalyticsMarkdown(final TopologyDescription description) {
+        return markdown("Reward analytics topology (application id `" + RewardAnalyticsTopology.APPLICATION_ID + "`)",
+                "RewardAnalyticsTopology.build(...)", description);
+    }
+
+    private static String markdown(final String title, final String builtBy, final TopologyDescription description) {
+        return "# " + title + "\n\n"
+                + "Generated from `" + builtBy + "` by `scripts/generate-topology-docs.sh`; do not edit by hand.\n"
                 + "Topics are parallelograms, state stores cylinders; every node and store is named explicitly.\n\n"
                 + "```mermaid\n" + mermaid(description) + "```\n\n"
                 + "## `Topology.describe()`\n\n"

@@ -52,6 +52,43 @@ class TopologyDocsTest {
         assertThat(diagram).doesNotContain("KSTREAM-", "KTABLE-");
     }
 
+    @Test
+    void committedRewardAnalyticsDescriptionMatchesItsTopology() throws IOException {
+        final String generated = TopologyDocs.text(TopologyDocs.describeRewardAnalytics());
+
+        assertThat(read(TopologyDocs.ANALYTICS_TEXT_FILE)).as(REGENERATE, DOCS.resolve(TopologyDocs.ANALYTICS_TEXT_FILE))
+                .isEqualTo(generated);
+    }
+
+    @Test
+    void committedRewardAnalyticsDiagramMatchesItsTopology() throws IOException {
+        final String generated = TopologyDocs.rewardAnalyticsMarkdown(TopologyDocs.describeRewardAnalytics());
+
+        assertThat(read(TopologyDocs.ANALYTICS_MARKDOWN_FILE)).as(REGENERATE, DOCS.resolve(TopologyDocs.ANALYTICS_MARKDOWN_FILE))
+                .isEqualTo(generated);
+    }
+
+    @Test
+    void rewardAnalyticsDiagramShowsItsTopicsStoresAndRepartition() {
+        final TopologyDescription description = TopologyDocs.describeRewardAnalytics();
+
+        final String diagram = TopologyDocs.mermaid(description);
+
+        assertThat(description.subtopologies()).hasSize(2);
+        assertThat(diagram).startsWith("flowchart LR\n").contains(
+                "topic_epm_l1_events_v1[/\"epm.l1-events.v1\"/] --> node_analytics_l1_events_source",
+                "topic_epm_network_events_v1[/\"epm.network-events.v1\"/] --> node_analytics_network_events_source",
+                "topic_epm_fallback_v1[/\"epm.fallback.v1\"/] --> node_analytics_fallback_source",
+                "node_l1_events_facts --- store_batch_request_facts[(\"batch-request-facts\")]",
+                "node_fallback_facts --- store_batch_request_facts[(\"batch-request-facts\")]",
+                "node_reward_claims_dedupe --- store_reward_claims[(\"reward-claims\")]",
+                "node_network_stats_aggregate --- store_network_stats[(\"network-stats\")]",
+                "analytics-changes-by-network-repartition",
+                "node_network_analytics_sink --> topic_epm_network_analytics_v1[/\"epm.network-analytics.v1\"/]",
+                "node_analytics_l1_events_dead_letter_sink --> topic_epm_dead_letter_v1[/\"epm.dead-letter.v1\"/]");
+        assertThat(diagram).doesNotContain("KSTREAM-", "KTABLE-");
+    }
+
     private static String read(final String file) throws IOException {
         final Path path = DOCS.resolve(file);
         return Files.exists(path) ? Files.readString(path) : "";

@@ -1,0 +1,94 @@
+package io.ethproofmanager.topology.analytics;
+
+import static io.ethproofmanager.topology.analytics.AnalyticsFixtures.ACKNOWLEDGE_SECONDS;
+import static io.ethproofmanager.topology.analytics.AnalyticsFixtures.BATCH;
+import static io.ethproofmanager.topology.analytics.AnalyticsFixtures.PROVE_SECONDS;
+import static io.ethproofmanager.topology.analytics.AnalyticsFixtures.REQUESTED_REWARD;
+import static io.ethproofmanager.topology.analytics.AnalyticsFixtures.acknowledged;
+import static io.ethproofmanager.topology.analytics.AnalyticsFixtures.proven;
+import static io.ethproofmanager.topology.analytics.AnalyticsFixtures.retraction;
+import static io.ethproofmanager.topology.analytics.AnalyticsFixtures.submitted;
+import static io.ethproofmanager.topology.analytics.AnalyticsFixtures.validation;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ethproofmanager.schemas.FallbackReason;
+import io.ethproofmanager.schemas.LogPosition;
+import io.ethproofmanager.schemas.L1Event;
+import io.ethproofmanager.schemas.ProvingNetwork;
+import io.ethproofmanager.schemas.RecordJson;
+import io.ethproofmanager.topology.analytics.BatchRequestFacts.Kind;
+import org.junit.jupiter.api.Test;
+
+class RewardAnalyticsFactsTest {
+
+    private static final ProvingNetwork FERMAH = ProvingNetwork.FERMAH;
+
+    @Test
+    void lifecycleGivesDurationsAndEarnedReward() {
+        final BatchRequestFacts facts = lifecycle(true);
+
+        assertThat(facts.network()).contains(FERMAH);
+        assertThat(facts.acknowledgeSeconds()).contains(ACKNOWLEDGE_SECONDS);
+        assertThat(facts.proveSeconds()).contains(PROVE_SECONDS);
+        assertThat(facts.earnedRewardMicroUsdc()).isEqualTo(REQUESTED_REWARD);
+    }
+
+    @Test
+    void invalidProofEarnsNothing() {
+        assertThat(lifecycle(false).earnedRewardMicroUsdc()).isZero();
+    }
+
+    @Test
+    void duplicateEventChangesNothing() {
+        final BatchRequestFacts facts = lifecycle(true);
+
+        assertThat(facts.with(acknowledged(BATCH, FERMAH, true))).isEqualTo(facts);
+    }
+
+    @Test
+    void retractionRemovesItsFactOnly() {
+        final BatchRequestFacts facts = lifecycle(true).with(retraction(acknowledged(BATCH, FERMAH, true)));
+
+        assertThat(facts.fact(Kind.ACKNOWLEDGED)).isEmpty();
+        assertThat(facts.acknowledgeSeconds()).isEmpty();
+        assertThat(facts.proveSeconds()).contains(PROVE_SECONDS);
+    }
+
+    @Test
+    void retractionOfAnotherBlocksLogKeepsTheReminedFact() {
+        final L1Event.ProofRequestAcknowledged original = acknowledged(BATCH, FERMAH, true);
+        final LogPosition log = original.log();
+        final L1Event.ProofRequestAcknowledged remined = new L1Event.ProofRequestAcknowledged(BATCH.chainId(), BATCH.batchNumber(),
+                true, FERMAH, new LogPosition(log.blockNumber() + 1, "0x" + "c".repeat(64), log.transactionHash(), 0L,
+                        log.blockTimestamp().plusSeconds(12L)), false);
+
+        final BatchRequestFacts facts = BatchRequestFacts.none().with(submitted(BATCH, FERMAH)).with(original).with(remined)
+                .with(retraction(original));
+
+        assertThat(facts.acknowledgeSeconds()).contains(ACKNOWLEDGE_SECONDS + 12L);
+    }
+
+    @Test
+    void missedDeadlineMarksTheBatchTimedOutButRefusalDoesNot() {
+        final BatchRequestFacts submitted = BatchRequestFacts.none().with(submitted(BATCH, FERMAH));
+
+        assertThat(submitted.with(AnalyticsFixtures.fallback(BATCH, FERMAH, FallbackReason.TIMED_OUT)).timedOut()).isTrue();
+        assertThat(submitted.with(AnalyticsFixtures.fallback(BATCH, FERMAH, FallbackReason.UNACKNOWLEDGED)).timedOut()).isTrue();
+        assertThat(submitted.with(AnalyticsFixtures.fallback(BATCH, FERMAH, FallbackReason.REFUSED)).timedOut()).isFalse();
+    }
+
+    @Test
+    void factsSurviveJson() {
+        final BatchRequestFacts facts = lifecycle(true);
+
+        assertThat(RecordJson.fromBytes(RecordJson.toBytes(facts), BatchRequestFacts.class)).isEqualTo(facts);
+    }
+
+    private static BatchRequestFacts lifecycle(final boolean valid) {
+        return BatchRequestFacts.none()
+                .with(submitted(BATCH, FERMAH))
+                .with(acknowledged(BATCH, FERMAH, true))
+                .with(proven(BATCH, FERMAH))
+                .with(validation(BATCH, FERMAH, valid));
+    }
+}
