@@ -7,4 +7,7 @@ source scripts/find-jdk.sh
 if [ -f package.json ]; then
   bash scripts/ensure-node-tools.sh
 fi
+if [ -f scripts/ensure-browser.sh ]; then
+  bash scripts/ensure-browser.sh
+fi
 exec mvn -B -ntp verify "$@"

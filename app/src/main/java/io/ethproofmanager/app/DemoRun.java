@@ -1,5 +1,8 @@
 package io.ethproofmanager.app;
 
+import io.ethproofmanager.app.demo.SimulatedNetworks;
+import io.ethproofmanager.app.demo.SimulatedProvingNetwork;
+import io.ethproofmanager.connectors.chain.LocalChain;
 import io.ethproofmanager.connectors.source.readiness.DemoBatchSeeder;
 import io.ethproofmanager.schemas.BatchStatus;
 import io.ethproofmanager.schemas.BatchStatusRecord;
@@ -12,6 +15,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -30,22 +37,38 @@ final class DemoRun implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
     private static final Duration REPORT_EVERY = Duration.ofSeconds(2);
-    private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(3);
+    private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(5);
 
     private final ProofManagerService service;
     private final List<Long> batches;
     private final Map<Long, BatchStatus> onTopic = new ConcurrentHashMap<>();
     private final Thread tail;
+    private final Optional<SimulatedNetworks> networks;
+    private final Optional<ScheduledExecutorService> chainTicker;
     private volatile boolean closed;
 
-    private DemoRun(final ProofManagerService service, final List<Long> batches) {
+    private DemoRun(final ProofManagerService service, final List<Long> batches, final Optional<SimulatedNetworks> networks,
+            final Optional<ScheduledExecutorService> chainTicker) {
         this.service = service;
         this.batches = batches;
+        this.networks = networks;
+        this.chainTicker = chainTicker;
         this.tail = new Thread(this::tailStatusTopic, "epm-demo-status-tail");
         this.tail.setDaemon(true);
     }
 
-    static DemoRun start(final ProofManagerService service, final int count, final long seed) {
+    /**
+     * Starts the demo: on the embedded chain, the simulated networks with {@code networkMix} (empty: none) and a block
+     * every second that moves chain time {@code chainSpeed} seconds, so that deadlines pass in demo time; then seeds.
+     */
+    static DemoRun start(final ProofManagerService service, final int count, final long seed, final Optional<String> networkMix,
+            final int chainSpeed) {
+        final Optional<LocalChain> chain = service.infrastructure().localChain();
+        final Optional<SimulatedNetworks> networks = chain.flatMap(c -> networkMix.map(mix -> {
+            LOG.info("demo: simulated proving networks Fermah and Lagrange with behaviour '{}'", mix);
+            return SimulatedProvingNetwork.startBoth(c, mix, seed);
+        }));
+        final Optional<ScheduledExecutorService> ticker = chain.filter(c -> count > 0).map(c -> tickChain(c, chainSpeed));
         final List<Long> batches = count == 0
                 ? List.of()
                 : DemoBatchSeeder.seed(service.database().dataSource(), service.rollupBlobs(), count, new Random(seed));
@@ -53,9 +76,53 @@ final class DemoRun implements AutoCloseable {
             LOG.info("demo: inserted {} ready batches into proof_generation_details: {}..{}", batches.size(),
                     batches.get(0), batches.get(batches.size() - 1));
         }
-        final DemoRun demo = new DemoRun(service, batches);
+        final DemoRun demo = new DemoRun(service, batches, networks, ticker);
         demo.tail.start();
         return demo;
+    }
+
+    private static ScheduledExecutorService tickChain(final LocalChain chain, final int chainSpeed) {
+        final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread thread = new Thread(r, "epm-demo-chain-ticker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ticker.scheduleAtFixedRate(() -> {
+            try {
+                if (chainSpeed > 1) {
+                    chain.increaseTime(chainSpeed - 1);
+                }
+                chain.mine();
+            } catch (final RuntimeException e) {
+                LOG.debug("demo: chain tick failed: {}", e.toString());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        return ticker;
+    }
+
+    /** Waits until every demo batch reached a final status (validated or fallen back) in PostgreSQL and on the topic. */
+    boolean awaitAllFinal() throws InterruptedException {
+        final long deadline = System.nanoTime() + GIVE_UP_AFTER.toNanos();
+        Map<String, Integer> last = Map.of();
+        while (System.nanoTime() < deadline) {
+            final Map<String, Integer> counts = countsByStatus();
+            if (!counts.equals(last)) {
+                LOG.info("demo: PostgreSQL eth_proof_manager by status {}", counts);
+                last = counts;
+            }
+            final int finals = counts.getOrDefault(BatchStatus.VALIDATION_RESULT_SENT_TO_L1.wireName(), 0)
+                    + counts.getOrDefault(BatchStatus.FALLEN_BACK.wireName(), 0);
+            if (finals >= batches.size() && batches.stream().allMatch(b -> isFinal(onTopic.get(b)))) {
+                return true;
+            }
+            Thread.sleep(REPORT_EVERY.toMillis() / 4);
+        }
+        LOG.error("demo: not every batch reached a final status after {} s", GIVE_UP_AFTER.toSeconds());
+        return false;
+    }
+
+    private static boolean isFinal(final BatchStatus status) {
+        return status == BatchStatus.VALIDATION_RESULT_SENT_TO_L1 || status == BatchStatus.FALLEN_BACK;
     }
 
     /**
@@ -82,6 +149,44 @@ final class DemoRun implements AutoCloseable {
     }
 
     void printSummary(final PrintStream out) {
+        printStatusTable(out);
+        printFinalDetails(out);
+    }
+
+    private void printFinalDetails(final PrintStream out) {
+        out.println();
+        out.println("  by final outcome (PostgreSQL):");
+        try (Connection c = service.database().dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement("""
+                        SELECT status, coalesce(validation_status, '-'), coalesce(split_part(fallback_reason, ':', 1), '-'),
+                               coalesce(assigned_to, '-'), count(*)
+                        FROM eth_proof_manager GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4""");
+                ResultSet rs = s.executeQuery()) {
+            out.printf("  %-30s %-11s %-24s %-9s %6s%n", "status", "validation", "fallback reason", "network", "count");
+            while (rs.next()) {
+                out.printf("  %-30s %-11s %-24s %-9s %6d%n", rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5));
+            }
+        } catch (final SQLException e) {
+            out.println("  (cannot read PostgreSQL: " + e.getMessage() + ")");
+        }
+        try (Connection c = service.database().dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement("""
+                        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY secs), percentile_cont(0.99) WITHIN GROUP (ORDER BY secs), count(*)
+                        FROM (SELECT extract(epoch FROM (max(changed_at) FILTER (WHERE status = 'validation_result_sent_to_l1')
+                                                         - min(changed_at))) AS secs
+                              FROM eth_proof_manager_history GROUP BY chain_id, l1_batch_number) t WHERE secs IS NOT NULL""");
+                ResultSet rs = s.executeQuery()) {
+            if (rs.next() && rs.getInt(3) > 0) {
+                out.printf("%n  ready -> validation result on L1 (record time): p50 %.1f s, p99 %.1f s over %d batches%n",
+                        rs.getDouble(1), rs.getDouble(2), rs.getInt(3));
+            }
+        } catch (final SQLException e) {
+            out.println("  (cannot read history: " + e.getMessage() + ")");
+        }
+        out.flush();
+    }
+
+    private void printStatusTable(final PrintStream out) {
         out.println();
         out.println("Demo summary: " + batches.size() + " batches");
         out.printf("  %-32s %10s %12s%n", "status", "postgres", "status topic");
@@ -148,6 +253,8 @@ final class DemoRun implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        chainTicker.ifPresent(ScheduledExecutorService::shutdownNow);
+        networks.ifPresent(SimulatedNetworks::close);
         try {
             tail.join(Duration.ofSeconds(5));
         } catch (final InterruptedException e) {

@@ -30,7 +30,7 @@ public final class Infrastructure implements AutoCloseable {
     private final Optional<LocalChain> localChain;
 
     /** Where the proof manager contract is and who submits to it. The key is kept out of {@link #toString()}. */
-    public record Chain(String rpcUrl, String proofManagerAddress, String submitterPrivateKey) {
+    public record Chain(String rpcUrl, String proofManagerAddress, String verifierAddress, String submitterPrivateKey) {
 
         @Override
         public String toString() {
@@ -60,9 +60,10 @@ public final class Infrastructure implements AutoCloseable {
                 ? Optional.of(LocalChain.start(LocalChain.DEFAULT_CHAIN_ID, settings.l1().embeddedPort()))
                 : Optional.empty();
         final Chain chain = local
-                .map(l -> new Chain(l.rpcUrl(), l.proofManagerAddress(), l.submitter().getEcKeyPair().getPrivateKey().toString(16)))
+                .map(l -> new Chain(l.rpcUrl(), l.proofManagerAddress(), l.verifierAddress(),
+                        l.submitter().getEcKeyPair().getPrivateKey().toString(16)))
                 .orElseGet(() -> new Chain(settings.l1().rpcUrl().orElseThrow(), settings.l1().contractAddress().orElseThrow(),
-                        settings.l1().submitterPrivateKey().orElseThrow()));
+                        settings.l1().verifierAddress().orElseThrow(), settings.l1().submitterPrivateKey().orElseThrow()));
         final Optional<EmbeddedKafkaBroker> kafka;
         try {
             kafka = settings.kafka().bootstrapServers().isPresent()

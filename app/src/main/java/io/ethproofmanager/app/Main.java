@@ -28,11 +28,23 @@ public final class Main implements Callable<Integer> {
             description = "insert N ready batches with generated proof inputs into proof_generation_details at start")
     private int demoBatches;
 
-    @Option(names = "--exit-when-done", description = "with --demo-batches: print a summary and exit once every demo batch's proof request is on L1 (request_sent_to_l1 or later, in PostgreSQL and on the status topic)")
+    @Option(names = "--exit-when-done", description = "with --demo-batches: print a summary and exit once every demo batch reached its final status (validated or fallen back; with --networks off: once its proof request is on L1)")
     private boolean exitWhenDone;
 
-    @Option(names = "--seed", defaultValue = "42", description = "random seed of the demo's generated data")
+    @Option(names = "--seed", defaultValue = "42", description = "random seed of the demo's generated data and networks")
     private long seed;
+
+    @Option(names = "--networks", defaultValue = "valid=6,invalid=1,wrongVersion=1,refuse=1,silent=1,ignore=1",
+            description = "behaviour mix of the simulated Fermah and Lagrange networks on the embedded chain (with --demo-batches); 'off' for none")
+    private String networks;
+
+    @Option(names = "--demo-proof-timeout", defaultValue = "600", paramLabel = "SECONDS",
+            description = "demo with simulated networks: the proving deadline of its proof requests (the contract accepts 121..7200)")
+    private long demoProofTimeout;
+
+    @Option(names = "--chain-speed", defaultValue = "20",
+            description = "demo: seconds of chain time per second (a block a second), so that deadlines pass in demo time")
+    private int chainSpeed;
 
     public static void main(final String[] args) {
         System.exit(commandLine().execute(args));
@@ -52,10 +64,13 @@ public final class Main implements Callable<Integer> {
         if (demoBatches < 0) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--demo-batches must not be negative");
         }
-        final ManagerSettings settings = ManagerSettings.load(Optional.ofNullable(config));
+        final ManagerSettings loaded = ManagerSettings.load(Optional.ofNullable(config));
+        final boolean simulated = demoBatches > 0 && !"off".equals(networks) && loaded.l1().embedded();
+        final ManagerSettings settings = simulated ? loaded.withProofTimeout(java.time.Duration.ofSeconds(demoProofTimeout)) : loaded;
         final CountDownLatch stopped = new CountDownLatch(1);
         final ProofManagerService service = ProofManagerService.start(settings);
-        final DemoRun demo = DemoRun.start(service, demoBatches, seed);
+        final Optional<String> mix = simulated ? Optional.of(networks) : Optional.empty();
+        final DemoRun demo = DemoRun.start(service, demoBatches, seed, mix, chainSpeed);
         final Thread shutdownHook = new Thread(() -> {
             LOG.info("shutting down");
             demo.close();
@@ -65,7 +80,7 @@ public final class Main implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             if (exitWhenDone && demoBatches > 0) {
-                final boolean done = demo.awaitAllRequested();
+                final boolean done = mix.isPresent() ? demo.awaitAllFinal() : demo.awaitAllRequested();
                 demo.printSummary(System.out);
                 return done ? 0 : 2;
             }

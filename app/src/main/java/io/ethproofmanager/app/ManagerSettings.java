@@ -26,6 +26,8 @@ public record ManagerSettings(
         ProofRequest proofRequest,
         PostgresSink postgresSink,
         L1 l1,
+        io.ethproofmanager.topology.DeadlinePolicy deadlines,
+        int maxProofBytes,
         int httpPort,
         Optional<Path> embeddedDataDir) {
 
@@ -63,7 +65,7 @@ public record ManagerSettings(
      * is kept out of {@link #toString()}.
      */
     public record L1(Optional<String> rpcUrl, int embeddedPort, Optional<String> contractAddress,
-            Optional<String> submitterPrivateKey, int confirmations, Duration pollInterval, int maxBlockRange,
+            Optional<String> verifierAddress, Optional<String> submitterPrivateKey, int confirmations, Duration pollInterval, int maxBlockRange,
             long startBlock, int reorgWindow, java.math.BigInteger maxFeePerGasCap, java.math.BigInteger priorityFee,
             long gasLimit, Duration receiptTimeout, int maxAttempts) {
 
@@ -76,6 +78,13 @@ public record ManagerSettings(
             return "L1[rpcUrl=" + rpcUrl.orElse("embedded anvil") + ", contract=" + contractAddress.orElse("deployed at start")
                     + ", confirmations=" + confirmations + ", maxFeePerGasCap=" + maxFeePerGasCap + "]";
         }
+    }
+
+    /** These settings with another proving deadline for proof requests. */
+    public ManagerSettings withProofTimeout(final Duration timeoutAfter) {
+        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
+                new ProofRequest(timeoutAfter, proofRequest.maxRewardMicroUsdc()), postgresSink, l1, deadlines, maxProofBytes,
+                httpPort, embeddedDataDir);
     }
 
     /** Loads the settings: {@code file} (when given) over environment variables over {@code reference.conf}. */
@@ -108,6 +117,10 @@ public record ManagerSettings(
                     new ProofRequest(c.getDuration("proof-request.timeout-after"), c.getLong("proof-request.max-reward")),
                     postgresSink(c.getConfig("postgres-sink")),
                     l1(c.getConfig("l1")),
+                    new io.ethproofmanager.topology.DeadlinePolicy(c.getDuration("deadlines.not-picked-up"),
+                            c.getDuration("deadlines.acknowledge"), c.getDuration("deadlines.max-proving"),
+                            c.getDuration("deadlines.check-interval")),
+                    (int) positive(c, "proofs.max-bytes", c.getInt("proofs.max-bytes")),
                     port(c.getInt("http.port")),
                     optionalPath(c.getString("embedded.data-dir")));
         } catch (final ConfigException e) {
@@ -168,14 +181,15 @@ public record ManagerSettings(
         final Optional<String> rpcUrl = optionalText(c.getString("rpc-url"));
         final Optional<String> contract = optionalText(c.getString("contract-address"));
         final Optional<String> key = optionalText(c.getString("submitter-private-key"));
-        if (rpcUrl.isPresent() && (contract.isEmpty() || key.isEmpty())) {
-            throw new IllegalArgumentException(
-                    "invalid configuration: epm.l1.contract-address and epm.l1.submitter-private-key are required when epm.l1.rpc-url is set");
+        final Optional<String> verifier = optionalText(c.getString("verifier-address"));
+        if (rpcUrl.isPresent() && (contract.isEmpty() || key.isEmpty() || verifier.isEmpty())) {
+            throw new IllegalArgumentException("invalid configuration: epm.l1.contract-address, epm.l1.verifier-address and"
+                    + " epm.l1.submitter-private-key are required when epm.l1.rpc-url is set");
         }
         if (c.getInt("confirmations") < 0) {
             throw new IllegalArgumentException("invalid configuration: epm.l1.confirmations must not be negative");
         }
-        return new L1(rpcUrl, port(c.getInt("embedded-port")), contract, key, c.getInt("confirmations"),
+        return new L1(rpcUrl, port(c.getInt("embedded-port")), contract, verifier, key, c.getInt("confirmations"),
                 c.getDuration("poll-interval"), (int) positive(c, "max-block-range", c.getInt("max-block-range")),
                 c.getLong("start-block"), (int) positive(c, "reorg-window", c.getInt("reorg-window")),
                 new java.math.BigInteger(c.getString("max-fee-per-gas-cap")), new java.math.BigInteger(c.getString("priority-fee")),

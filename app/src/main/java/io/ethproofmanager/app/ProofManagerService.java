@@ -1,7 +1,15 @@
 package io.ethproofmanager.app;
 
 import io.ethproofmanager.connectors.blob.BlobStore;
+import io.ethproofmanager.app.status.BatchStatusQueries;
+import io.ethproofmanager.app.status.ManagerMetrics;
+import io.ethproofmanager.app.status.StatusApi;
 import io.ethproofmanager.connectors.db.Database;
+import io.ethproofmanager.connectors.proof.ProofHandler;
+import io.ethproofmanager.connectors.proof.ProofHandlerSettings;
+import io.ethproofmanager.connectors.proof.VerifierContractValidator;
+import io.ethproofmanager.topology.analytics.RewardAnalyticsTopology;
+import io.ethproofmanager.topology.analytics.RewardAnalyticsView;
 import io.ethproofmanager.connectors.sink.l1.L1SenderSettings;
 import io.ethproofmanager.connectors.sink.l1.L1TransactionSender;
 import io.ethproofmanager.connectors.sink.postgres.BatchStatusSink;
@@ -91,17 +99,31 @@ public final class ProofManagerService implements AutoCloseable {
                 settings.kafka().replicationFactor());
 
         final KafkaStreams streams = startTopology(settings);
+        final KafkaStreams analytics = startRewardAnalytics(settings);
         final BatchStatusSink sink = startPostgresSink(settings);
         final L1TransactionSender sender = startL1Sender(settings);
+        final ProofHandler proofs = startProofHandler(settings);
         startReadinessChecker(settings);
         startL1Ingester(settings);
 
         final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
         checks.put("topology", () -> streams.state() == KafkaStreams.State.RUNNING);
         checks.put("postgres-sink", sink::isHealthy);
+        checks.put("reward-analytics", () -> analytics.state() == KafkaStreams.State.RUNNING);
         checks.put("l1-sender", sender::isHealthy);
+        checks.put("proof-handler", proofs::isHealthy);
         checks.put("database", this::databaseAnswers);
-        healthServer = HealthServer.start(settings.httpPort(), checks, meters);
+        final BatchStatusQueries statusQueries = new BatchStatusQueries(database.dataSource());
+        running.push(ManagerMetrics.start(statusQueries, meters, Duration.ofSeconds(5)));
+        final RewardAnalyticsView analyticsView = new RewardAnalyticsView(analytics);
+        final StatusApi statusApi = new StatusApi(statusQueries, () -> {
+            try {
+                return analyticsView.current();
+            } catch (final RuntimeException e) {
+                return Map.of();
+            }
+        });
+        healthServer = HealthServer.start(settings.httpPort(), checks, meters, statusApi.routes());
         running.push(healthServer);
         LOG.info("ETH Proof Manager running for chain {} (protocol {})", settings.chainId(), settings.protocolVersion());
     }
@@ -111,7 +133,7 @@ public final class ProofManagerService implements AutoCloseable {
         final var stateDir = settings.kafka().stateDir().orElse(infrastructure.dataDir().resolve("streams"));
         final var properties = StreamsSettings.properties(infrastructure.bootstrapServers(), settings.kafka().applicationId(),
                 stateDir, settings.kafka().replicationFactor());
-        final KafkaStreams streams = new KafkaStreams(BatchTopology.build(policy, meters), properties);
+        final KafkaStreams streams = new KafkaStreams(BatchTopology.build(policy, settings.deadlines(), meters), properties);
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("topology thread failed; replacing it (exactly-once: its uncommitted work is redone)", exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -124,6 +146,35 @@ public final class ProofManagerService implements AutoCloseable {
             streamsMetrics.close();
         });
         return streams;
+    }
+
+    private KafkaStreams startRewardAnalytics(final ManagerSettings settings) {
+        final String applicationId = settings.kafka().applicationId() + "-reward-analytics";
+        final var stateDir = settings.kafka().stateDir().orElse(infrastructure.dataDir().resolve("streams"));
+        final KafkaStreams analytics = new KafkaStreams(RewardAnalyticsTopology.build(meters), StreamsSettings.properties(
+                infrastructure.bootstrapServers(), applicationId, stateDir, settings.kafka().replicationFactor()));
+        analytics.setUncaughtExceptionHandler(exception -> {
+            LOG.error("reward analytics thread failed; replacing it", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        analytics.start();
+        running.push(() -> analytics.close(STREAMS_CLOSE_TIMEOUT));
+        return analytics;
+    }
+
+    private ProofHandler startProofHandler(final ManagerSettings settings) {
+        final var chain = infrastructure.chain();
+        final org.web3j.protocol.Web3j web3j = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(chain.rpcUrl()));
+        running.push(web3j::shutdown);
+        final BlobStore proofBlobs = BlobStores.open(settings.publicBlobs(), infrastructure.dataDir().resolve("blobs/public"));
+        final ProofHandler handler = new ProofHandler(
+                ProofHandlerSettings.defaults(infrastructure.bootstrapServers())
+                        .withGroupId(settings.kafka().applicationId() + "-proof-handler")
+                        .withMaxProofBytes(settings.maxProofBytes()),
+                proofBlobs, new VerifierContractValidator(web3j, chain.proofManagerAddress(), chain.verifierAddress()), meters);
+        handler.start();
+        running.push(handler);
+        return handler;
     }
 
     private BatchStatusSink startPostgresSink(final ManagerSettings settings) {

@@ -79,10 +79,11 @@ class ManagerSettingsTest {
     @Test
     void anExternalChainNeedsItsContractAndSubmitterKeyAndTheKeyIsNeverPrinted() {
         assertThatThrownBy(() -> settingsWith("epm.l1.rpc-url = \"https://rpc.example\""))
-                .hasMessageContaining("epm.l1.contract-address and epm.l1.submitter-private-key are required");
+                .hasMessageContaining("epm.l1.contract-address, epm.l1.verifier-address and epm.l1.submitter-private-key are required");
 
         final ManagerSettings settings = settingsWith("""
                 epm.l1 { rpc-url = "https://rpc.example", contract-address = "0x00000000000000000000000000000000000000aa",
+                         verifier-address = "0x00000000000000000000000000000000000000bb",
                          submitter-private-key = "0xsecretsecret" }""");
 
         assertThat(settings.l1().embedded()).isFalse();
