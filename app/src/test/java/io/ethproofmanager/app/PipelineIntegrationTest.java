@@ -62,6 +62,17 @@ class PipelineIntegrationTest {
         kafka = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
         postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"));
         service = ProofManagerService.start(settings());
+        preferFermah();
+    }
+
+    /** Every request gets an active network (the preferred one starts as none, which the contract refuses at once). */
+    private void preferFermah() {
+        final LocalChain chain = service.infrastructure().localChain().orElseThrow();
+        try {
+            chain.proofManager(chain.admin()).updatePreferredProvingNetwork(LocalChain.FERMAH).send();
+        } catch (final Exception e) {
+            throw new IllegalStateException("cannot set the preferred network", e);
+        }
     }
 
     @AfterEach
