@@ -50,7 +50,7 @@ public final class BenchCommand implements Callable<Integer> {
                 final Latencies latencies = new Latencies();
                 new ChainBench(dir).run(chainBatches, latencies).forEach(figure -> table.add(1, figure));
                 table.print(System.out);
-                latencies.print("L1 Acknowledged event mined -> eth_proof_manager row acknowledged (confirmations 0, poll 100 ms)", System.out);
+                latencies.print("L1 acknowledge tx sent (mined at once) -> eth_proof_manager row acknowledged (confirmations 0, poll 100 ms)", System.out);
                 return 0;
             }
             table.print(System.out);
