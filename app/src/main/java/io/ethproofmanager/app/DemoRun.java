@@ -58,8 +58,9 @@ final class DemoRun implements AutoCloseable {
     }
 
     /**
-     * Starts the demo: on the embedded chain, the simulated networks with {@code networkMix} (empty: none) and a block
-     * every second that moves chain time {@code chainSpeed} seconds, so that deadlines pass in demo time; then seeds.
+     * Starts the demo: on the embedded chain, the simulated networks with {@code networkMix} (empty: none, and no fast
+     * clock) and a block every second that moves chain time {@code chainSpeed} seconds, so that deadlines pass in demo
+     * time; then seeds.
      */
     static DemoRun start(final ProofManagerService service, final int count, final long seed, final Optional<String> networkMix,
             final int chainSpeed) {
@@ -68,7 +69,9 @@ final class DemoRun implements AutoCloseable {
             LOG.info("demo: simulated proving networks Fermah and Lagrange with behaviour '{}'", mix);
             return SimulatedProvingNetwork.startBoth(c, mix, seed);
         }));
-        final Optional<ScheduledExecutorService> ticker = chain.filter(c -> count > 0).map(c -> tickChain(c, chainSpeed));
+        // the chain clock runs fast only beside the simulated networks: answering by hand needs real time
+        final Optional<ScheduledExecutorService> ticker = chain.filter(c -> count > 0 && networkMix.isPresent())
+                .map(c -> tickChain(c, chainSpeed));
         final List<Long> batches = count == 0
                 ? List.of()
                 : DemoBatchSeeder.seed(service.database().dataSource(), service.rollupBlobs(), count, new Random(seed));

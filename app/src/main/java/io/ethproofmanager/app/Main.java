@@ -43,7 +43,7 @@ public final class Main implements Callable<Integer> {
     private long demoProofTimeout;
 
     @Option(names = "--chain-speed", defaultValue = "20",
-            description = "demo: seconds of chain time per second (a block a second), so that deadlines pass in demo time")
+            description = "demo with simulated networks: seconds of chain time per second (a block a second), so that deadlines pass in demo time")
     private int chainSpeed;
 
     public static void main(final String[] args) {
