@@ -58,15 +58,17 @@ public final class ProofManagerService implements AutoCloseable {
     private final Infrastructure infrastructure;
     private final Database database;
     private final BlobStore rollupBlobs;
+    private final BlobStore publicBlobs;
     private final PrometheusMeterRegistry meters;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private HealthServer healthServer;
 
     private ProofManagerService(final Infrastructure infrastructure, final Database database, final BlobStore rollupBlobs,
-            final PrometheusMeterRegistry meters) {
+            final BlobStore publicBlobs, final PrometheusMeterRegistry meters) {
         this.infrastructure = infrastructure;
         this.database = database;
         this.rollupBlobs = rollupBlobs;
+        this.publicBlobs = publicBlobs;
         this.meters = meters;
     }
 
@@ -81,7 +83,9 @@ public final class ProofManagerService implements AutoCloseable {
         final Database database = Database.connect(infrastructure.jdbcUrl(), infrastructure.databaseUser(),
                 infrastructure.databasePassword(), settings.database().poolSize());
         final BlobStore rollupBlobs = BlobStores.open(settings.rollupBlobs(), infrastructure.dataDir().resolve("blobs/rollup"));
-        final ProofManagerService service = new ProofManagerService(infrastructure, database, rollupBlobs, meters);
+        // the public store holds both the published proof inputs and the received proofs
+        final BlobStore publicBlobs = BlobStores.open(settings.publicBlobs(), infrastructure.dataDir().resolve("blobs/public"));
+        final ProofManagerService service = new ProofManagerService(infrastructure, database, rollupBlobs, publicBlobs, meters);
         service.running.push(infrastructure);
         service.running.push(database);
         try {
@@ -166,12 +170,11 @@ public final class ProofManagerService implements AutoCloseable {
         final var chain = infrastructure.chain();
         final org.web3j.protocol.Web3j web3j = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(chain.rpcUrl()));
         running.push(web3j::shutdown);
-        final BlobStore proofBlobs = BlobStores.open(settings.publicBlobs(), infrastructure.dataDir().resolve("blobs/public"));
         final ProofHandler handler = new ProofHandler(
                 ProofHandlerSettings.defaults(infrastructure.bootstrapServers())
                         .withGroupId(settings.kafka().applicationId() + "-proof-handler")
                         .withMaxProofBytes(settings.maxProofBytes()),
-                proofBlobs, new VerifierContractValidator(web3j, chain.proofManagerAddress(), chain.verifierAddress()), meters);
+                publicBlobs, new VerifierContractValidator(web3j, chain.proofManagerAddress(), chain.verifierAddress()), meters);
         handler.start();
         running.push(handler);
         return handler;
@@ -189,7 +192,6 @@ public final class ProofManagerService implements AutoCloseable {
     }
 
     private void startReadinessChecker(final ManagerSettings settings) {
-        final BlobStore publicBlobs = BlobStores.open(settings.publicBlobs(), infrastructure.dataDir().resolve("blobs/public"));
         final var readiness = settings.readiness();
         final ReadinessChecker checker = new ReadinessChecker(new ReadinessSettings(infrastructure.bootstrapServers(),
                 settings.chainId(), settings.protocolVersion(), readiness.pollInterval(), readiness.batchLimit(),
