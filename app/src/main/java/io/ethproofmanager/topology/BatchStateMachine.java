@@ -92,6 +92,24 @@ public final class BatchStateMachine {
                 .orElseGet(() -> Transition.stored(state.withPickUpClockStart(chainTime), Outcome.PICK_UP_CLOCK_STARTED));
     }
 
+    /**
+     * The earliest chain time at which {@link #deadlines} can change {@code state}, or empty when no chain time ever can:
+     * {@link Instant#EPOCH} for a ready batch whose pick-up clock has not started (any chain time starts it), the
+     * not-picked-up or acknowledgement or proving deadline while one runs, nothing once the batch fell back, was refused
+     * or was proven. {@code deadlines} at any chain time before the returned one changes nothing.
+     */
+    public static Optional<Instant> nextDeadline(final BatchState state, final DeadlinePolicy policy) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(policy, "policy");
+        if (state.fallenBack().isPresent()) {
+            return Optional.empty();
+        }
+        if (StatusProjection.isRequestOnL1(state)) {
+            return FallbackRules.pendingDeadline(state, policy);
+        }
+        return Optional.of(state.pickUpClockStart().map(start -> start.plus(policy.notPickedUp())).orElse(Instant.EPOCH));
+    }
+
     /** A new batch: ready_to_be_proven, and one proof request with the public URL. */
     private static Transition batchReady(final ReadinessEvent ready, final Instant at, final ProofRequestPolicy policy) {
         final BatchStatusRecord record = new BatchStatusRecord(

@@ -4,8 +4,6 @@ import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.ChainTime;
 import io.ethproofmanager.schemas.L1Command;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
@@ -21,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link BatchStateMachine#apply} on each batch event against the batch's stored state, at the input record's
- * timestamp, and {@link BatchStateMachine#deadlines} on every stored batch at each wall-clock check, at the chain time of
- * the global chain-time store; stores a changed state and publishes its record, commands and fallback record.
+ * timestamp, and {@link BatchStateMachine#deadlines} at each wall-clock check, at the chain time of the global chain-time
+ * store, on the batches whose deadline the {@link DeadlineIndex} says is due; stores a changed state, moves it in the
+ * index, and publishes its record, commands and fallback record.
  */
 final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchId, Object> {
 
@@ -34,13 +33,15 @@ final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchI
     private final Children children;
     private ProcessorContext<BatchId, Object> context;
     private KeyValueStore<BatchId, BatchState> store;
+    private DeadlineIndex deadlineIndex;
     private ReadOnlyKeyValueStore<String, ChainTime> chainClock;
 
     /** The names of the batch-state store, the chain-time store and the sinks this processor forwards to. */
-    record Children(String stateStore, String chainTimeStore, String status, String command, String fallback) {
+    record Children(String stateStore, String deadlineStore, String chainTimeStore, String status, String command, String fallback) {
 
         Children {
             Objects.requireNonNull(stateStore, "stateStore");
+            Objects.requireNonNull(deadlineStore, "deadlineStore");
             Objects.requireNonNull(chainTimeStore, "chainTimeStore");
             Objects.requireNonNull(status, "status");
             Objects.requireNonNull(command, "command");
@@ -60,41 +61,66 @@ final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchI
     public void init(final ProcessorContext<BatchId, Object> context) {
         this.context = context;
         this.store = context.getStateStore(children.stateStore());
+        this.deadlineIndex = new DeadlineIndex(context.getStateStore(children.deadlineStore()));
         this.chainClock = context.getStateStore(children.chainTimeStore());
+        indexStoredBatchesIfNeeded();
         context.schedule(deadlines.checkInterval(), PunctuationType.WALL_CLOCK_TIME, wallClock -> checkDeadlines());
     }
 
     @Override
     public void process(final Record<BatchId, BatchEvent> record) {
         final BatchId batch = record.key();
-        final Transition transition = BatchStateMachine.apply(
-                Optional.ofNullable(store.get(batch)), record.value(), Instant.ofEpochMilli(record.timestamp()), policy);
+        final Optional<BatchState> before = Optional.ofNullable(store.get(batch));
+        final Transition transition = BatchStateMachine.apply(before, record.value(), Instant.ofEpochMilli(record.timestamp()), policy);
         metrics.countEvent(transition.outcome());
         if (transition.outcome() == Outcome.UNKNOWN_BATCH) {
             LOG.info("{} for batch {} that has no status: nothing stored", kindOf(record.value()), batch);
         }
-        emit(batch, transition, record.timestamp());
+        emit(batch, before, transition, record.timestamp());
     }
 
-    /** Every stored batch meets the chain time; nothing happens before the chain time is known. */
+    /** The due batches meet the chain time; nothing happens before the chain time is known. */
     private void checkDeadlines() {
         chainTime().ifPresent(now -> {
-            final List<KeyValue<BatchId, Transition>> due = new ArrayList<>();
-            try (KeyValueIterator<BatchId, BatchState> batches = store.all()) {
-                batches.forEachRemaining(batch -> {
-                    final Transition transition = BatchStateMachine.deadlines(batch.value, now, deadlines);
-                    if (transition.state().isPresent()) {
-                        due.add(KeyValue.pair(batch.key, transition));
-                    }
-                });
-            }
-            for (final KeyValue<BatchId, Transition> batch : due) {
-                metrics.countEvent(batch.value.outcome());
-                batch.value.fallback().ifPresent(fallback ->
-                        LOG.info("Batch {} fell back at chain time {}: {}", batch.key, now, StatusProjection.fallbackReason(fallback)));
-                emit(batch.key, batch.value, now.toEpochMilli());
+            for (final KeyValue<BatchId, Instant> due : deadlineIndex.dueBy(now)) {
+                final Optional<BatchState> before = Optional.ofNullable(store.get(due.key));
+                if (before.isEmpty() || !BatchStateMachine.nextDeadline(before.get(), deadlines).equals(Optional.of(due.value))) {
+                    LOG.warn("deadline index entry of batch {} at {} does not match its state: re-indexed", due.key, due.value);
+                    deadlineIndex.move(due.key, Optional.of(due.value), before.flatMap(state -> BatchStateMachine.nextDeadline(state, deadlines)));
+                    continue;
+                }
+                final Transition transition = BatchStateMachine.deadlines(before.get(), now, deadlines);
+                if (transition.state().isEmpty()) {
+                    continue;
+                }
+                metrics.countEvent(transition.outcome());
+                transition.fallback().ifPresent(fallback ->
+                        LOG.info("Batch {} fell back at chain time {}: {}", due.key, now, StatusProjection.fallbackReason(fallback)));
+                emit(due.key, before, transition, now.toEpochMilli());
             }
         });
+    }
+
+    /**
+     * Indexes every stored batch when the index is empty: the first start after an upgrade from a version without the
+     * index, or a store that holds no running deadline (then the scan finds nothing to add).
+     */
+    private void indexStoredBatchesIfNeeded() {
+        if (!deadlineIndex.isEmpty()) {
+            return;
+        }
+        int indexed = 0;
+        try (KeyValueIterator<BatchId, BatchState> batches = store.all()) {
+            while (batches.hasNext()) {
+                final KeyValue<BatchId, BatchState> batch = batches.next();
+                final Optional<Instant> deadline = BatchStateMachine.nextDeadline(batch.value, deadlines);
+                deadlineIndex.move(batch.key, Optional.empty(), deadline);
+                indexed += deadline.isPresent() ? 1 : 0;
+            }
+        }
+        if (indexed > 0) {
+            LOG.info("indexed the running deadlines of {} stored batches", indexed);
+        }
     }
 
     /** The newest block timestamp in the chain-time store (one entry per contract). */
@@ -109,8 +135,12 @@ final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchI
         }
     }
 
-    private void emit(final BatchId batch, final Transition transition, final long timestamp) {
-        transition.state().ifPresent(next -> store.put(batch, next));
+    private void emit(final BatchId batch, final Optional<BatchState> before, final Transition transition, final long timestamp) {
+        transition.state().ifPresent(next -> {
+            store.put(batch, next);
+            deadlineIndex.move(batch, before.flatMap(state -> BatchStateMachine.nextDeadline(state, deadlines)),
+                    BatchStateMachine.nextDeadline(next, deadlines));
+        });
         transition.next().ifPresent(next ->
                 context.forward(new Record<BatchId, Object>(batch, next, timestamp), children.status()));
         for (final L1Command command : transition.commands()) {

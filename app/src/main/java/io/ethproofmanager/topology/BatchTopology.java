@@ -35,6 +35,8 @@ public final class BatchTopology {
     public static final String BATCH_STATE_MACHINE = "batch-state-machine";
     /** The persistent store of each batch's {@link BatchState}; its changelog is {@code <application.id>-batch-state-changelog}. */
     public static final String BATCH_STATE_STORE = "batch-state";
+    /** The batches whose deadline is running, by deadline (see {@link DeadlineIndex}); changelog {@code <application.id>-batch-deadlines-changelog}. */
+    public static final String BATCH_DEADLINES_STORE = "batch-deadlines";
     public static final String BATCH_STATUS_SINK = "batch-status-sink";
     public static final String L1_COMMANDS_SINK = "l1-commands-sink";
     public static final String FALLBACK_SINK = "fallback-sink";
@@ -55,7 +57,7 @@ public final class BatchTopology {
         final TopologyMetrics metrics = new TopologyMetrics(meters);
         final ByteArrayDeserializer raw = new ByteArrayDeserializer();
         final BatchStateProcessor.Children children = new BatchStateProcessor.Children(
-                BATCH_STATE_STORE, CHAIN_TIME_STORE, BATCH_STATUS_SINK, L1_COMMANDS_SINK, FALLBACK_SINK);
+                BATCH_STATE_STORE, BATCH_DEADLINES_STORE, CHAIN_TIME_STORE, BATCH_STATUS_SINK, L1_COMMANDS_SINK, FALLBACK_SINK);
         final ProcessorSupplier<BatchId, BatchEvent, BatchId, Object> stateMachine =
                 () -> new BatchStateProcessor(policy, deadlines, metrics, children);
         return new Topology()
@@ -76,9 +78,11 @@ public final class BatchTopology {
                 // 7. the chain's clock fills a global store that every task reads its deadlines against
                 .addGlobalStore(chainTimeStore(), CHAIN_TIME_SOURCE, raw, raw, Topics.CHAIN_TIME.name(), CHAIN_TIME_UPDATE,
                         () -> new ChainClockUpdate(CHAIN_TIME_STORE))
-                // 8. the valid events meet in the state machine, which keeps each batch's state in a store and checks deadlines
+                // 8. the valid events meet in the state machine, which keeps each batch's state in a store and checks the due
+                //    deadlines, found through an index of the running ones
                 .addProcessor(BATCH_STATE_MACHINE, stateMachine, READINESS_PARSE, L1_EVENTS_PARSE, L1_TX_RESULTS_PARSE, PROOF_VERDICTS_PARSE)
                 .addStateStore(batchStateStore(), BATCH_STATE_MACHINE)
+                .addStateStore(DeadlineIndex.storeBuilder(BATCH_DEADLINES_STORE), BATCH_STATE_MACHINE)
                 // 9. changed batch records go to the status topic, commands to the L1 sender, fallbacks to in-house proving
                 .addSink(BATCH_STATUS_SINK, Topics.BATCH_STATUS.name(),
                         Topics.BATCH_STATUS.keySerde().serializer(), Topics.BATCH_STATUS.valueSerde().serializer(), BATCH_STATE_MACHINE)

@@ -51,6 +51,25 @@ final class FallbackRules {
         return Optional.empty();
     }
 
+    /**
+     * The chain time from which {@link #deadlinePassed} may call for a fallback once the request is on L1 (the deadline
+     * itself; the fallback comes strictly after it), or empty when no deadline is running: not submitted yet as far as
+     * the events show, refused, or proven.
+     */
+    static Optional<Instant> pendingDeadline(final BatchState state, final DeadlinePolicy policy) {
+        final Optional<L1Event.ProofRequestSubmitted> submitted = state.live(L1Event.ProofRequestSubmitted.class).stream().findFirst();
+        if (submitted.isEmpty() || isProven(state)) {
+            return Optional.empty();
+        }
+        final Instant submittedAt = submitted.get().log().blockTimestamp();
+        if (state.live(L1Event.ProofRequestAcknowledged.class).isEmpty()) {
+            return Optional.of(submittedAt.plus(policy.acknowledge()));
+        }
+        return isAccepted(state)
+                ? Optional.of(submittedAt.plus(policy.proving(Duration.ofSeconds(submitted.get().timeoutAfterSeconds()))))
+                : Optional.empty();
+    }
+
     /** The not-picked-up fallback, when chain time {@code now} is past the pick-up clock's start plus the allowed wait. */
     static Optional<FallbackCause> notPickedUp(final Instant clockStart, final Instant now, final DeadlinePolicy policy) {
         return passed(now, clockStart, policy.notPickedUp()).map(due -> new FallbackCause(FallbackReason.NOT_PICKED_UP,

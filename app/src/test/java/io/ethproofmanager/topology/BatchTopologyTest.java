@@ -426,6 +426,49 @@ class BatchTopologyTest {
     }
 
     @Test
+    void deadlineIndexHoldsEachRunningDeadlineOnceAndForgetsFinishedBatches() {
+        pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
+        pipeReadiness(OTHER_BATCH, BatchFixtures.readiness(OTHER_BATCH), RECORD_TIME);
+        assertThat(deadlineIndex()).as("ready batches are due at once, to start their pick-up clock")
+                .containsExactly(KeyValue.pair(BATCH, Instant.EPOCH), KeyValue.pair(OTHER_BATCH, Instant.EPOCH));
+
+        pipeEvent(BatchFixtures.submitted(BATCH), RECORD_TIME.plusSeconds(12));
+        pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(30));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(deadlineIndex()).containsExactly(
+                KeyValue.pair(BATCH, BatchFixtures.SUBMITTED_AT.plusSeconds(120)),
+                KeyValue.pair(OTHER_BATCH, BatchFixtures.SUBMITTED_AT.plusSeconds(30 + 600)));
+
+        pipeEvent(BatchFixtures.acknowledged(BATCH), RECORD_TIME.plusSeconds(24));
+        assertThat(deadlineIndex()).contains(KeyValue.pair(BATCH, BatchFixtures.SUBMITTED_AT.plusSeconds(4_800)));
+
+        pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(631));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(fallbacks.readValuesToList()).extracting(FallbackRecord::batchId).containsExactly(OTHER_BATCH);
+        assertThat(deadlineIndex()).as("a batch that fell back has no deadline left")
+                .containsExactly(KeyValue.pair(BATCH, BatchFixtures.SUBMITTED_AT.plusSeconds(4_800)));
+
+        pipeEvent(BatchFixtures.proven(BATCH), RECORD_TIME.plusSeconds(40));
+        assertThat(deadlineIndex()).as("a proven batch has no deadline left").isEmpty();
+    }
+
+    @Test
+    void everyStoredBatchMeetsTheChainTimeThroughTheIndex() {
+        for (long number = 100; number < 150; number++) {
+            final BatchId batch = new BatchId(271L, number);
+            pipeReadiness(batch, BatchFixtures.readiness(batch), RECORD_TIME);
+            pipeEvent(BatchFixtures.submitted(batch), RECORD_TIME.plusSeconds(12));
+        }
+        statuses.readValuesToList();
+
+        pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(121));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        assertThat(fallbacks.readValuesToList()).hasSize(50).extracting(FallbackRecord::reason).containsOnly(FallbackReason.UNACKNOWLEDGED);
+        assertThat(deadlineIndex()).isEmpty();
+    }
+
+    @Test
     void noDeadlineIsCheckedBeforeTheChainTimeIsKnown() {
         sentBatch();
 
@@ -531,6 +574,12 @@ class BatchTopologyTest {
         pipeEvent(BatchFixtures.submitted(BATCH), RECORD_TIME.plusSeconds(12));
         statuses.readValuesToList();
         commands.readValuesToList();
+    }
+
+    /** The deadline index's entries (batch, deadline), earliest first. */
+    private List<KeyValue<BatchId, Instant>> deadlineIndex() {
+        final KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store = driver.getKeyValueStore(BatchTopology.BATCH_DEADLINES_STORE);
+        return new DeadlineIndex(store).all();
     }
 
     private BatchStatusRecord lastStatus() {

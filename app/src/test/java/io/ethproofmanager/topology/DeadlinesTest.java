@@ -115,6 +115,72 @@ class DeadlinesTest {
         assertThat(deadlines().map(arguments -> (String) arguments.get()[0])).containsAll(SEEDS.keySet());
     }
 
+    /** Seed, policy → the next deadline in seconds after submission, "epoch" (due at once) or "none". */
+    private static final String NEXT_DEADLINES = """
+            ready      | defaults | epoch
+            held       | defaults | epoch
+            clocked    | defaults | 600
+            mined_only | defaults | none
+            sent       | defaults | 120
+            acked      | defaults | 4800
+            acked      | capped   | 3600
+            proven     | defaults | none
+            received   | defaults | none
+            refused    | defaults | none
+            proven_ack_unseen | defaults | none
+            """;
+
+    static Stream<Arguments> nextDeadlines() {
+        return NEXT_DEADLINES.lines()
+                .map(line -> Arrays.stream(line.split("\\|")).map(String::strip).toArray(String[]::new))
+                .map(row -> Arguments.of(row[0], row[1], row[2]));
+    }
+
+    /**
+     * The deadline index relies on this: no chain time before a batch's next deadline changes it, a chain time just past
+     * it does, and a batch without one is never changed by any chain time.
+     */
+    @ParameterizedTest(name = "{0} ({1}) -> next deadline {2}")
+    @MethodSource("nextDeadlines")
+    void nextDeadlineIsTheFirstChainTimeThatCanChangeTheBatch(final String seed, final String policyName, final String expected) {
+        final BatchState state = seeded(seed);
+        final DeadlinePolicy policy = policyName.equals("capped") ? CAPPED : DEADLINES;
+
+        final Optional<Instant> next = BatchStateMachine.nextDeadline(state, policy);
+
+        switch (expected) {
+            case "none" -> {
+                assertThat(next).isEmpty();
+                assertThat(BatchStateMachine.deadlines(state, SUBMITTED_AT.plus(Duration.ofDays(365)), policy).state()).isEmpty();
+            }
+            case "epoch" -> {
+                assertThat(next).contains(Instant.EPOCH);
+                assertThat(BatchStateMachine.deadlines(state, SUBMITTED_AT, policy).state()).isPresent();
+            }
+            default -> {
+                final Instant deadline = SUBMITTED_AT.plusSeconds(Long.parseLong(expected));
+                assertThat(next).contains(deadline);
+                assertThat(BatchStateMachine.deadlines(state, deadline.minusSeconds(1), policy).state()).isEmpty();
+                assertThat(BatchStateMachine.deadlines(state, deadline, policy).state()).as("the deadline second is in time").isEmpty();
+                assertThat(BatchStateMachine.deadlines(state, deadline.plusSeconds(1), policy).state()).isPresent();
+            }
+        }
+    }
+
+    @Test
+    void nextDeadlinesCoverEverySeed() {
+        assertThat(nextDeadlines().map(arguments -> (String) arguments.get()[0])).containsAll(SEEDS.keySet());
+    }
+
+    @Test
+    void aBatchThatFellBackOrWhoseClockStartedMovesToItsNewDeadline() {
+        final BatchState clocked = BatchStateMachine.deadlines(seeded("ready"), SUBMITTED_AT, DEADLINES).state().orElseThrow();
+        final BatchState fallen = BatchStateMachine.deadlines(seeded("sent"), SUBMITTED_AT.plusSeconds(121), DEADLINES).state().orElseThrow();
+
+        assertThat(BatchStateMachine.nextDeadline(clocked, DEADLINES)).contains(SUBMITTED_AT.plusSeconds(600));
+        assertThat(BatchStateMachine.nextDeadline(fallen, DEADLINES)).isEmpty();
+    }
+
     @Test
     void pickUpClockStartsAtTheFirstChainTimeSeenAndIsNotRestarted() {
         final Transition started = BatchStateMachine.deadlines(seeded("ready"), SUBMITTED_AT.plusSeconds(30), DEADLINES);
