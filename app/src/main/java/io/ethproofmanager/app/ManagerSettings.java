@@ -120,7 +120,7 @@ public record ManagerSettings(
                     new io.ethproofmanager.topology.DeadlinePolicy(c.getDuration("deadlines.not-picked-up"),
                             c.getDuration("deadlines.acknowledge"), c.getDuration("deadlines.max-proving"),
                             c.getDuration("deadlines.check-interval")),
-                    (int) positive(c, "proofs.max-bytes", c.getInt("proofs.max-bytes")),
+                    maxProofBytes(c),
                     port(c.getInt("http.port")),
                     optionalPath(c.getString("embedded.data-dir")));
         } catch (final ConfigException e) {
@@ -202,6 +202,16 @@ public record ManagerSettings(
             throw new IllegalArgumentException("invalid configuration: " + c.origin().description() + ": " + key + " must be positive, was " + value);
         }
         return value;
+    }
+
+    private static int maxProofBytes(final Config c) {
+        final long bytes = positive(c, "proofs.max-bytes", c.getLong("proofs.max-bytes"));
+        final int limit = io.ethproofmanager.connectors.source.l1.L1IngesterSettings.MAX_PROOF_BYTES_LIMIT;
+        if (bytes > limit) {
+            throw new IllegalArgumentException("invalid configuration: proofs.max-bytes must be at most " + limit
+                    + " (a proof's hex must fit a 1 MiB Kafka record), was " + bytes);
+        }
+        return (int) bytes;
     }
 
     private static int port(final int port) {

@@ -227,7 +227,8 @@ public final class ProofManagerService implements AutoCloseable {
                 .withPollInterval(l1.pollInterval())
                 .withMaxBlockRange(l1.maxBlockRange())
                 .withStartBlock(l1.startBlock())
-                .withReorgWindow(l1.reorgWindow());
+                .withReorgWindow(l1.reorgWindow())
+                .withMaxProofBytes(settings.maxProofBytes());
         final L1LogIngester ingester = new L1LogIngester(ingesterSettings, meters);
         ingester.start();
         running.push(ingester);

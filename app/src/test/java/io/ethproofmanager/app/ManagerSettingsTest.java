@@ -74,6 +74,7 @@ class ManagerSettingsTest {
         assertThatThrownBy(() -> settingsWith("epm.blob-stores.rollup.type = s3")).hasMessageContaining("epm.blob-stores.rollup.type");
         assertThatThrownBy(() -> settingsWith("epm.blob-stores.rollup.type = gcs")).hasMessageContaining("bucket is required");
         assertThatThrownBy(() -> settingsWith("epm.readiness.poll-interval = soon")).hasMessageContaining("poll-interval");
+        assertThatThrownBy(() -> settingsWith("epm.proofs.max-bytes = 1048576")).hasMessageContaining("proofs.max-bytes must be at most 458752");
     }
 
     @Test

@@ -49,7 +49,12 @@ public sealed interface L1Event {
             implements L1Event {
     }
 
-    /** {@code ProofRequestProven}: the assigned network submitted a proof (hex bytes) and asks for a reward. */
+    /**
+     * {@code ProofRequestProven}: the assigned network submitted a proof (hex bytes) and asks for a reward.
+     * {@code proofBytes} is the proof's size on chain; when it is larger than {@code proofHex} holds, the proof was left
+     * out of the record ({@link #proofOmitted()}): it was over the ingester's limit, or the record is a retraction, which
+     * never carries the proof. Null in records written before the field existed: then {@code proofHex} is the whole proof.
+     */
     record ProofRequestProven(
             long chainId,
             long batchNumber,
@@ -57,7 +62,33 @@ public sealed interface L1Event {
             ProvingNetwork assignedTo,
             long requestedRewardMicroUsdc,
             LogPosition log,
-            boolean removed) implements L1Event {
+            boolean removed,
+            Long proofBytes) implements L1Event {
+
+        /** An event carrying its whole proof. */
+        public ProofRequestProven(final long chainId, final long batchNumber, final String proofHex, final ProvingNetwork assignedTo,
+                final long requestedRewardMicroUsdc, final LogPosition log, final boolean removed) {
+            this(chainId, batchNumber, proofHex, assignedTo, requestedRewardMicroUsdc, log, removed, hexBytes(proofHex));
+        }
+
+        /** The proof's size on chain, in bytes. */
+        public long proofSize() {
+            return proofBytes != null ? proofBytes : hexBytes(proofHex);
+        }
+
+        /** Whether the proof was left out of this record (see the record's description). */
+        public boolean proofOmitted() {
+            return proofSize() > hexBytes(proofHex);
+        }
+
+        /** This event without its proof bytes, keeping their size. */
+        public ProofRequestProven withoutProof() {
+            return new ProofRequestProven(chainId, batchNumber, "0x", assignedTo, requestedRewardMicroUsdc, log, removed, proofSize());
+        }
+
+        private static long hexBytes(final String hex) {
+            return hex == null ? 0 : Math.max(0, (hex.length() - 2) / 2);
+        }
     }
 
     /** {@code ProofValidationResult}: our validation result is on chain. */

@@ -3,6 +3,7 @@ package io.ethproofmanager.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -34,6 +35,7 @@ class RecordSchemasTest {
                         4800, 4_000_000, 0, LOG, false)},
                 new Object[] {Topics.L1_EVENTS, new L1Event.ProofRequestAcknowledged(271, 7, true, ProvingNetwork.FERMAH, LOG, true)},
                 new Object[] {Topics.L1_EVENTS, new L1Event.ProofRequestProven(271, 7, "0x0102", ProvingNetwork.LAGRANGE, 3_000_000, LOG, false)},
+                new Object[] {Topics.L1_EVENTS, new L1Event.ProofRequestProven(271, 7, "0x", ProvingNetwork.LAGRANGE, 3_000_000, LOG, false, 300_000L)},
                 new Object[] {Topics.L1_EVENTS, new L1Event.ProofValidationResult(271, 7, false, ProvingNetwork.LAGRANGE, LOG, false)},
                 new Object[] {Topics.L1_TX_RESULTS, new L1TransactionResult("c", 271, 7, L1TransactionResult.Kind.SUBMIT_PROOF_REQUEST,
                         L1TransactionResult.Outcome.MINED, TX, 12L, null, null, AT)},
@@ -96,6 +98,21 @@ class RecordSchemasTest {
         assertThatThrownBy(() -> Topics.READINESS.valueSerde().decode("{oops".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(MalformedRecordException.class)
                 .hasMessageStartingWith("not JSON");
+    }
+
+    @Test
+    void aProvenEventWrittenBeforeProofBytesExistedCarriesItsWholeProof() {
+        final ObjectNode tree = (ObjectNode) RecordJson.toTree(
+                new L1Event.ProofRequestProven(271, 7, "0x010203", ProvingNetwork.LAGRANGE, 3_000_000, LOG, false));
+        tree.remove("proofBytes");
+
+        final L1Event.ProofRequestProven old = (L1Event.ProofRequestProven) Topics.L1_EVENTS.valueSerde().decode(RecordJson.toBytes(tree));
+
+        assertThat(old.proofBytes()).isNull();
+        assertThat(old.proofSize()).isEqualTo(3);
+        assertThat(old.proofOmitted()).isFalse();
+        assertThat(old.withoutProof().proofOmitted()).isTrue();
+        assertThat(old.withoutProof().proofSize()).isEqualTo(3);
     }
 
     @Test

@@ -219,9 +219,10 @@ public final class ProofHandler implements AutoCloseable {
             inHand = Optional.of(new InHand(key, Optional.empty()));
             received.increment();
         }
-        final byte[] proof = Numeric.hexStringToByteArray(proven.proofHex());
-        final ProofVerdict verdict = proof.length > settings.maxProofBytes() ? oversized(proven, proof.length)
-                : judged(proven, proof, stored(proven, proof));
+        // the ingester leaves proofs over its limit out of the event: their size is all there is to judge
+        final ProofVerdict verdict = proven.proofOmitted() || proven.proofSize() > settings.maxProofBytes()
+                ? oversized(proven, proven.proofSize())
+                : judgedProof(proven, Numeric.hexStringToByteArray(proven.proofHex()));
         publish(producer, verdict);
         published.add(key);
         inHand = Optional.empty();
@@ -244,6 +245,10 @@ public final class ProofHandler implements AutoCloseable {
         return url;
     }
 
+    private ProofVerdict judgedProof(final L1Event.ProofRequestProven proven, final byte[] proof) {
+        return judged(proven, proof, stored(proven, proof));
+    }
+
     private ProofVerdict judged(final L1Event.ProofRequestProven proven, final byte[] proof, final String url) {
         final Validation validation;
         try {
@@ -255,7 +260,7 @@ public final class ProofHandler implements AutoCloseable {
     }
 
     /** A proof over the size limit: judged invalid without being stored or validated; its URL names its L1 log. */
-    private ProofVerdict oversized(final L1Event.ProofRequestProven proven, final int bytes) {
+    private ProofVerdict oversized(final L1Event.ProofRequestProven proven, final long bytes) {
         final String location = "l1-log:" + proven.log().transactionHash() + "#" + proven.log().logIndex();
         return verdict(proven, location, Validation.refused("proof of " + bytes + " bytes is over the limit of "
                 + settings.maxProofBytes() + " bytes; not stored, not validated"));

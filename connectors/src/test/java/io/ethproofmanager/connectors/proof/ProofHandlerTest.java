@@ -224,6 +224,21 @@ class ProofHandlerTest {
     }
 
     @Test
+    void proofTheIngesterLeftOutForItsSizeIsInvalidNamingItsSize() throws Exception {
+        start(blobs, contractValidator(), settings());
+        final L1Event.ProofRequestProven onChain =
+                requests.requestAndProve(batch(10), ChainRequests.validProof(batch(10), ChainRequests.VERSION));
+
+        produce(new L1Event.ProofRequestProven(onChain.chainId(), onChain.batchNumber(), "0x", onChain.assignedTo(),
+                onChain.requestedRewardMicroUsdc(), onChain.log(), false, 400_000L));
+        final ProofVerdict verdict = awaitVerdicts(1).getFirst();
+
+        assertThat(verdict.valid()).isFalse();
+        assertThat(verdict.reason()).contains("400000 bytes").doesNotContain("empty");
+        assertThat(blobs.root().resolve(ProofHandler.blobKey(batch(10)))).doesNotExist();
+    }
+
+    @Test
     void retractedProofsAndOtherEventsGetNoVerdict() throws Exception {
         final L1Event.ProofRequestProven retracted =
                 requests.requestAndProve(batch(9), ChainRequests.validProof(batch(9), ChainRequests.VERSION));

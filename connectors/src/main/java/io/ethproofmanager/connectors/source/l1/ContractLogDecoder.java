@@ -38,10 +38,18 @@ public final class ContractLogDecoder {
     private final String contractAddress;
     private final Set<Long> chainIds;
     private final Map<String, EventSpec> byTopic0;
+    private final int maxProofBytes;
 
+    /** A decoder whose ProofRequestProven records carry proofs up to {@link L1IngesterSettings#DEFAULT_MAX_PROOF_BYTES}. */
     public ContractLogDecoder(final String contractAddress, final Set<Long> chainIds) {
+        this(contractAddress, chainIds, L1IngesterSettings.DEFAULT_MAX_PROOF_BYTES);
+    }
+
+    /** A decoder whose ProofRequestProven records leave out proofs over {@code maxProofBytes}, keeping their size. */
+    public ContractLogDecoder(final String contractAddress, final Set<Long> chainIds, final int maxProofBytes) {
         this.contractAddress = Objects.requireNonNull(contractAddress, "contractAddress").toLowerCase(Locale.ROOT);
         this.chainIds = Set.copyOf(Objects.requireNonNull(chainIds, "chainIds"));
+        this.maxProofBytes = maxProofBytes;
         this.byTopic0 = specs().collect(Collectors.toUnmodifiableMap(spec -> EventEncoder.encode(spec.event()), Function.identity()));
     }
 
@@ -93,7 +101,16 @@ public final class ContractLogDecoder {
         final List<Type> data = decodeData(spec.event(), log.getData());
         final LogPosition position = new LogPosition(log.getBlockNumber().longValueExact(), log.getBlockHash().toLowerCase(Locale.ROOT),
                 log.getTransactionHash().toLowerCase(Locale.ROOT), log.getLogIndex().longValueExact(), blockTimestamp);
-        return spec.builder().build(new Fields(indexed, data), position);
+        return withinProofLimit(spec.builder().build(new Fields(indexed, data), position));
+    }
+
+    /** A ProofRequestProven whose proof is over the limit, without its bytes (its size kept); any other log as it is. */
+    private DecodedLog withinProofLimit(final DecodedLog decoded) {
+        if (decoded instanceof DecodedLog.Batch batch && batch.event() instanceof L1Event.ProofRequestProven proven
+                && proven.proofSize() > maxProofBytes) {
+            return new DecodedLog.Batch(proven.withoutProof());
+        }
+        return decoded;
     }
 
     private static List<Type> decodeTopics(final Event event, final List<String> topics) {

@@ -28,6 +28,8 @@ import java.util.stream.Collectors;
  * @param retryBackoffMax longest delay between retries (the backoff doubles up to it)
  * @param producerOverrides extra Kafka producer settings (e.g. {@code max.block.ms}); they cannot change the transactional
  *     id, idempotence or {@code acks=all}
+ * @param maxProofBytes largest proof a ProofRequestProven record carries; a larger one is published without its bytes
+ *     (only its size), so that no record outgrows Kafka's message size
  */
 public record L1IngesterSettings(
         String rpcUrl,
@@ -44,10 +46,16 @@ public record L1IngesterSettings(
         Duration rpcTimeout,
         Duration retryBackoffMin,
         Duration retryBackoffMax,
-        Map<String, String> producerOverrides) {
+        Map<String, String> producerOverrides,
+        int maxProofBytes) {
 
     /** Default name of the checkpoint topic. */
     public static final String DEFAULT_CHECKPOINT_TOPIC = "epm.l1-ingester-checkpoint.v1";
+
+    /** Default {@link #maxProofBytes}: 256 KiB, far above a SNARK's few hundred bytes. */
+    public static final int DEFAULT_MAX_PROOF_BYTES = 256 * 1024;
+    /** Largest allowed {@link #maxProofBytes}: its hex, twice as long, stays under Kafka's default 1 MiB record. */
+    public static final int MAX_PROOF_BYTES_LIMIT = 448 * 1024;
 
     private static final Pattern ADDRESS = Pattern.compile("^0x[0-9a-fA-F]{40}$");
 
@@ -74,6 +82,8 @@ public record L1IngesterSettings(
         require(!transactionalId.isBlank(), "transactionalId must not be blank");
         require(isPositive(rpcTimeout), "rpcTimeout must be positive, was " + rpcTimeout);
         require(isPositive(retryBackoffMin), "retryBackoffMin must be positive, was " + retryBackoffMin);
+        require(maxProofBytes > 0 && maxProofBytes <= MAX_PROOF_BYTES_LIMIT,
+                "maxProofBytes must be 1 to " + MAX_PROOF_BYTES_LIMIT + " (its hex must fit a 1 MiB Kafka record), was " + maxProofBytes);
         require(isPositive(retryBackoffMax) && retryBackoffMax.compareTo(retryBackoffMin) >= 0,
                 "retryBackoffMax must be at least retryBackoffMin (" + retryBackoffMin + "), was " + retryBackoffMax);
     }
@@ -86,47 +96,53 @@ public record L1IngesterSettings(
             final String bootstrapServers) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, 12, Duration.ofSeconds(10), 2_000, 0, 128,
                 bootstrapServers, DEFAULT_CHECKPOINT_TOPIC, "epm-l1-ingester-" + contractAddress.toLowerCase(Locale.ROOT),
-                Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(1), Map.of());
+                Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(1), Map.of(), DEFAULT_MAX_PROOF_BYTES);
     }
 
     public L1IngesterSettings withConfirmations(final int blocks) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, blocks, pollInterval, maxBlockRange, startBlock,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides);
+                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides, maxProofBytes);
     }
 
     public L1IngesterSettings withPollInterval(final Duration interval) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, interval, maxBlockRange, startBlock,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides);
+                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides, maxProofBytes);
     }
 
     public L1IngesterSettings withMaxBlockRange(final int blocks) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, blocks, startBlock,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides);
+                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides, maxProofBytes);
     }
 
     public L1IngesterSettings withStartBlock(final long block) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, block,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides);
+                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides, maxProofBytes);
     }
 
     public L1IngesterSettings withReorgWindow(final int blocks) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
-                blocks, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides);
+                blocks, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides, maxProofBytes);
     }
 
     public L1IngesterSettings withCheckpoint(final String topic, final String id) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
-                reorgWindow, bootstrapServers, topic, id, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides);
+                reorgWindow, bootstrapServers, topic, id, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides, maxProofBytes);
     }
 
     public L1IngesterSettings withRpc(final String url, final Duration timeout, final Duration backoffMin, final Duration backoffMax) {
         return new L1IngesterSettings(url, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, timeout, backoffMin, backoffMax, producerOverrides);
+                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, timeout, backoffMin, backoffMax, producerOverrides, maxProofBytes);
     }
 
     public L1IngesterSettings withProducerOverrides(final Map<String, String> overrides) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, overrides);
+                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, overrides, maxProofBytes);
+    }
+
+    public L1IngesterSettings withMaxProofBytes(final int bytes) {
+        return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
+                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides,
+                bytes);
     }
 
     /** Key of this deployment's checkpoint record: the contract address and the sorted chain ids. */

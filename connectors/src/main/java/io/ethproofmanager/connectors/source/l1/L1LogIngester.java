@@ -59,7 +59,7 @@ public final class L1LogIngester implements AutoCloseable {
     public L1LogIngester(final L1IngesterSettings settings, final MeterRegistry meters) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.meters = Objects.requireNonNull(meters, "meters");
-        this.decoder = new ContractLogDecoder(settings.contractAddress(), settings.chainIds());
+        this.decoder = new ContractLogDecoder(settings.contractAddress(), settings.chainIds(), settings.maxProofBytes());
         this.metrics = new Metrics(meters);
         this.publisher = new TransactionalPublisher(settings);
         try {
@@ -266,7 +266,8 @@ public final class L1LogIngester implements AutoCloseable {
             switch (result) {
                 case DecodedLog.Batch batch -> {
                     records.add(Outgoing.of(batch.event()));
-                    eventsByBlock.computeIfAbsent(header.number(), n -> new ArrayList<>()).add(batch.event());
+                    // the reorg window keeps what a retraction needs: the event without proof bytes
+                    eventsByBlock.computeIfAbsent(header.number(), n -> new ArrayList<>()).add(withoutProof(batch.event()));
                 }
                 case DecodedLog.Network network -> {
                     records.add(Outgoing.of(network.event()));
@@ -285,6 +286,10 @@ public final class L1LogIngester implements AutoCloseable {
         caughtUp = range.to() == safe;
         updateLag(head);
         return published;
+    }
+
+    private static L1Event withoutProof(final L1Event event) {
+        return event instanceof L1Event.ProofRequestProven proven ? proven.withoutProof() : event;
     }
 
     /** The chain's clock after a step: its last processed block and that block's timestamp, keyed by the contract. */

@@ -3,7 +3,7 @@ package io.ethproofmanager.connectors.source.l1;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.NetworkEvent;
 
-/** The retraction of a published event: the same record with {@code removed = true}. */
+/** The retraction of a published event: the same record with {@code removed = true} (a proof's without its bytes). */
 final class Retractions {
 
     private Retractions() {
@@ -15,8 +15,8 @@ final class Retractions {
                     e.proofInputsUrl(), e.protocolVersion(), e.timeoutAfterSeconds(), e.maxRewardMicroUsdc(), e.requestId(), e.log(), true);
             case L1Event.ProofRequestAcknowledged e ->
                     new L1Event.ProofRequestAcknowledged(e.chainId(), e.batchNumber(), e.accepted(), e.assignedTo(), e.log(), true);
-            case L1Event.ProofRequestProven e -> new L1Event.ProofRequestProven(e.chainId(), e.batchNumber(), e.proofHex(), e.assignedTo(),
-                    e.requestedRewardMicroUsdc(), e.log(), true);
+            case L1Event.ProofRequestProven e -> new L1Event.ProofRequestProven(e.chainId(), e.batchNumber(), "0x", e.assignedTo(),
+                    e.requestedRewardMicroUsdc(), e.log(), true, e.proofSize());
             case L1Event.ProofValidationResult e ->
                     new L1Event.ProofValidationResult(e.chainId(), e.batchNumber(), e.proofValid(), e.assignedTo(), e.log(), true);
         };

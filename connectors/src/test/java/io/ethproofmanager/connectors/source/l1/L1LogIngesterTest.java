@@ -259,6 +259,35 @@ class L1LogIngesterTest {
     }
 
     @Test
+    void proofOverTheLimitIsPublishedWithItsSizeOnlyAndItsRetractionCarriesNoProof() throws Exception {
+        final L1IngesterSettings settings = settings(0).withMaxProofBytes(64);
+        final byte[] bigProof = new byte[200];
+        java.util.Arrays.fill(bigProof, (byte) 7);
+        try (L1LogIngester ingester = new L1LogIngester(settings, meters)) {
+            asSubmitter.submitProofRequest(id(1), params()).send();
+            asFermah.acknowledgeProofRequest(id(1), true).send();
+            ingestToHead(ingester);
+            final String beforeProof = chain.snapshot();
+            final TransactionReceipt proven = asFermah.submitProof(id(1), bigProof, BigInteger.valueOf(3_500_000)).send();
+            final LogPosition provenAt = position(proven, ProofManager.PROOFREQUESTPROVEN_EVENT);
+            ingestToHead(ingester);
+            chain.revert(beforeProof);
+            chain.mine();
+            chain.mine();
+            ingestToHead(ingester);
+
+            final List<Published<BatchId, L1Event>> events = awaitL1Events(4);
+            final L1Event.ProofRequestProven published = (L1Event.ProofRequestProven) events.get(2).value();
+            assertThat(published).isEqualTo(new L1Event.ProofRequestProven(rollupChain, 1, "0x", ProvingNetwork.FERMAH, 3_500_000,
+                    provenAt, false, 200L));
+            assertThat(published.proofOmitted()).isTrue();
+            assertThat(events.get(3).value()).isEqualTo(Retractions.of(published));
+            assertThat(((L1Event.ProofRequestProven) events.get(3).value()).proofHex()).isEqualTo("0x");
+            assertThat(events).allSatisfy(event -> assertThat(event.schemaViolations()).isEmpty());
+        }
+    }
+
+    @Test
     void reorgDeeperThanTheWindowRewindsToTheWindowsStartAndRetractsWhatTheWindowHolds() throws Exception {
         final L1IngesterSettings settings = settings(0).withReorgWindow(3);
         try (L1LogIngester ingester = new L1LogIngester(settings, meters)) {
