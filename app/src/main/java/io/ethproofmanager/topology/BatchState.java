@@ -106,10 +106,14 @@ public record BatchState(
         return liveEvents.stream().filter(event -> samePosition(event.log(), log)).findFirst();
     }
 
-    /** This state with {@code event} live; the caller has checked that its position is not live yet. */
+    /**
+     * This state with {@code event} live; the caller has checked that its position is not live yet. A proof is kept
+     * without its bytes (the proof handler has them; the state needs only the fact and its size), so that stored states
+     * stay small.
+     */
     public BatchState withEvent(final L1Event event) {
         final List<L1Event> events = new ArrayList<>(liveEvents);
-        events.add(event);
+        events.add(event instanceof L1Event.ProofRequestProven proven ? proven.withoutProof() : event);
         return new BatchState(readiness, txResults, events, lastPublished, verdict, readySeenAtChainTime, fallback);
     }
 

@@ -328,7 +328,9 @@ class BatchStateMachineTest {
         assertThat(proven.lastPublished().status()).isEqualTo(BatchStatus.ACKNOWLEDGED);
         assertThat(proven.lastPublished().version()).isEqualTo(3L);
         assertThat(proven.liveEvents()).containsExactly(BatchFixtures.submitted(BATCH), BatchFixtures.acknowledged(BATCH),
-                BatchFixtures.proven(BATCH));
+                BatchFixtures.proven(BATCH).withoutProof());
+        assertThat(proven.live(L1Event.ProofRequestProven.class).getFirst().proofSize())
+                .as("the state keeps the proof's size, not its bytes").isEqualTo(BatchFixtures.proven(BATCH).proofSize());
     }
 
     @Test
