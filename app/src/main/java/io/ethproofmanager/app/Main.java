@@ -12,10 +12,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The command line: {@code run} (the default) starts the manager; {@code bench} measures it. */
+/**
+ * The command line: with no subcommand it starts the manager; {@code bench} measures it; {@code network} acts as a proving
+ * network on a local chain; {@code deploy-contracts} deploys our contracts to a node.
+ */
 @Command(name = "eth-proof-manager", mixinStandardHelpOptions = true, version = "eth-proof-manager 0.1.0",
         description = "Hands a ZK rollup's batches to external proving networks through the L1 proof manager contract.",
-        subcommands = {BenchCommand.class, NetworkCommand.class})
+        subcommands = {BenchCommand.class, NetworkCommand.class, DeployContractsCommand.class})
 public final class Main implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
