@@ -1,9 +1,16 @@
-# The manager's image, for docker-compose.yml and deployments. Builds with Maven on JDK 21, runs on a JRE 21.
-# The pinned anvil binary (npm) is included so that, with no epm.l1.rpc-url, the manager runs its own local chain.
+# The images of docker-compose.yml. Target `manager` (the last stage, the default): the manager, for docker-compose.yml
+# and deployments; builds with Maven on JDK 21, runs on a JRE 21; the pinned anvil binary (npm) is included so that, with
+# no epm.l1.rpc-url, the manager runs its own local chain. Target `anvil`: the same pinned anvil alone, as a separate
+# local L1 node (docker-compose.yml's `anvil` service).
 FROM node:20-bookworm-slim AS node-tools
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
+
+FROM debian:bookworm-slim AS anvil
+COPY --from=node-tools /src/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil /usr/local/bin/anvil
+EXPOSE 8545
+ENTRYPOINT ["anvil"]
 
 FROM maven:3.9-eclipse-temurin-21 AS build
 WORKDIR /src
@@ -13,7 +20,7 @@ COPY connectors connectors
 COPY app app
 RUN mvn -q -B -ntp -DskipTests package
 
-FROM eclipse-temurin:21-jre
+FROM eclipse-temurin:21-jre AS manager
 WORKDIR /opt/eth-proof-manager
 COPY package.json ./
 COPY --from=node-tools /src/node_modules/@foundry-rs/anvil-linux-amd64 node_modules/@foundry-rs/anvil-linux-amd64

@@ -58,9 +58,9 @@ final class DemoRun implements AutoCloseable {
     }
 
     /**
-     * Starts the demo: on the embedded chain, the simulated networks with {@code networkMix} (empty: none, and no fast
-     * clock) and a block every second that moves chain time {@code chainSpeed} seconds, so that deadlines pass in demo
-     * time; then seeds.
+     * Starts the demo: on a local chain (the embedded one or an anvil development node), the simulated networks with
+     * {@code networkMix} (empty: none, and no fast clock) and a block every second that moves chain time
+     * {@code chainSpeed} seconds, so that deadlines pass in demo time; then seeds.
      */
     static DemoRun start(final ProofManagerService service, final int count, final long seed, final Optional<String> networkMix,
             final int chainSpeed) {

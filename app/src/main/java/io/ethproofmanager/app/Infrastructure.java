@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Kafka cluster, database, settlement chain and data directory the manager runs on: the configured ones, or embedded
  * ones where nothing is configured (a real KRaft broker and a real PostgreSQL in this JVM, an anvil node with our contract).
+ * A configured chain that is an anvil development node ({@code epm.l1.development-node}) is attached to as a local chain.
  */
 public final class Infrastructure implements AutoCloseable {
 
@@ -55,15 +56,21 @@ public final class Infrastructure implements AutoCloseable {
     /** Connects to what is configured and starts embedded servers for the rest. */
     public static Infrastructure start(final ManagerSettings settings) {
         final Path dataDir = settings.embeddedDataDir().orElseGet(Infrastructure::newTempDir);
+        final ManagerSettings.L1 l1 = settings.l1();
         final Optional<LocalChain> local;
-        local = settings.l1().embedded()
-                ? Optional.of(LocalChain.start(LocalChain.DEFAULT_CHAIN_ID, settings.l1().embeddedPort()))
-                : Optional.empty();
-        final Chain chain = local
-                .map(l -> new Chain(l.rpcUrl(), l.proofManagerAddress(), l.verifierAddress(),
-                        l.submitter().getEcKeyPair().getPrivateKey().toString(16)))
-                .orElseGet(() -> new Chain(settings.l1().rpcUrl().orElseThrow(), settings.l1().contractAddress().orElseThrow(),
-                        settings.l1().verifierAddress().orElseThrow(), settings.l1().submitterPrivateKey().orElseThrow()));
+        if (l1.embedded()) {
+            local = Optional.of(LocalChain.start(LocalChain.DEFAULT_CHAIN_ID, l1.embeddedPort()));
+        } else if (l1.developmentNode()) {
+            local = Optional.of(LocalChain.attach(l1.rpcUrl().orElseThrow(), l1.contractAddress().orElseThrow(),
+                    l1.verifierAddress().orElseThrow()));
+        } else {
+            local = Optional.empty();
+        }
+        final Chain chain = l1.embedded()
+                ? local.map(l -> new Chain(l.rpcUrl(), l.proofManagerAddress(), l.verifierAddress(),
+                        l.submitter().getEcKeyPair().getPrivateKey().toString(16))).orElseThrow()
+                : new Chain(l1.rpcUrl().orElseThrow(), l1.contractAddress().orElseThrow(), l1.verifierAddress().orElseThrow(),
+                        l1.submitterPrivateKey().orElseThrow());
         final Optional<EmbeddedKafkaBroker> kafka;
         try {
             kafka = settings.kafka().bootstrapServers().isPresent()
@@ -88,7 +95,8 @@ public final class Infrastructure implements AutoCloseable {
         final String user = postgres.map(EmbeddedPostgresServer::user).orElse(settings.database().user());
         final String password = postgres.map(EmbeddedPostgresServer::password).orElse(settings.database().password());
         LOG.info("Kafka: {}{}; PostgreSQL: {}{}; L1: {}{}; data: {}", bootstrap, kafka.isPresent() ? " (embedded)" : "",
-                url, postgres.isPresent() ? " (embedded)" : "", chain, local.isPresent() ? " (embedded anvil)" : "", dataDir);
+                url, postgres.isPresent() ? " (embedded)" : "", chain,
+                local.isEmpty() ? "" : local.get().ownsNode() ? " (embedded anvil)" : " (anvil development node)", dataDir);
         return new Infrastructure(bootstrap, url, user, password, dataDir, kafka, postgres, chain, local);
     }
 
@@ -117,7 +125,7 @@ public final class Infrastructure implements AutoCloseable {
         return chain;
     }
 
-    /** The embedded local chain, when the manager started one. */
+    /** The local chain: the embedded one the manager started, or the configured development node it attached to. */
     public Optional<LocalChain> localChain() {
         return localChain;
     }

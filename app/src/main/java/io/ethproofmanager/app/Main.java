@@ -12,10 +12,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The command line: {@code run} (the default) starts the manager; {@code bench} measures it. */
+/**
+ * The command line: with no subcommand it starts the manager; {@code bench} measures it; {@code network} acts as a proving
+ * network on a local chain; {@code deploy-contracts} deploys our contracts to a node.
+ */
 @Command(name = "eth-proof-manager", mixinStandardHelpOptions = true, version = "eth-proof-manager 0.1.0",
         description = "Hands a ZK rollup's batches to external proving networks through the L1 proof manager contract.",
-        subcommands = {BenchCommand.class, NetworkCommand.class})
+        subcommands = {BenchCommand.class, NetworkCommand.class, DeployContractsCommand.class})
 public final class Main implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -35,7 +38,7 @@ public final class Main implements Callable<Integer> {
     private long seed;
 
     @Option(names = "--networks", defaultValue = "valid=6,invalid=1,wrongVersion=1,refuse=1,silent=1,ignore=1",
-            description = "behaviour mix of the simulated Fermah and Lagrange networks on the embedded chain (with --demo-batches); 'off' for none")
+            description = "behaviour mix of the simulated Fermah and Lagrange networks on the local chain, embedded or an anvil development node (with --demo-batches); 'off' for none")
     private String networks;
 
     @Option(names = "--demo-proof-timeout", defaultValue = "600", paramLabel = "SECONDS",
@@ -65,7 +68,8 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--demo-batches must not be negative");
         }
         final ManagerSettings loaded = ManagerSettings.load(Optional.ofNullable(config));
-        final boolean simulated = demoBatches > 0 && !"off".equals(networks) && loaded.l1().embedded();
+        // the simulated networks and the fast chain clock need a local chain: the embedded one or a development node
+        final boolean simulated = demoBatches > 0 && !"off".equals(networks) && loaded.l1().localChainAvailable();
         final ManagerSettings settings = simulated ? loaded.withProofTimeout(java.time.Duration.ofSeconds(demoProofTimeout)) : loaded;
         final CountDownLatch stopped = new CountDownLatch(1);
         final ProofManagerService service = ProofManagerService.start(settings);

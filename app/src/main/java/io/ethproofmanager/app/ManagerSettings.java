@@ -61,10 +61,11 @@ public record ManagerSettings(
     }
 
     /**
-     * The settlement chain; an empty {@code rpcUrl} means an embedded anvil node with our contract. The submitter key
-     * is kept out of {@link #toString()}.
+     * The settlement chain; an empty {@code rpcUrl} means an embedded anvil node with our contract. With an
+     * {@code rpcUrl} and {@code developmentNode}, the node is an anvil development node with the well-known development
+     * accounts, which the demo can drive like the embedded one. The submitter key is kept out of {@link #toString()}.
      */
-    public record L1(Optional<String> rpcUrl, int embeddedPort, Optional<String> contractAddress,
+    public record L1(Optional<String> rpcUrl, boolean developmentNode, int embeddedPort, Optional<String> contractAddress,
             Optional<String> verifierAddress, Optional<String> submitterPrivateKey, int confirmations, Duration pollInterval, int maxBlockRange,
             long startBlock, int reorgWindow, java.math.BigInteger maxFeePerGasCap, java.math.BigInteger priorityFee,
             long gasLimit, Duration receiptTimeout, int maxAttempts) {
@@ -73,9 +74,17 @@ public record ManagerSettings(
             return rpcUrl.isEmpty();
         }
 
+        /**
+         * Whether the manager has a local chain (time controls, development accounts) for the demo: the embedded one, or
+         * the configured development node.
+         */
+        public boolean localChainAvailable() {
+            return embedded() || developmentNode;
+        }
+
         @Override
         public String toString() {
-            return "L1[rpcUrl=" + rpcUrl.orElse("embedded anvil") + ", contract=" + contractAddress.orElse("deployed at start")
+            return "L1[rpcUrl=" + rpcUrl.orElse("embedded anvil") + (developmentNode ? " (development node)" : "") + ", contract=" + contractAddress.orElse("deployed at start")
                     + ", confirmations=" + confirmations + ", maxFeePerGasCap=" + maxFeePerGasCap + "]";
         }
     }
@@ -189,7 +198,7 @@ public record ManagerSettings(
         if (c.getInt("confirmations") < 0) {
             throw new IllegalArgumentException("invalid configuration: epm.l1.confirmations must not be negative");
         }
-        return new L1(rpcUrl, port(c.getInt("embedded-port")), contract, verifier, key, c.getInt("confirmations"),
+        return new L1(rpcUrl, c.getBoolean("development-node"), port(c.getInt("embedded-port")), contract, verifier, key, c.getInt("confirmations"),
                 c.getDuration("poll-interval"), (int) positive(c, "max-block-range", c.getInt("max-block-range")),
                 c.getLong("start-block"), (int) positive(c, "reorg-window", c.getInt("reorg-window")),
                 new java.math.BigInteger(c.getString("max-fee-per-gas-cap")), new java.math.BigInteger(c.getString("priority-fee")),

@@ -91,6 +91,42 @@ class ManagerSettingsTest {
         assertThat(settings.toString()).doesNotContain("secretsecret");
     }
 
+    @Test
+    void aDevelopmentNodeIsALocalChainForTheDemoAndOnlyWhenSaidSo() {
+        // as docker-compose.yml configures the manager: the node and key from the environment, the addresses from the
+        // file `deploy-contracts --output` wrote (a file wins over the environment)
+        final var environment = ConfigFactory.parseMap(Map.of(
+                "EPM_L1_RPC_URL", "http://anvil:8545",
+                "EPM_L1_DEVELOPMENT_NODE", "true",
+                "EPM_L1_SUBMITTER_PRIVATE_KEY", "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+                "EPM_L1_CONTRACT_ADDRESS", "0x00000000000000000000000000000000000000ff"));
+        final var deployOutput = ConfigFactory.parseString("""
+                epm.l1 {
+                  contract-address = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"
+                  verifier-address = "0xa513E6E4b8f2a923D98304ec87F64353C4D5C853"
+                }""");
+
+        final ManagerSettings settings = ManagerSettings.from(deployOutput.withFallback(environment)
+                .withFallback(ConfigFactory.parseResources("reference.conf")).resolve());
+
+        assertThat(settings.l1().rpcUrl()).contains("http://anvil:8545");
+        assertThat(settings.l1().embedded()).isFalse();
+        assertThat(settings.l1().developmentNode()).isTrue();
+        assertThat(settings.l1().localChainAvailable()).isTrue();
+        assertThat(settings.l1().contractAddress()).contains("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
+        assertThat(settings.l1().verifierAddress()).contains("0xa513E6E4b8f2a923D98304ec87F64353C4D5C853");
+
+        final ManagerSettings defaults = ManagerSettings.load(Optional.empty());
+        assertThat(defaults.l1().developmentNode()).isFalse();
+        assertThat(defaults.l1().localChainAvailable()).as("the embedded chain is a local chain").isTrue();
+        final ManagerSettings realChain = settingsWith("""
+                epm.l1 { rpc-url = "https://rpc.example", contract-address = "0x00000000000000000000000000000000000000aa",
+                         verifier-address = "0x00000000000000000000000000000000000000bb",
+                         submitter-private-key = "0xsecretsecret" }""");
+        assertThat(realChain.l1().localChainAvailable()).as("a configured node is not a development node by default").isFalse();
+        assertThatThrownBy(() -> settingsWith("epm.l1.development-node = maybe")).hasMessageContaining("development-node");
+    }
+
     private static ManagerSettings settingsWith(final String hocon) {
         return ManagerSettings.from(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference()).resolve());
     }

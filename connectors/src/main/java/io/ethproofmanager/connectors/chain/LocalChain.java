@@ -9,6 +9,7 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Credentials;
@@ -24,8 +25,10 @@ import org.web3j.tx.gas.StaticEIP1559GasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
- * A local L1 for the demo and the tests: an anvil node with TestUsdc and a funded ProofManager deployed, Fermah and
- * Lagrange registered and active, a TestVerifier deployed after them, plus the time and snapshot controls of anvil.
+ * A local L1 for the demo and the tests: an anvil node with TestUsdc and a funded ProofManager deployed (by
+ * {@link ContractDeployer}), Fermah and Lagrange registered and active, a TestVerifier deployed after them, plus the time
+ * and snapshot controls of anvil. Either started here ({@link #start()}, owning the anvil process) or attached to an
+ * anvil development node that runs elsewhere ({@link #attach(String, ContractDeployment)}).
  */
 public final class LocalChain implements AutoCloseable {
 
@@ -53,7 +56,8 @@ public final class LocalChain implements AutoCloseable {
     private static final int RECEIPT_POLL_MILLIS = 200;
     private static final int RECEIPT_POLL_ATTEMPTS = 150;
 
-    private final AnvilProcess anvil;
+    private final Optional<AnvilProcess> anvil;
+    private final String rpcUrl;
     private final HttpService rpc;
     private final Web3j web3j;
     private final long chainId;
@@ -62,24 +66,18 @@ public final class LocalChain implements AutoCloseable {
     private final String proofManagerAddress;
     private final String verifierAddress;
 
-    /** Connects to {@code anvil} and deploys the contracts; shuts the client down when a deployment fails. */
-    private LocalChain(final AnvilProcess anvil, final long chainId) {
+    private LocalChain(final Optional<AnvilProcess> anvil, final String rpcUrl, final HttpService rpc, final Web3j web3j,
+            final long chainId, final ContractDeployment deployment) {
         this.anvil = anvil;
+        this.rpcUrl = rpcUrl;
+        this.rpc = rpc;
+        this.web3j = web3j;
         this.chainId = chainId;
-        this.rpc = new HttpService(anvil.rpcUrl());
-        this.web3j = Web3j.build(rpc);
         this.gasProvider = new StaticEIP1559GasProvider(chainId,
                 BigInteger.valueOf(10_000_000_000L), BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(8_000_000L));
-        try {
-            final TestUsdc usdc = deployUsdc();
-            this.usdcAddress = usdc.getContractAddress();
-            this.proofManagerAddress = deployProofManager(usdcAddress);
-            send("fund ProofManager", () -> usdc.mint(proofManagerAddress, INITIAL_FUNDING).send());
-            this.verifierAddress = deployVerifier();
-        } catch (final RuntimeException e) {
-            web3j.shutdown();
-            throw e;
-        }
+        this.usdcAddress = deployment.usdcAddress();
+        this.proofManagerAddress = deployment.proofManagerAddress();
+        this.verifierAddress = deployment.verifierAddress();
     }
 
     /** Starts anvil with {@link #DEFAULT_CHAIN_ID} and deploys the contracts. */
@@ -96,10 +94,15 @@ public final class LocalChain implements AutoCloseable {
     public static LocalChain start(final long chainId, final int port) {
         final long began = System.nanoTime();
         final AnvilProcess anvil = AnvilProcess.start(chainId, port, STARTUP_TIMEOUT);
+        final HttpService rpc = new HttpService(anvil.rpcUrl());
+        final Web3j web3j = Web3j.build(rpc);
         final LocalChain chain;
         try {
-            chain = new LocalChain(anvil, chainId);
+            final ContractDeployment deployment = new ContractDeployer(web3j, DEV_ACCOUNTS.get(0))
+                    .deploy(DEV_ACCOUNTS.get(1).getAddress(), DEV_ACCOUNTS.get(2).getAddress(), INITIAL_FUNDING);
+            chain = new LocalChain(Optional.of(anvil), anvil.rpcUrl(), rpc, web3j, chainId, deployment);
         } catch (final RuntimeException e) {
+            web3j.shutdown();
             anvil.close();
             throw e;
         }
@@ -108,32 +111,60 @@ public final class LocalChain implements AutoCloseable {
         return chain;
     }
 
-    private TestUsdc deployUsdc() {
-        return send("deploy TestUsdc", () -> TestUsdc.deploy(web3j, transactionManager(admin()), gasProvider).send());
+    /**
+     * A local chain on an anvil development node that is already running at {@code rpcUrl}, with the well-known
+     * development accounts and {@code deployment} on it (for example from {@link ContractDeployer} with account 0 as
+     * the deployer, Fermah account 1 and Lagrange account 2). It owns no process: {@link #close()} only shuts the client
+     * down. Fails when the node does not answer or holds no ProofManager at the given address.
+     */
+    public static LocalChain attach(final String rpcUrl, final ContractDeployment deployment) {
+        Objects.requireNonNull(rpcUrl, "rpcUrl");
+        Objects.requireNonNull(deployment, "deployment");
+        final HttpService rpc = new HttpService(rpcUrl);
+        final Web3j web3j = Web3j.build(rpc);
+        try {
+            final long chainId = send("read the chain id", () -> web3j.ethChainId().send().getChainId().longValueExact());
+            if (!ContractDeployer.hasCode(web3j, deployment.proofManagerAddress())) {
+                throw new IllegalStateException("no contract at the ProofManager address " + deployment.proofManagerAddress()
+                        + " on " + rpcUrl + " (was the node restarted since the contracts were deployed?)");
+            }
+            final LocalChain chain = new LocalChain(Optional.empty(), rpcUrl, rpc, web3j, chainId, deployment);
+            LOG.info("attached to the development node {} (chain {}): ProofManager {}, USDC {}, TestVerifier {}", rpcUrl, chainId,
+                    chain.proofManagerAddress, chain.usdcAddress, chain.verifierAddress);
+            return chain;
+        } catch (final RuntimeException e) {
+            web3j.shutdown();
+            throw e;
+        }
     }
 
-    /** Deploys the ProofManager and registers Fermah and Lagrange as active networks; returns its address. */
-    private String deployProofManager(final String usdc) {
-        final ProofManager manager = send("deploy ProofManager", () -> ProofManager.deploy(web3j, transactionManager(admin()),
-                gasProvider, usdc, admin().getAddress(), submitter().getAddress()).send());
-        registerNetwork(manager, FERMAH, fermah());
-        registerNetwork(manager, LAGRANGE, lagrange());
-        return manager.getContractAddress();
+    /**
+     * {@link #attach(String, ContractDeployment)} with the TestUsdc address read from the ProofManager ({@code USDC()}).
+     */
+    public static LocalChain attach(final String rpcUrl, final String proofManagerAddress, final String verifierAddress) {
+        final Web3j web3j = Web3j.build(new HttpService(rpcUrl));
+        final String usdc;
+        try {
+            usdc = send("read the USDC address of the ProofManager " + proofManagerAddress, () -> ProofManager.load(
+                    proofManagerAddress, web3j, DEV_ACCOUNTS.get(0), new org.web3j.tx.gas.DefaultGasProvider()).USDC().send());
+        } finally {
+            web3j.shutdown();
+        }
+        return attach(rpcUrl, new ContractDeployment(usdc, proofManagerAddress, verifierAddress));
     }
 
-    /** Deploys the TestVerifier, last, so that the addresses of the earlier contracts do not move; returns its address. */
-    private String deployVerifier() {
-        return send("deploy TestVerifier", () -> TestVerifier.deploy(web3j, transactionManager(admin()), gasProvider).send())
-                .getContractAddress();
+    /** Where the contracts are. */
+    public ContractDeployment deployment() {
+        return new ContractDeployment(usdcAddress, proofManagerAddress, verifierAddress);
     }
 
-    private void registerNetwork(final ProofManager manager, final BigInteger network, final Credentials account) {
-        send("register network " + network, () -> manager.updateProvingNetworkAddress(network, account.getAddress()).send());
-        send("activate network " + network, () -> manager.updateProvingNetworkStatus(network, ACTIVE).send());
+    /** Whether this chain started its own anvil node (false when attached to a running one). */
+    public boolean ownsNode() {
+        return anvil.isPresent();
     }
 
     public String rpcUrl() {
-        return anvil.rpcUrl();
+        return rpcUrl;
     }
 
     public long chainId() {
@@ -259,7 +290,7 @@ public final class LocalChain implements AutoCloseable {
     @Override
     public void close() {
         web3j.shutdown();
-        anvil.close();
+        anvil.ifPresent(AnvilProcess::close);
     }
 
     private Object rpc(final String method, final List<?> params) {
