@@ -6,6 +6,7 @@ import io.ethproofmanager.connectors.chain.LocalChain;
 import io.ethproofmanager.connectors.source.readiness.DemoBatchSeeder;
 import io.ethproofmanager.schemas.BatchStatus;
 import io.ethproofmanager.schemas.BatchStatusRecord;
+import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.Topics;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -13,6 +14,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,9 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The demo: seeds ready batches into the rollup's table, tails the status topic, and reports how the batches move
- * (in PostgreSQL and on the topic) until stopped. Acknowledge a request with the {@code network} command.
+ * (in PostgreSQL and on the topic) until stopped. Acknowledge a request with the {@code network} command. Used by the
+ * manager's {@code --demo-batches} and by {@code bench}; {@link #summary()} is what the run came to.
  */
-final class DemoRun implements AutoCloseable {
+public final class DemoRun implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
     private static final Duration REPORT_EVERY = Duration.ofSeconds(2);
@@ -41,15 +45,28 @@ final class DemoRun implements AutoCloseable {
 
     private final ProofManagerService service;
     private final List<Long> batches;
-    private final Map<Long, BatchStatus> onTopic = new ConcurrentHashMap<>();
+    private final Instant seedingStartedAt;
+    private final Map<Long, Seen> onTopic = new ConcurrentHashMap<>();
     private final Thread tail;
     private final Optional<SimulatedNetworks> networks;
     private final Optional<ScheduledExecutorService> chainTicker;
     private volatile boolean closed;
 
-    private DemoRun(final ProofManagerService service, final List<Long> batches, final Optional<SimulatedNetworks> networks,
-            final Optional<ScheduledExecutorService> chainTicker) {
+    /** A batch's latest record on the status topic, and when this run first saw it final (null: not yet). */
+    private record Seen(BatchStatusRecord record, Instant finalSeenAt) {
+
+        Seen then(final Seen later) {
+            if (later.record.version() < record.version()) {
+                return this;
+            }
+            return new Seen(later.record, finalSeenAt != null ? finalSeenAt : later.finalSeenAt);
+        }
+    }
+
+    private DemoRun(final ProofManagerService service, final Instant seedingStartedAt, final List<Long> batches,
+            final Optional<SimulatedNetworks> networks, final Optional<ScheduledExecutorService> chainTicker) {
         this.service = service;
+        this.seedingStartedAt = seedingStartedAt;
         this.batches = batches;
         this.networks = networks;
         this.chainTicker = chainTicker;
@@ -62,7 +79,7 @@ final class DemoRun implements AutoCloseable {
      * {@code networkMix} (empty: none, and no fast clock) and a block every second that moves chain time
      * {@code chainSpeed} seconds, so that deadlines pass in demo time; then seeds.
      */
-    static DemoRun start(final ProofManagerService service, final int count, final long seed, final Optional<String> networkMix,
+    public static DemoRun start(final ProofManagerService service, final int count, final long seed, final Optional<String> networkMix,
             final int chainSpeed) {
         final Optional<LocalChain> chain = service.infrastructure().localChain();
         final Optional<SimulatedNetworks> networks = chain.flatMap(c -> networkMix.map(mix -> {
@@ -72,6 +89,7 @@ final class DemoRun implements AutoCloseable {
         // the chain clock runs fast only beside the simulated networks: answering by hand needs real time
         final Optional<ScheduledExecutorService> ticker = chain.filter(c -> count > 0 && networkMix.isPresent())
                 .map(c -> tickChain(c, chainSpeed));
+        final Instant seedingStartedAt = Instant.now();
         final List<Long> batches = count == 0
                 ? List.of()
                 : DemoBatchSeeder.seed(service.database().dataSource(), service.rollupBlobs(), count, new Random(seed));
@@ -79,7 +97,7 @@ final class DemoRun implements AutoCloseable {
             LOG.info("demo: inserted {} ready batches into proof_generation_details: {}..{}", batches.size(),
                     batches.get(0), batches.get(batches.size() - 1));
         }
-        final DemoRun demo = new DemoRun(service, batches, networks, ticker);
+        final DemoRun demo = new DemoRun(service, seedingStartedAt, batches, networks, ticker);
         demo.tail.start();
         return demo;
     }
@@ -104,7 +122,7 @@ final class DemoRun implements AutoCloseable {
     }
 
     /** Waits until every demo batch reached a final status (validated or fallen back) in PostgreSQL and on the topic. */
-    boolean awaitAllFinal() throws InterruptedException {
+    public boolean awaitAllFinal() throws InterruptedException {
         final long deadline = System.nanoTime() + GIVE_UP_AFTER.toNanos();
         Map<String, Integer> last = Map.of();
         while (System.nanoTime() < deadline) {
@@ -115,7 +133,7 @@ final class DemoRun implements AutoCloseable {
             }
             final int finals = counts.getOrDefault(BatchStatus.VALIDATION_RESULT_SENT_TO_L1.wireName(), 0)
                     + counts.getOrDefault(BatchStatus.FALLEN_BACK.wireName(), 0);
-            if (finals >= batches.size() && batches.stream().allMatch(b -> isFinal(onTopic.get(b)))) {
+            if (finals >= batches.size() && batches.stream().allMatch(b -> finalSeenAt(b).isPresent())) {
                 return true;
             }
             Thread.sleep(REPORT_EVERY.toMillis() / 4);
@@ -128,11 +146,15 @@ final class DemoRun implements AutoCloseable {
         return status == BatchStatus.VALIDATION_RESULT_SENT_TO_L1 || status == BatchStatus.FALLEN_BACK;
     }
 
+    private Optional<Instant> finalSeenAt(final long batch) {
+        return Optional.ofNullable(onTopic.get(batch)).map(Seen::finalSeenAt);
+    }
+
     /**
      * Waits until every demo batch has gone past ready_to_be_proven (its proof request is on L1) in PostgreSQL and on the
      * status topic, reporting progress.
      */
-    boolean awaitAllRequested() throws InterruptedException {
+    public boolean awaitAllRequested() throws InterruptedException {
         final long deadline = System.nanoTime() + GIVE_UP_AFTER.toNanos();
         Map<String, Integer> last = Map.of();
         while (System.nanoTime() < deadline) {
@@ -151,61 +173,83 @@ final class DemoRun implements AutoCloseable {
         return false;
     }
 
-    void printSummary(final PrintStream out) {
-        printStatusTable(out);
-        printFinalDetails(out);
+    /** What the run came to so far: counts from PostgreSQL and the status topic, and the final batches' latencies. */
+    public DemoSummary summary() {
+        final Map<String, Integer> topicCounts = new TreeMap<>();
+        onTopic.values().forEach(seen -> topicCounts.merge(seen.record().status().wireName(), 1, Integer::sum));
+        final List<DemoSummary.FinalBatch> finals = new ArrayList<>();
+        Optional<Instant> lastFinal = Optional.empty();
+        for (final long batch : batches) {
+            final Seen seen = onTopic.get(batch);
+            if (seen == null || seen.finalSeenAt() == null) {
+                continue;
+            }
+            final BatchStatusRecord record = seen.record();
+            // a deadline fallback is stamped in chain time, which runs ahead of the wall clock in the demo
+            final Instant finalAt = record.updatedAt().isBefore(seen.finalSeenAt()) ? record.updatedAt() : seen.finalSeenAt();
+            finals.add(new DemoSummary.FinalBatch(batch, record.status().wireName(),
+                    record.fallbackReason() == null ? "-" : record.fallbackReason().split(":", 2)[0],
+                    record.assignedNetwork().map(ProvingNetwork::wireName).orElse("-"), Duration.between(record.createdAt(), finalAt)));
+            lastFinal = lastFinal.filter(last -> last.isAfter(seen.finalSeenAt())).or(() -> Optional.of(seen.finalSeenAt()));
+        }
+        final Optional<Duration> wall = finals.size() == batches.size() && !batches.isEmpty()
+                ? lastFinal.map(last -> Duration.between(seedingStartedAt, last))
+                : Optional.empty();
+        return new DemoSummary(batches.size(), countsByStatus(), topicCounts, outcomes(), finals, wall);
     }
 
-    private void printFinalDetails(final PrintStream out) {
+    void printSummary(final PrintStream out) {
+        print(summary(), out);
+    }
+
+    /** Prints {@code summary}: statuses in PostgreSQL and on the topic, final outcomes, ready -> validation result on L1. */
+    static void print(final DemoSummary summary, final PrintStream out) {
+        out.println();
+        out.println("Demo summary: " + summary.batches() + " batches");
+        out.printf("  %-32s %10s %12s%n", "status", "postgres", "status topic");
+        final Set<String> statuses = new java.util.TreeSet<>(summary.inPostgres().keySet());
+        statuses.addAll(summary.onTopic().keySet());
+        for (final String status : statuses) {
+            out.printf("  %-32s %10d %12d%n", status, summary.inPostgres().getOrDefault(status, 0), summary.onTopic().getOrDefault(status, 0));
+        }
         out.println();
         out.println("  by final outcome (PostgreSQL):");
+        out.printf("  %-30s %-11s %-24s %-9s %6s%n", "status", "validation", "fallback reason", "network", "count");
+        for (final DemoSummary.Outcome o : summary.outcomes()) {
+            out.printf("  %-30s %-11s %-24s %-9s %6d%n", o.status(), o.validation(), o.fallbackReason(), o.network(), o.count());
+        }
+        final DemoSummary.Latency validated = summary.readyToValidated();
+        if (validated.count() > 0) {
+            out.printf("%n  ready -> validation result on L1 (record time): p50 %.1f s, p99 %.1f s over %d batches%n",
+                    seconds(validated.p50()), seconds(validated.p99()), validated.count());
+        }
+        out.flush();
+    }
+
+    static double seconds(final Duration duration) {
+        return duration.toNanos() / 1e9;
+    }
+
+    private List<DemoSummary.Outcome> outcomes() {
+        final List<DemoSummary.Outcome> outcomes = new ArrayList<>();
         try (Connection c = service.database().dataSource().getConnection();
                 PreparedStatement s = c.prepareStatement("""
                         SELECT status, coalesce(validation_status, '-'), coalesce(split_part(fallback_reason, ':', 1), '-'),
                                coalesce(assigned_to, '-'), count(*)
                         FROM eth_proof_manager GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4""");
                 ResultSet rs = s.executeQuery()) {
-            out.printf("  %-30s %-11s %-24s %-9s %6s%n", "status", "validation", "fallback reason", "network", "count");
             while (rs.next()) {
-                out.printf("  %-30s %-11s %-24s %-9s %6d%n", rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5));
+                outcomes.add(new DemoSummary.Outcome(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)));
             }
         } catch (final SQLException e) {
-            out.println("  (cannot read PostgreSQL: " + e.getMessage() + ")");
+            LOG.warn("demo: cannot read the outcomes from PostgreSQL: {}", e.getMessage());
         }
-        try (Connection c = service.database().dataSource().getConnection();
-                PreparedStatement s = c.prepareStatement("""
-                        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY secs), percentile_cont(0.99) WITHIN GROUP (ORDER BY secs), count(*)
-                        FROM (SELECT extract(epoch FROM (max(changed_at) FILTER (WHERE status = 'validation_result_sent_to_l1')
-                                                         - min(changed_at))) AS secs
-                              FROM eth_proof_manager_history GROUP BY chain_id, l1_batch_number) t WHERE secs IS NOT NULL""");
-                ResultSet rs = s.executeQuery()) {
-            if (rs.next() && rs.getInt(3) > 0) {
-                out.printf("%n  ready -> validation result on L1 (record time): p50 %.1f s, p99 %.1f s over %d batches%n",
-                        rs.getDouble(1), rs.getDouble(2), rs.getInt(3));
-            }
-        } catch (final SQLException e) {
-            out.println("  (cannot read history: " + e.getMessage() + ")");
-        }
-        out.flush();
-    }
-
-    private void printStatusTable(final PrintStream out) {
-        out.println();
-        out.println("Demo summary: " + batches.size() + " batches");
-        out.printf("  %-32s %10s %12s%n", "status", "postgres", "status topic");
-        final Map<String, Integer> inPostgres = countsByStatus();
-        final Map<String, Integer> topicCounts = new TreeMap<>();
-        onTopic.values().forEach(status -> topicCounts.merge(status.wireName(), 1, Integer::sum));
-        final Set<String> statuses = new java.util.TreeSet<>(inPostgres.keySet());
-        statuses.addAll(topicCounts.keySet());
-        for (final String status : statuses) {
-            out.printf("  %-32s %10d %12d%n", status, inPostgres.getOrDefault(status, 0), topicCounts.getOrDefault(status, 0));
-        }
-        out.flush();
+        return outcomes;
     }
 
     private boolean allRequested() {
-        return batches.stream().allMatch(batch -> onTopic.containsKey(batch) && onTopic.get(batch) != BatchStatus.READY_TO_BE_PROVEN)
+        return batches.stream().allMatch(batch -> onTopic.containsKey(batch)
+                        && onTopic.get(batch).record().status() != BatchStatus.READY_TO_BE_PROVEN)
                 && pastReadyInPostgres() >= batches.size();
     }
 
@@ -243,7 +287,7 @@ final class DemoRun implements AutoCloseable {
                 consumer.poll(Duration.ofMillis(200)).forEach(record -> {
                     final BatchStatusRecord status = record.value();
                     LOG.info("status topic: batch {} is {} (version {})", status.batchId(), status.status().wireName(), status.version());
-                    onTopic.put(status.batchNumber(), status.status());
+                    onTopic.merge(status.batchNumber(), new Seen(status, isFinal(status.status()) ? Instant.now() : null), Seen::then);
                 });
             }
         } catch (final RuntimeException e) {

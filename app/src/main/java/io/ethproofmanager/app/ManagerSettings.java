@@ -96,6 +96,27 @@ public record ManagerSettings(
                 httpPort, embeddedDataDir);
     }
 
+    /** These settings with another port for the health, metrics and status endpoints (0: a free port). */
+    public ManagerSettings withHttpPort(final int port) {
+        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
+                proofRequest, postgresSink, l1, deadlines, maxProofBytes, port(port), embeddedDataDir);
+    }
+
+    /** These settings with another port for the embedded anvil node (0: a free port); no effect with an external chain. */
+    public ManagerSettings withEmbeddedL1Port(final int port) {
+        final L1 moved = new L1(l1.rpcUrl(), l1.developmentNode(), port(port), l1.contractAddress(), l1.verifierAddress(), l1.submitterPrivateKey(),
+                l1.confirmations(), l1.pollInterval(), l1.maxBlockRange(), l1.startBlock(), l1.reorgWindow(), l1.maxFeePerGasCap(),
+                l1.priorityFee(), l1.gasLimit(), l1.receiptTimeout(), l1.maxAttempts());
+        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
+                proofRequest, postgresSink, moved, deadlines, maxProofBytes, httpPort, embeddedDataDir);
+    }
+
+    /** These settings with another directory for the embedded servers, default blob directories and Streams state. */
+    public ManagerSettings withEmbeddedDataDir(final Path dir) {
+        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
+                proofRequest, postgresSink, l1, deadlines, maxProofBytes, httpPort, Optional.of(dir));
+    }
+
     /** Loads the settings: {@code file} (when given) over environment variables over {@code reference.conf}. */
     public static ManagerSettings load(final Optional<Path> file) {
         ConfigFactory.invalidateCaches();

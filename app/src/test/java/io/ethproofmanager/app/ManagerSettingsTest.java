@@ -127,6 +127,23 @@ class ManagerSettingsTest {
         assertThatThrownBy(() -> settingsWith("epm.l1.development-node = maybe")).hasMessageContaining("development-node");
     }
 
+    @Test
+    void portsAndTheDataDirCanBeMovedWithoutTouchingAnythingElse() {
+        final ManagerSettings defaults = settingsWith("");
+
+        final ManagerSettings moved = defaults.withHttpPort(0).withEmbeddedL1Port(0).withEmbeddedDataDir(Path.of("/tmp/epm-x"));
+
+        assertThat(defaults.httpPort()).isEqualTo(8080);
+        assertThat(defaults.l1().embeddedPort()).isEqualTo(8545);
+        assertThat(moved.httpPort()).isZero();
+        assertThat(moved.l1().embeddedPort()).isZero();
+        assertThat(moved.embeddedDataDir()).contains(Path.of("/tmp/epm-x"));
+        assertThat(moved.withHttpPort(8080).withEmbeddedL1Port(8545).withEmbeddedDataDir(Path.of("/tmp/epm-x")))
+                .isEqualTo(defaults.withEmbeddedDataDir(Path.of("/tmp/epm-x")));
+        assertThatThrownBy(() -> defaults.withHttpPort(70_000)).hasMessageContaining("port must be 0..65535");
+        assertThatThrownBy(() -> defaults.withEmbeddedL1Port(-1)).hasMessageContaining("port must be 0..65535");
+    }
+
     private static ManagerSettings settingsWith(final String hocon) {
         return ManagerSettings.from(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference()).resolve());
     }
