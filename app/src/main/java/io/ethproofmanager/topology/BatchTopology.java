@@ -99,7 +99,10 @@ public final class BatchTopology {
     private static <V> ProcessorSupplier<byte[], byte[], BatchId, Object> parse(
             final Topic<BatchId, V> topic, final Function<V, BatchEvent> toEvent, final TopologyMetrics metrics) {
         final var deadLetters = metrics.deadLetters(topic.name());
-        return () -> new ParseStep<>(topic, toEvent, deadLetters, BATCH_STATE_MACHINE, DEAD_LETTER_SINK);
+        final ParseStep.KeyRule<BatchId, V> keys = ParseStep.KeyRule.batchOf(value -> toEvent.apply(value).batchId());
+        return () -> new ParseStep<BatchId, V, Object>(topic, keys, deadLetters,
+                (context, valid) -> context.forward(valid.withValue(toEvent.apply(valid.value())), BATCH_STATE_MACHINE),
+                (context, letter) -> context.forward(letter, DEAD_LETTER_SINK));
     }
 
     private static StoreBuilder<KeyValueStore<String, ChainTime>> chainTimeStore() {

@@ -8,6 +8,7 @@ import io.ethproofmanager.schemas.NetworkEvent;
 import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.Topic;
 import io.ethproofmanager.schemas.Topics;
+import io.ethproofmanager.topology.ParseStep;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -106,7 +107,10 @@ public final class RewardAnalyticsTopology {
                 .register(meters);
         final Map<String, KStream<K, Parsed<V>>> branches = builder
                 .stream(topic.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
-                .process(() -> new AnalyticsParseStep<>(topic, keyOf, deadLetters), Named.as(name + "-parse"))
+                .process(() -> new ParseStep<K, V, Parsed<V>>(topic, ParseStep.KeyRule.namedBy(keyOf), deadLetters,
+                        (context, valid) -> context.forward(valid.withValue(new Parsed.Valid<>(valid.value()))),
+                        (context, letter) -> context.forward(letter.withValue(new Parsed.Rejected<V>(letter.value())))),
+                        Named.as(name + "-parse"))
                 .split(Named.as(name + "-parsed"))
                 .branch((key, parsed) -> parsed instanceof Parsed.Rejected, Branched.as("-rejected"))
                 .defaultBranch(Branched.as("-valid"));

@@ -2,6 +2,8 @@ package io.ethproofmanager.connectors.proof;
 
 import io.ethproofmanager.connectors.blob.BlobStore;
 import io.ethproofmanager.connectors.blob.BlobStoreException;
+import io.ethproofmanager.connectors.kafka.RetryingConsumerLoop;
+import io.ethproofmanager.connectors.logging.CauseChain;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.MalformedRecordException;
@@ -10,7 +12,6 @@ import io.ethproofmanager.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,11 +20,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -54,8 +53,6 @@ public final class ProofHandler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProofHandler.class);
     static final String THREAD_NAME = "epm-proof-handler";
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(15);
-    private static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(40);
 
     private final ProofHandlerSettings settings;
@@ -65,10 +62,9 @@ public final class ProofHandler implements AutoCloseable {
     private final Counter received;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicReference<Thread> thread = new AtomicReference<>();
-    private final AtomicReference<KafkaConsumer<byte[], byte[]>> consumer = new AtomicReference<>();
+    private final AtomicReference<RetryingConsumerLoop<byte[], byte[]>> consumer = new AtomicReference<>();
     private volatile boolean loopRunning;
     private Optional<InHand> inHand = Optional.empty();
-    private int failures;
 
     /** The proof being handled: its identity and, once written, where it is stored (kept across retries). */
     private record InHand(PublishedVerdicts.Key key, Optional<String> storedAt) {
@@ -126,7 +122,7 @@ public final class ProofHandler implements AutoCloseable {
         }
         if (!join(loop.get(), CLOSE_TIMEOUT)) {
             LOG.warn("the proof handler loop did not stop within {} s of close; waking it up", CLOSE_TIMEOUT.toSeconds());
-            Optional.ofNullable(consumer.get()).ifPresent(KafkaConsumer::wakeup);
+            Optional.ofNullable(consumer.get()).ifPresent(RetryingConsumerLoop::wakeup);
             loop.get().interrupt();
             if (!join(loop.get(), Duration.ofSeconds(5))) {
                 LOG.error("the proof handler loop did not stop within 5 s of being woken up");
@@ -152,7 +148,7 @@ public final class ProofHandler implements AutoCloseable {
                 return Optional.of(PublishedVerdicts.read(settings.bootstrapServers(), settings.verdictsTopic()));
             } catch (final KafkaException | IllegalStateException e) {
                 LOG.warn("proof handler cannot read {} yet, retrying in {} ms: {}", settings.verdictsTopic(),
-                        settings.retryBackoffMax().toMillis(), describe(e));
+                        settings.retryBackoffMax().toMillis(), CauseChain.describe(e));
                 awaitClosing(settings.retryBackoffMax());
             }
         }
@@ -160,37 +156,58 @@ public final class ProofHandler implements AutoCloseable {
     }
 
     private void consume(final PublishedVerdicts published) {
-        final KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerConfig());
-        consumer.set(kafka);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig())) {
-            kafka.subscribe(List.of(settings.eventsTopic()));
+        try (RetryingConsumerLoop<byte[], byte[]> kafka = new RetryingConsumerLoop<>(consumerConfig(), settings.eventsTopic(),
+                settings.pollTimeout(), this::isClosing, "proof handler", LOG);
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig())) {
+            consumer.set(kafka);
             LOG.info("proof handler consuming {} as group {}, verdicts to {}", settings.eventsTopic(), settings.groupId(),
                     settings.verdictsTopic());
+            final Proofs proofs = new Proofs(producer, published);
             while (!isClosing()) {
-                step(kafka, producer, published);
+                kafka.pollOnce(proofs);
             }
         } catch (final WakeupException | InterruptException e) {
             LOG.warn("proof handler loop stopped by force; the proof in hand will be redelivered");
-        } finally {
-            closeQuietly(kafka);
         }
     }
 
-    /** One event (polls return one record): handle, commit; or rewind and back off. */
-    private void step(final KafkaConsumer<byte[], byte[]> kafka, final KafkaProducer<byte[], byte[]> producer,
-            final PublishedVerdicts published) {
-        final ConsumerRecords<byte[], byte[]> polled = kafka.poll(settings.pollTimeout());
-        for (final ConsumerRecord<byte[], byte[]> record : polled) {
-            try {
-                proven(record).ifPresent(proven -> handle(proven, producer, published));
-                commit(kafka, record);
-                failures = 0;
-            } catch (final WakeupException | InterruptException e) {
-                throw e;
-            } catch (final RuntimeException e) {
-                retryLater(kafka, record, e);
-                return;
+    /** Each event (polls return one record): handle, commit; or rewind and back off. */
+    private final class Proofs implements RetryingConsumerLoop.Handler<byte[], byte[]> {
+
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final PublishedVerdicts published;
+
+        Proofs(final KafkaProducer<byte[], byte[]> producer, final PublishedVerdicts published) {
+            this.producer = producer;
+            this.published = published;
+        }
+
+        @Override
+        public void handle(final ConsumerRecords<byte[], byte[]> polled) {
+            for (final ConsumerRecord<byte[], byte[]> record : polled) {
+                proven(record).ifPresent(proven -> ProofHandler.this.handle(proven, producer, published));
             }
+        }
+
+        @Override
+        public Duration failed(final ConsumerRecords<byte[], byte[]> polled, final RuntimeException failure,
+                final int failures) {
+            final ConsumerRecord<byte[], byte[]> record = polled.iterator().next();
+            final String cause = failure instanceof RetryException retry ? retry.metricCause : "unexpected";
+            Counter.builder("epm_proof_handler_retries_total").tag("cause", cause)
+                    .description("proofs retried after a failure, by cause").register(meters).increment();
+            final Duration backoff = settings.retryBackoff(failures);
+            LOG.warn("handling {}-{}@{} failed ({}, attempt {}), retrying in {} ms: {}", record.topic(), record.partition(),
+                    record.offset(), cause, failures, backoff.toMillis(), CauseChain.describe(
+                            failure instanceof RetryException && failure.getCause() instanceof Exception inner ? inner : failure));
+            return backoff;
+        }
+
+        @Override
+        public void commitFailed(final Map<TopicPartition, OffsetAndMetadata> offsets, final KafkaException failure) {
+            offsets.forEach((partition, next) -> LOG.warn("committing offset {} of {}-{} failed within {} s; the event may"
+                    + " come again and is deduplicated: {}", next.offset(), partition.topic(), partition.partition(),
+                    RetryingConsumerLoop.COMMIT_TIMEOUT.toSeconds(), failure.toString()));
         }
     }
 
@@ -289,52 +306,6 @@ public final class ProofHandler implements AutoCloseable {
                 verdict.valid() ? "valid" : "invalid", verdict.reason());
     }
 
-    private void retryLater(final KafkaConsumer<byte[], byte[]> kafka, final ConsumerRecord<byte[], byte[]> record,
-            final RuntimeException failure) {
-        failures++;
-        final String cause = failure instanceof RetryException retry ? retry.metricCause : "unexpected";
-        Counter.builder("epm_proof_handler_retries_total").tag("cause", cause)
-                .description("proofs retried after a failure, by cause").register(meters).increment();
-        final Duration backoff = settings.retryBackoff(failures);
-        LOG.warn("handling {}-{}@{} failed ({}, attempt {}), retrying in {} ms: {}", record.topic(), record.partition(),
-                record.offset(), cause, failures, backoff.toMillis(),
-                describe(failure instanceof RetryException && failure.getCause() instanceof Exception inner ? inner : failure));
-        kafka.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
-        backOff(kafka, backoff);
-    }
-
-    private void commit(final KafkaConsumer<byte[], byte[]> kafka, final ConsumerRecord<byte[], byte[]> record) {
-        try {
-            kafka.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                    new OffsetAndMetadata(record.offset() + 1)), COMMIT_TIMEOUT);
-        } catch (final WakeupException | InterruptException e) {
-            throw e;
-        } catch (final KafkaException e) {
-            LOG.warn("committing offset {} of {}-{} failed within {} s; the event may come again and is deduplicated: {}",
-                    record.offset() + 1, record.topic(), record.partition(), COMMIT_TIMEOUT.toSeconds(), e.toString());
-        }
-    }
-
-    /** Waits {@code delay} with every partition paused, polling so that the consumer stays in its group. */
-    private void backOff(final KafkaConsumer<byte[], byte[]> kafka, final Duration delay) {
-        final long deadline = System.nanoTime() + delay.toNanos();
-        kafka.pause(kafka.assignment());
-        try {
-            long remaining;
-            while (!isClosing() && (remaining = deadline - System.nanoTime()) > 0) {
-                final ConsumerRecords<byte[], byte[]> arrived =
-                        kafka.poll(Duration.ofNanos(Math.min(remaining, settings.pollTimeout().toNanos())));
-                // partitions a rebalance assigned meanwhile are not paused: put back what they gave, pause them too
-                for (final TopicPartition partition : arrived.partitions()) {
-                    kafka.seek(partition, arrived.records(partition).getFirst().offset());
-                }
-                kafka.pause(arrived.partitions());
-            }
-        } finally {
-            kafka.resume(kafka.paused());
-        }
-    }
-
     private Map<String, Object> consumerConfig() {
         return Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
@@ -373,23 +344,6 @@ public final class ProofHandler implements AutoCloseable {
             Thread.currentThread().interrupt();
             closing.countDown();
         }
-    }
-
-    private static void closeQuietly(final KafkaConsumer<byte[], byte[]> kafka) {
-        try {
-            kafka.close(CloseOptions.timeout(CONSUMER_CLOSE_TIMEOUT));
-        } catch (final KafkaException e) {
-            LOG.warn("closing the proof handler's consumer within {} s failed: {}", CONSUMER_CLOSE_TIMEOUT.toSeconds(),
-                    describe(e));
-        }
-    }
-
-    private static String describe(final Exception cause) {
-        final StringBuilder text = new StringBuilder(cause.toString());
-        for (Throwable inner = cause.getCause(); inner != null && inner != inner.getCause(); inner = inner.getCause()) {
-            text.append(" <- ").append(inner);
-        }
-        return text.toString();
     }
 
     private static boolean join(final Thread loop, final Duration timeout) {

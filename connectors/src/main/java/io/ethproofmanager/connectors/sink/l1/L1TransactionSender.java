@@ -1,13 +1,14 @@
 package io.ethproofmanager.connectors.sink.l1;
 
 import io.ethproofmanager.connectors.chain.contracts.ProofManager;
+import io.ethproofmanager.connectors.kafka.RetryingConsumerLoop;
+import io.ethproofmanager.connectors.logging.CauseChain;
 import io.ethproofmanager.schemas.L1Command;
 import io.ethproofmanager.schemas.L1TransactionResult;
 import io.ethproofmanager.schemas.MalformedRecordException;
 import io.ethproofmanager.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,11 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -51,8 +50,6 @@ public final class L1TransactionSender implements AutoCloseable {
     static final String THREAD_NAME = "epm-l1-sender";
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(15);
-    private static final Duration CLIENT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final L1SenderSettings settings;
@@ -129,7 +126,8 @@ public final class L1TransactionSender implements AutoCloseable {
             try {
                 return Optional.of(processor());
             } catch (final L1Node.L1NodeException | Attempts.AttemptStoreException e) {
-                LOG.warn("L1 sender cannot start yet, retrying in {} ms: {}", settings.heldRetryBackoff().toMillis(), describe(e));
+                LOG.warn("L1 sender cannot start yet, retrying in {} ms: {}", settings.heldRetryBackoff().toMillis(),
+                        CauseChain.describe(e));
                 awaitClosing(settings.heldRetryBackoff());
             }
         }
@@ -150,17 +148,18 @@ public final class L1TransactionSender implements AutoCloseable {
 
     private void consume(final CommandProcessor processor) {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig());
-                KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerConfig())) {
-            kafka.subscribe(List.of(settings.commandsTopic()));
+                RetryingConsumerLoop<byte[], byte[]> kafka = new RetryingConsumerLoop<>(consumerConfig(),
+                        settings.commandsTopic(), POLL_TIMEOUT, this::isClosing, "L1 sender", LOG)) {
             LOG.info("L1 sender consuming {} as group {}, results to {}", settings.commandsTopic(), settings.groupId(),
                     settings.resultsTopic());
+            final Commands commands = new Commands(producer, processor);
             long nextReconciliation = System.nanoTime();
             while (!isClosing()) {
                 if (System.nanoTime() - nextReconciliation >= 0) {
                     reconcileUnknown(producer, processor);
                     nextReconciliation = System.nanoTime() + settings.receiptTimeout().toNanos();
                 }
-                step(kafka, producer, processor);
+                kafka.pollOnce(commands);
             }
         } catch (final WakeupException | InterruptException e) {
             LOG.warn("L1 sender loop stopped by force; the command in hand will be redelivered");
@@ -175,46 +174,65 @@ public final class L1TransactionSender implements AutoCloseable {
             throw e;
         } catch (final RuntimeException e) {
             LOG.warn("reconciling the attempts of unknown outcome failed, retrying in {} ms: {}",
-                    settings.receiptTimeout().toMillis(), describe(e));
+                    settings.receiptTimeout().toMillis(), CauseChain.describe(e));
         }
     }
 
-    /** One command (polls return one record): process, publish, commit; or rewind and back off. */
-    private void step(final KafkaConsumer<byte[], byte[]> kafka, final KafkaProducer<byte[], byte[]> producer,
-            final CommandProcessor processor) {
-        final ConsumerRecords<byte[], byte[]> polled = kafka.poll(POLL_TIMEOUT);
-        for (final ConsumerRecord<byte[], byte[]> record : polled) {
-            if (!handle(kafka, producer, processor, record)) {
-                kafka.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
-                return;
+    /** Each command (polls return one record): process, publish, commit; or rewind and back off. */
+    private final class Commands implements RetryingConsumerLoop.Handler<byte[], byte[]> {
+
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final CommandProcessor processor;
+
+        Commands(final KafkaProducer<byte[], byte[]> producer, final CommandProcessor processor) {
+            this.producer = producer;
+            this.processor = processor;
+        }
+
+        @Override
+        public void handle(final ConsumerRecords<byte[], byte[]> polled) {
+            for (final ConsumerRecord<byte[], byte[]> record : polled) {
+                final CommandProcessor.Decision decision = decode(record).map(processor::process)
+                        .orElseGet(() -> new CommandProcessor.Decision(Optional.empty(), true));
+                decision.publish().ifPresent(result -> publish(producer, result));
+                updateBalance();
+                if (!decision.commit()) {
+                    throw new HeldException();
+                }
             }
+        }
+
+        @Override
+        public Duration failed(final ConsumerRecords<byte[], byte[]> polled, final RuntimeException failure,
+                final int consecutiveFailures) {
+            if (failure instanceof HeldException) {
+                return settings.heldRetryBackoff();
+            }
+            if (failure instanceof ReceiptWaiter.ClosingException) {
+                LOG.info("{}; the command will be reconciled at the next start", failure.getMessage());
+                return Duration.ZERO;
+            }
+            final ConsumerRecord<byte[], byte[]> record = polled.iterator().next();
+            LOG.warn("cannot handle {} (offset {}), retrying in {} ms: {}", commandId(record), record.offset(),
+                    settings.heldRetryBackoff().toMillis(), CauseChain.describe(failure));
+            return settings.heldRetryBackoff();
+        }
+
+        /** A command whose offset is not committed is handled again now (the processor makes its transaction once). */
+        @Override
+        public void commitFailed(final Map<TopicPartition, OffsetAndMetadata> offsets, final KafkaException failure) {
+            throw failure;
         }
     }
 
-    /** True when the record's offset is committed; false when it must come again. */
-    private boolean handle(final KafkaConsumer<byte[], byte[]> kafka, final KafkaProducer<byte[], byte[]> producer,
-            final CommandProcessor processor, final ConsumerRecord<byte[], byte[]> record) {
-        final Optional<L1Command> command = decode(record);
-        try {
-            final CommandProcessor.Decision decision = command.map(processor::process)
-                    .orElseGet(() -> new CommandProcessor.Decision(Optional.empty(), true));
-            decision.publish().ifPresent(result -> publish(producer, result));
-            updateBalance();
-            if (decision.commit()) {
-                commit(kafka, record);
-                return true;
-            }
-            backOff(kafka, settings.heldRetryBackoff());
-        } catch (final ReceiptWaiter.ClosingException e) {
-            LOG.info("{}; the command will be reconciled at the next start", e.getMessage());
-        } catch (final WakeupException | InterruptException e) {
-            throw e;
-        } catch (final RuntimeException e) {
-            LOG.warn("cannot handle {} (offset {}), retrying in {} ms: {}", command.map(L1Command::commandId).orElse("?"),
-                    record.offset(), settings.heldRetryBackoff().toMillis(), describe(e));
-            backOff(kafka, settings.heldRetryBackoff());
+    /** The processor holds the command (fee above the cap, say): it comes again after the held-retry backoff. */
+    private static final class HeldException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        HeldException() {
+            super("command held", null, false, false);
         }
-        return false;
     }
 
     private Optional<L1Command> decode(final ConsumerRecord<byte[], byte[]> record) {
@@ -224,6 +242,15 @@ public final class L1TransactionSender implements AutoCloseable {
             LOG.error("skipping malformed L1 command {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    /** The id of the command in {@code record} for a log line, or "?" when it does not decode (already logged). */
+    private static String commandId(final ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return Topics.L1_COMMANDS.valueSerde().decode(record.value()).commandId();
+        } catch (final RuntimeException e) {
+            return "?";
         }
     }
 
@@ -244,36 +271,11 @@ public final class L1TransactionSender implements AutoCloseable {
                 Optional.ofNullable(result.revertReason()).or(() -> Optional.ofNullable(result.detail())).orElse(""));
     }
 
-    private void commit(final KafkaConsumer<byte[], byte[]> kafka, final ConsumerRecord<byte[], byte[]> record) {
-        kafka.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                new OffsetAndMetadata(record.offset() + 1)), COMMIT_TIMEOUT);
-    }
-
     private void updateBalance() {
         try {
             metrics.balance(node.balance(settings.signerAddress()));
         } catch (final L1Node.L1NodeException e) {
             LOG.debug("cannot read the signer's balance: {}", e.getMessage());
-        }
-    }
-
-    /** Waits {@code delay} with every partition paused, polling so that the consumer stays in its group. */
-    private void backOff(final KafkaConsumer<byte[], byte[]> kafka, final Duration delay) {
-        final long deadline = System.nanoTime() + delay.toNanos();
-        kafka.pause(kafka.assignment());
-        try {
-            long remaining;
-            while (!isClosing() && (remaining = deadline - System.nanoTime()) > 0) {
-                final ConsumerRecords<byte[], byte[]> arrived =
-                        kafka.poll(Duration.ofNanos(Math.min(remaining, POLL_TIMEOUT.toNanos())));
-                // partitions a rebalance assigned meanwhile are not paused: put back what they gave, pause them too
-                for (final TopicPartition partition : arrived.partitions()) {
-                    kafka.seek(partition, arrived.records(partition).getFirst().offset());
-                }
-                kafka.pause(arrived.partitions());
-            }
-        } finally {
-            kafka.resume(kafka.paused());
         }
     }
 
@@ -318,13 +320,5 @@ public final class L1TransactionSender implements AutoCloseable {
             Thread.currentThread().interrupt();
             closing.countDown();
         }
-    }
-
-    private static String describe(final Exception cause) {
-        final StringBuilder text = new StringBuilder(cause.toString());
-        for (Throwable inner = cause.getCause(); inner != null && inner != inner.getCause(); inner = inner.getCause()) {
-            text.append(" <- ").append(inner);
-        }
-        return text.toString();
     }
 }

@@ -1,5 +1,7 @@
 package io.ethproofmanager.connectors.sink.postgres;
 
+import io.ethproofmanager.connectors.kafka.RetryingConsumerLoop;
+import io.ethproofmanager.connectors.logging.CauseChain;
 import io.ethproofmanager.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,19 +9,16 @@ import io.micrometer.core.instrument.Timer;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
@@ -40,8 +39,6 @@ public final class BatchStatusSink implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchStatusSink.class);
     static final String THREAD_NAME = "epm-postgres-sink";
-    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(15);
-    private static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(40);
 
     private final BatchStatusSinkSettings settings;
@@ -53,7 +50,7 @@ public final class BatchStatusSink implements AutoCloseable {
     private final Timer writeTimer;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicReference<Thread> thread = new AtomicReference<>();
-    private final AtomicReference<KafkaConsumer<byte[], byte[]>> consumer = new AtomicReference<>();
+    private final AtomicReference<RetryingConsumerLoop<byte[], byte[]>> consumer = new AtomicReference<>();
     private volatile boolean loopRunning;
     private volatile Optional<Outage> outage = Optional.empty();
 
@@ -102,7 +99,7 @@ public final class BatchStatusSink implements AutoCloseable {
         }
         if (!join(loop.get(), CLOSE_TIMEOUT)) {
             LOG.warn("the Postgres sink loop did not stop within {} s of close; waking it up", CLOSE_TIMEOUT.toSeconds());
-            Optional.ofNullable(consumer.get()).ifPresent(KafkaConsumer::wakeup);
+            Optional.ofNullable(consumer.get()).ifPresent(RetryingConsumerLoop::wakeup);
             loop.get().interrupt();
             if (!join(loop.get(), Duration.ofSeconds(5))) {
                 LOG.error("the Postgres sink loop did not stop within {} s of being woken up", 5);
@@ -122,66 +119,92 @@ public final class BatchStatusSink implements AutoCloseable {
     }
 
     private void consume() {
-        final KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerConfig());
-        consumer.set(kafka);
-        try {
-            kafka.subscribe(List.of(settings.topic()));
+        try (RetryingConsumerLoop<byte[], byte[]> kafka = new RetryingConsumerLoop<>(consumerConfig(), settings.topic(),
+                settings.pollTimeout(), this::isClosing, "Postgres sink", LOG)) {
+            consumer.set(kafka);
             LOG.info("Postgres sink consuming {} as group {}", settings.topic(), settings.groupId());
+            final StatusWrites writes = new StatusWrites();
             while (!isClosing()) {
-                stepSurvivingErrors(kafka);
+                stepSurvivingErrors(kafka, writes);
             }
         } catch (final WakeupException | InterruptException e) {
             LOG.warn("Postgres sink loop stopped by force while closing; uncommitted records will be redelivered");
-        } finally {
-            closeQuietly(kafka);
         }
     }
 
     /** A step that fails (broker trouble, mostly) is retried after the longest backoff; only closing ends the loop. */
-    private void stepSurvivingErrors(final KafkaConsumer<byte[], byte[]> kafka) {
+    private void stepSurvivingErrors(final RetryingConsumerLoop<byte[], byte[]> kafka, final StatusWrites writes) {
         try {
-            step(kafka);
+            kafka.pollOnce(writes);
         } catch (final WakeupException | InterruptException e) {
             throw e;
         } catch (final RuntimeException e) {
             LOG.warn("consuming {} failed, retrying in {} ms: {}", settings.topic(), settings.retryBackoffMax().toMillis(),
-                    describe(e));
+                    CauseChain.describe(e));
             awaitClosing(settings.retryBackoffMax());
         }
     }
 
-    /** One poll: decode, write, commit; or, when the write fails, rewind and back off. */
-    private void step(final KafkaConsumer<byte[], byte[]> kafka) {
-        final ConsumerRecords<byte[], byte[]> polled = kafka.poll(settings.pollTimeout());
-        if (polled.isEmpty()) {
-            return;
-        }
-        final PolledBatch batch = PolledBatch.decode(polled, Topics.BATCH_STATUS);
-        if (write(batch)) {
+    /** Each poll: decode, write, commit; or, when the write fails, rewind and back off. */
+    private final class StatusWrites implements RetryingConsumerLoop.Handler<byte[], byte[]> {
+
+        @Override
+        public void handle(final ConsumerRecords<byte[], byte[]> polled) {
+            final PolledBatch batch = PolledBatch.decode(polled, Topics.BATCH_STATUS);
+            write(batch);
             skipMalformed(batch);
-            commit(kafka, batch);
-        } else {
-            rewind(kafka, batch.firstOffsets());
-            backOff(kafka, settings.retryBackoff(outage.map(Outage::failedAttempts).orElse(1)));
+        }
+
+        @Override
+        public Duration failed(final ConsumerRecords<byte[], byte[]> polled, final RuntimeException failure,
+                final int consecutiveFailures) {
+            if (!(failure instanceof WriteFailedException)) {
+                LOG.warn("consuming {} failed, retrying in {} ms: {}", settings.topic(), settings.retryBackoffMax().toMillis(),
+                        CauseChain.describe(failure));
+                return settings.retryBackoffMax();
+            }
+            return settings.retryBackoff(outage.map(Outage::failedAttempts).orElse(1));
+        }
+
+        @Override
+        public void committed(final Map<TopicPartition, OffsetAndMetadata> offsets) {
+            batches.increment();
+        }
+
+        /** The database did commit; a failed offset commit only means the batch comes again, and writes are idempotent. */
+        @Override
+        public void commitFailed(final Map<TopicPartition, OffsetAndMetadata> offsets, final KafkaException failure) {
+            LOG.warn("committing offsets {} failed within {} s; the batch is written and may be redelivered: {}", offsets,
+                    RetryingConsumerLoop.COMMIT_TIMEOUT.toSeconds(), failure.toString());
         }
     }
 
-    /** Writes the batch's records; false (and an outage noted) when PostgreSQL fails. */
-    private boolean write(final PolledBatch batch) {
-        if (batch.records().isEmpty()) {
-            return true;
+    /** A write PostgreSQL refused or missed, already counted and logged: the batch is to come again. */
+    private static final class WriteFailedException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        WriteFailedException(final Exception cause) {
+            super(cause.getMessage(), cause, false, false);
         }
+    }
+
+    /** Writes the batch's records; throws {@link WriteFailedException} (an outage noted) when PostgreSQL fails. */
+    private void write(final PolledBatch batch) {
+        if (batch.records().isEmpty()) {
+            return;
+        }
+        final int changed;
         try {
-            final int changed = writeTimer.recordCallable(() -> writer.write(batch.records()));
-            rows.increment(changed);
-            endOutage();
-            return true;
+            changed = writeTimer.recordCallable(() -> writer.write(batch.records()));
         } catch (final SQLException | RuntimeException e) {
             noteFailure(batch, e);
-            return false;
+            throw new WriteFailedException(e);
         } catch (final Exception e) {
             throw new IllegalStateException("unexpected checked exception writing batch statuses", e);
         }
+        rows.increment(changed);
+        endOutage();
     }
 
     private void noteFailure(final PolledBatch batch, final Exception cause) {
@@ -191,9 +214,9 @@ public final class BatchStatusSink implements AutoCloseable {
         if (before.isEmpty()) {
             LOG.warn("writing {} batch status record(s) to PostgreSQL failed; retrying with backoff from {} ms to {} ms until it"
                     + " succeeds (offsets stay uncommitted): {}", batch.records().size(), settings.retryBackoffMin().toMillis(),
-                    settings.retryBackoffMax().toMillis(), describe(cause));
+                    settings.retryBackoffMax().toMillis(), CauseChain.describe(cause));
         } else {
-            LOG.debug("write attempt {} failed: {}", outage.get().failedAttempts(), describe(cause));
+            LOG.debug("write attempt {} failed: {}", outage.get().failedAttempts(), CauseChain.describe(cause));
         }
     }
 
@@ -211,47 +234,6 @@ public final class BatchStatusSink implements AutoCloseable {
         }
     }
 
-    /** Commits after the database did; a failed commit only means the batch comes again, and writes are idempotent. */
-    private void commit(final KafkaConsumer<byte[], byte[]> kafka, final PolledBatch batch) {
-        try {
-            kafka.commitSync(batch.nextOffsets(), COMMIT_TIMEOUT);
-            batches.increment();
-        } catch (final WakeupException | InterruptException e) {
-            throw e;
-        } catch (final KafkaException e) {
-            LOG.warn("committing offsets {} failed within {} s; the batch is written and may be redelivered: {}",
-                    batch.nextOffsets(), COMMIT_TIMEOUT.toSeconds(), e.toString());
-        }
-    }
-
-    /** Seeks partitions (those still assigned) back to the given offsets, so that no record is skipped. */
-    private static void rewind(final KafkaConsumer<byte[], byte[]> kafka, final Map<TopicPartition, Long> firstOffsets) {
-        final Set<TopicPartition> assigned = kafka.assignment();
-        firstOffsets.forEach((partition, offset) -> {
-            if (assigned.contains(partition)) {
-                kafka.seek(partition, offset);
-            }
-        });
-    }
-
-    /** Waits {@code delay} with every partition paused, polling so that the consumer stays in its group. */
-    private void backOff(final KafkaConsumer<byte[], byte[]> kafka, final Duration delay) {
-        final long deadline = System.nanoTime() + delay.toNanos();
-        kafka.pause(kafka.assignment());
-        try {
-            long remaining;
-            while (!isClosing() && (remaining = deadline - System.nanoTime()) > 0) {
-                final ConsumerRecords<byte[], byte[]> arrived =
-                        kafka.poll(Duration.ofNanos(Math.min(remaining, settings.pollTimeout().toNanos())));
-                // partitions a rebalance assigned meanwhile are not paused: put back what they gave, pause them too
-                rewind(kafka, PolledBatch.firstOffsets(arrived));
-                kafka.pause(arrived.partitions());
-            }
-        } finally {
-            kafka.resume(kafka.paused());
-        }
-    }
-
     private boolean isClosing() {
         return closing.getCount() == 0;
     }
@@ -262,15 +244,6 @@ public final class BatchStatusSink implements AutoCloseable {
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             closing.countDown();
-        }
-    }
-
-    private static void closeQuietly(final KafkaConsumer<byte[], byte[]> kafka) {
-        try {
-            kafka.close(CloseOptions.timeout(CONSUMER_CLOSE_TIMEOUT));
-        } catch (final KafkaException e) {
-            LOG.warn("closing the Postgres sink's consumer within {} s failed: {}", CONSUMER_CLOSE_TIMEOUT.toSeconds(),
-                    describe(e));
         }
     }
 
@@ -289,14 +262,6 @@ public final class BatchStatusSink implements AutoCloseable {
 
     private static Counter counter(final MeterRegistry meters, final String name, final String description) {
         return Counter.builder(name).description(description).register(meters);
-    }
-
-    private static String describe(final Exception cause) {
-        final StringBuilder text = new StringBuilder(cause.toString());
-        for (Throwable inner = cause.getCause(); inner != null && inner != inner.getCause(); inner = inner.getCause()) {
-            text.append(" <- ").append(inner);
-        }
-        return text.toString();
     }
 
     private static boolean join(final Thread loop, final Duration timeout) {
