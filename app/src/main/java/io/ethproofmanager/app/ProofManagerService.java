@@ -195,7 +195,8 @@ public final class ProofManagerService implements AutoCloseable {
         final var readiness = settings.readiness();
         final ReadinessChecker checker = new ReadinessChecker(new ReadinessSettings(infrastructure.bootstrapServers(),
                 settings.chainId(), settings.protocolVersion(), readiness.pollInterval(), readiness.batchLimit(),
-                readiness.retryBackoffMin(), readiness.retryBackoffMax(), settings.publicKeyPrefix(), Map.of()),
+                readiness.retryBackoffMin(), readiness.retryBackoffMax(), settings.publicKeyPrefix(), readiness.maxInputsBytes(),
+                Map.of()),
                 database.dataSource(), rollupBlobs, publicBlobs, meters, Clock.systemUTC());
         checker.start();
         running.push(checker);
