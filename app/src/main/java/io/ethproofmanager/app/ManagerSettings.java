@@ -48,8 +48,9 @@ public record ManagerSettings(
         }
     }
 
-    /** The readiness checker's pace. */
-    public record Readiness(Duration pollInterval, int batchLimit, Duration retryBackoffMin, Duration retryBackoffMax) {
+    /** The readiness checker's pace, and the largest proof inputs it copies. */
+    public record Readiness(Duration pollInterval, int batchLimit, Duration retryBackoffMin, Duration retryBackoffMax,
+            long maxInputsBytes) {
     }
 
     /** The parameters of every proof request. */
@@ -199,7 +200,8 @@ public record ManagerSettings(
 
     private static Readiness readiness(final Config c) {
         return new Readiness(c.getDuration("poll-interval"), (int) positive(c, "batch-limit", c.getInt("batch-limit")),
-                c.getDuration("retry-backoff-min"), c.getDuration("retry-backoff-max"));
+                c.getDuration("retry-backoff-min"), c.getDuration("retry-backoff-max"),
+                positive(c, "max-inputs-bytes", c.getBytes("max-inputs-bytes")));
     }
 
     private static PostgresSink postgresSink(final Config c) {

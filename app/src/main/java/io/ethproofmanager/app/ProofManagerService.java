@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.web3j.crypto.Credentials;
@@ -54,6 +55,12 @@ public final class ProofManagerService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProofManagerService.class);
     private static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * A stopping topology leaves its consumer group: Kafka Streams otherwise stays a member until the session times out
+     * (45 s), and a restarted manager would process nothing, deadlines included, until then.
+     */
+    private static final CloseOptions LEAVING_GROUP = CloseOptions.timeout(STREAMS_CLOSE_TIMEOUT)
+            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
 
     private final Infrastructure infrastructure;
     private final Database database;
@@ -146,7 +153,7 @@ public final class ProofManagerService implements AutoCloseable {
         streamsMetrics.bindTo(meters);
         streams.start();
         running.push(() -> {
-            streams.close(STREAMS_CLOSE_TIMEOUT);
+            streams.close(LEAVING_GROUP);
             streamsMetrics.close();
         });
         return streams;
@@ -162,7 +169,7 @@ public final class ProofManagerService implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         analytics.start();
-        running.push(() -> analytics.close(STREAMS_CLOSE_TIMEOUT));
+        running.push(() -> analytics.close(LEAVING_GROUP));
         return analytics;
     }
 
@@ -195,7 +202,8 @@ public final class ProofManagerService implements AutoCloseable {
         final var readiness = settings.readiness();
         final ReadinessChecker checker = new ReadinessChecker(new ReadinessSettings(infrastructure.bootstrapServers(),
                 settings.chainId(), settings.protocolVersion(), readiness.pollInterval(), readiness.batchLimit(),
-                readiness.retryBackoffMin(), readiness.retryBackoffMax(), settings.publicKeyPrefix(), Map.of()),
+                readiness.retryBackoffMin(), readiness.retryBackoffMax(), settings.publicKeyPrefix(), readiness.maxInputsBytes(),
+                Map.of()),
                 database.dataSource(), rollupBlobs, publicBlobs, meters, Clock.systemUTC());
         checker.start();
         running.push(checker);

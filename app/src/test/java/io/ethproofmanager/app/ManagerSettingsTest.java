@@ -46,11 +46,13 @@ class ManagerSettingsTest {
         assertThat(settings.publicBlobs().isGcs()).isTrue();
         assertThat(settings.publicBlobs().bucket()).contains("proof-inputs");
         assertThat(settings.readiness().batchLimit()).isEqualTo(100);
+        assertThat(settings.readiness().maxInputsBytes()).isEqualTo(256L * 1024 * 1024);
     }
 
     @Test
     void environmentVariablesAreTheSubstitutionsOfTheDefaults() {
-        final var withEnv = ConfigFactory.parseMap(Map.of("EPM_CHAIN_ID", "324", "EPM_DATABASE_URL", "jdbc:postgresql://db/rollup"))
+        final var withEnv = ConfigFactory.parseMap(Map.of("EPM_CHAIN_ID", "324", "EPM_DATABASE_URL", "jdbc:postgresql://db/rollup",
+                        "EPM_READINESS_MAX_INPUTS_BYTES", "1MiB"))
                 .withFallback(ConfigFactory.parseResources("reference.conf"))
                 .resolve();
 
@@ -58,6 +60,7 @@ class ManagerSettingsTest {
 
         assertThat(settings.chainId()).isEqualTo(324);
         assertThat(settings.database().url()).contains("jdbc:postgresql://db/rollup");
+        assertThat(settings.readiness().maxInputsBytes()).isEqualTo(1024 * 1024);
     }
 
     @Test

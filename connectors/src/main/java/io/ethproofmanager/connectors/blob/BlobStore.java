@@ -16,6 +16,14 @@ public interface BlobStore {
     byte[] read(String location);
 
     /**
+     * The size in bytes of the object at {@code location}, asked of the store without reading the object.
+     *
+     * @throws BlobNotFoundException when there is no such object
+     * @throws BlobStoreException when the store cannot tell
+     */
+    long size(String location);
+
+    /**
      * Writes (or replaces) the object at {@code key} and returns its URL as readers will fetch it.
      *
      * @throws BlobStoreException when the object cannot be written

@@ -36,9 +36,21 @@ public final class FileSystemBlobStore implements BlobStore {
         try {
             return Files.readAllBytes(file);
         } catch (final NoSuchFileException e) {
-            throw new BlobNotFoundException("no blob at '" + location + "' (file " + file + ")", e);
+            throw new BlobNotFoundException("no blob at " + BlobKeys.shown(location) + " (file " + file + ")", e);
         } catch (final IOException e) {
-            throw new BlobStoreException("cannot read blob at '" + location + "' (file " + file + "): " + e, e);
+            throw new BlobStoreException("cannot read blob at " + BlobKeys.shown(location) + " (file " + file + "): " + e, e);
+        }
+    }
+
+    @Override
+    public long size(final String location) {
+        final Path file = resolve(BlobKeys.keyOf(location, publicUrlBase));
+        try {
+            return Files.size(file);
+        } catch (final NoSuchFileException e) {
+            throw new BlobNotFoundException("no blob at " + BlobKeys.shown(location) + " (file " + file + ")", e);
+        } catch (final IOException e) {
+            throw new BlobStoreException("cannot tell the size of the blob at " + BlobKeys.shown(location) + " (file " + file + "): " + e, e);
         }
     }
 
@@ -56,9 +68,9 @@ public final class FileSystemBlobStore implements BlobStore {
                 Files.deleteIfExists(temp);
             }
         } catch (final AccessDeniedException e) {
-            throw new BlobStoreException("cannot write blob '" + key + "' (" + data.length + " bytes): access denied to " + e.getFile(), e);
+            throw new BlobStoreException("cannot write blob " + BlobKeys.shown(key) + " (" + data.length + " bytes): access denied to " + e.getFile(), e);
         } catch (final IOException e) {
-            throw new BlobStoreException("cannot write blob '" + key + "' (" + data.length + " bytes) to " + target + ": " + e, e);
+            throw new BlobStoreException("cannot write blob " + BlobKeys.shown(key) + " (" + data.length + " bytes): " + e, e);
         }
         return publicUrlBase + key;
     }

@@ -1,5 +1,6 @@
 package io.ethproofmanager.connectors.blob;
 
+import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
@@ -45,11 +46,32 @@ public final class GcsBlobStore implements BlobStore {
             return storage.readAllBytes(BlobId.of(bucket, key));
         } catch (final StorageException e) {
             if (e.getCode() == NOT_FOUND) {
-                throw new BlobNotFoundException("no blob at '" + location + "' (gs://" + bucket + "/" + key + ")", e);
+                throw new BlobNotFoundException("no blob at " + BlobKeys.shown(location) + " (gs://" + bucket + "/" + key + ")", e);
             }
-            throw new BlobStoreException("cannot read blob at '" + location + "' (gs://" + bucket + "/" + key + "): "
+            throw new BlobStoreException("cannot read blob at " + BlobKeys.shown(location) + " (gs://" + bucket + "/" + key + "): "
                     + e.getCode() + " " + e.getMessage(), e);
         }
+    }
+
+    /** The object's size from its metadata (one {@code objects.get}, the content is not downloaded). */
+    @Override
+    public long size(final String location) {
+        final String key = BlobKeys.keyOf(location, publicUrlBase);
+        final Blob blob;
+        try {
+            blob = storage.get(BlobId.of(bucket, key));
+        } catch (final StorageException e) {
+            throw new BlobStoreException("cannot tell the size of the blob at " + BlobKeys.shown(location) + " (gs://" + bucket
+                    + "/" + key + "): " + e.getCode() + " " + e.getMessage(), e);
+        }
+        if (blob == null) {
+            throw new BlobNotFoundException("no blob at " + BlobKeys.shown(location) + " (gs://" + bucket + "/" + key + ")");
+        }
+        final Long size = blob.getSize();
+        if (size == null) {
+            throw new BlobStoreException("Cloud Storage did not tell the size of gs://" + bucket + "/" + key);
+        }
+        return size;
     }
 
     @Override

@@ -80,4 +80,31 @@ class FileSystemBlobStoreTest {
         assertThatThrownBy(() -> store.read("../inner/x")).isInstanceOf(IllegalArgumentException.class);
         assertThat(root).isDirectoryNotContaining("glob:**/outside.bin");
     }
+
+    @Test
+    void sizeIsToldWithoutReadingAndAMissingObjectIsBlobNotFound() {
+        final var store = new FileSystemBlobStore(root, "https://blobs.example.org/public");
+        final String url = store.write("inputs/3.bin", new byte[4096]);
+
+        assertThat(store.size("inputs/3.bin")).isEqualTo(4096);
+        assertThat(store.size(url)).isEqualTo(4096);
+        assertThatThrownBy(() -> store.size("inputs/4.bin")).isInstanceOf(BlobNotFoundException.class)
+                .hasMessageContaining("inputs/4.bin");
+    }
+
+    @Test
+    void malformedKeysAreRefusedWithAShortMessage() {
+        final var store = new FileSystemBlobStore(root);
+
+        assertThatThrownBy(() -> store.read("")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank");
+        assertThatThrownBy(() -> store.read("a/\u0001b\nc.bin")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("control characters").hasMessageContaining("a/\\u0001b\\u000ac.bin");
+        assertThatThrownBy(() -> store.size("x".repeat(100_000))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most 1024 bytes").hasMessageContaining("(100000 characters)")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300));
+        final String segment = "é".repeat(100) + "/"; // 201 bytes of UTF-8
+        assertThatThrownBy(() -> store.write(segment.repeat(5) + "x".repeat(25), new byte[1])).as("530 characters, 1030 bytes")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 1030 bytes");
+        assertThat(store.write(segment.repeat(5) + "x".repeat(19), new byte[1])).as("exactly 1024 bytes").endsWith("/" + "x".repeat(19));
+    }
 }

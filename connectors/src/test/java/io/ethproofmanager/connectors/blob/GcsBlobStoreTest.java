@@ -58,4 +58,15 @@ class GcsBlobStoreTest {
         final var store = new GcsBlobStore(storage, "safe-bucket");
         assertThatThrownBy(() -> store.write("../x.bin", new byte[1])).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void sizeComesFromTheObjectsMetadata() {
+        final var store = new GcsBlobStore(storage, "size-bucket");
+        final String url = store.write("inputs/9.bin", new byte[1234]);
+
+        assertThat(store.size("inputs/9.bin")).isEqualTo(1234);
+        assertThat(store.size(url)).isEqualTo(1234);
+        assertThatThrownBy(() -> store.size("inputs/10.bin")).isInstanceOf(BlobNotFoundException.class)
+                .hasMessageContaining("gs://size-bucket/inputs/10.bin");
+    }
 }

@@ -27,6 +27,11 @@ final class FailingBlobStore implements BlobStore {
     }
 
     @Override
+    public long size(final String location) {
+        return store.size(location);
+    }
+
+    @Override
     public String write(final String key, final byte[] data) {
         final int attempt = attempts.incrementAndGet();
         if (attempt <= failures) {

@@ -239,6 +239,45 @@ class ProofHandlerTest {
     }
 
     @Test
+    void emptyProofGetsAnInvalidVerdictAtOnceWithoutRetries() throws Exception {
+        // the contract refuses an empty proof, so the event is the one of a real proof with its bytes taken away
+        final L1Event.ProofRequestProven real =
+                requests.requestAndProve(batch(11), ChainRequests.validProof(batch(11), ChainRequests.VERSION));
+        start(blobs, contractValidator());
+
+        produce(new L1Event.ProofRequestProven(real.chainId(), real.batchNumber(), "0x", real.assignedTo(),
+                real.requestedRewardMicroUsdc(), real.log(), false));
+        final ProofVerdict verdict = awaitVerdicts(1).getFirst();
+
+        assertThat(verdict.valid()).isFalse();
+        assertThat(verdict.reason()).isEqualTo("empty proof");
+        assertThat(verdict.batchId()).isEqualTo(batch(11));
+        assertThat(meters.find("epm_proof_handler_retries_total").counters()).as("an empty proof is not retried").isEmpty();
+    }
+
+    @Test
+    void garbageProofBytesGetInvalidVerdictsNamingWhatIsWrong() throws Exception {
+        final byte[] tooShort = {0x13, 0x37, 0x42};
+        final byte[] noise = new byte[96];
+        new java.util.Random(11).nextBytes(noise);
+        noise[0] = 0x7f; // a huge protocol major, no request's version
+        noise[4] &= 0x7f;
+        noise[8] &= 0x7f;
+        start(blobs, contractValidator());
+
+        produce(requests.requestAndProve(batch(12), tooShort));
+        produce(requests.requestAndProve(batch(13), noise));
+        final List<ProofVerdict> verdicts = awaitVerdicts(2);
+
+        assertThat(verdicts).extracting(ProofVerdict::batchNumber).containsExactly(12L, 13L);
+        assertThat(verdicts).extracting(ProofVerdict::valid).containsOnly(false);
+        assertThat(verdicts.get(0).reason()).contains("3 bytes is too short");
+        assertThat(verdicts.get(1).reason()).contains("protocol version").contains(ChainRequests.VERSION.toString());
+        assertThat(blobs.read(verdicts.get(1).proofBlobUrl())).as("garbage is kept as evidence").isEqualTo(noise);
+        assertThat(meters.find("epm_proof_handler_retries_total").counters()).as("garbage is not retried").isEmpty();
+    }
+
+    @Test
     void retractedProofsAndOtherEventsGetNoVerdict() throws Exception {
         final L1Event.ProofRequestProven retracted =
                 requests.requestAndProve(batch(9), ChainRequests.validProof(batch(9), ChainRequests.VERSION));

@@ -4,10 +4,16 @@ package io.ethproofmanager.connectors.source.readiness;
 public enum FailureReason {
     /** The rollup's blob store has no object at the batch's location. */
     BLOB_MISSING("blob_missing"),
-    /** The rollup's object exists but could not be read (or its location is not a valid key). */
+    /** The batch's blob location is not a key the rollup's store accepts (blank, {@code ..}, control characters, too long). */
+    BLOB_LOCATION_INVALID("blob_location_invalid"),
+    /** The rollup's object exists but could not be read. */
     BLOB_UNREADABLE("blob_unreadable"),
+    /** The rollup's object is larger than the configured limit of proof inputs; it is not read. */
+    BLOB_TOO_LARGE("blob_too_large"),
     /** The copy could not be written to the public blob store. */
     PUBLIC_WRITE_FAILED("public_write_failed"),
+    /** The readiness event would violate its schema (e.g. a public URL over the length limit): it is not published. */
+    EVENT_INVALID("event_invalid"),
     /** Kafka did not acknowledge the readiness event. */
     PUBLISH_FAILED("publish_failed");
 

@@ -1,10 +1,12 @@
 package io.ethproofmanager.connectors.source.readiness;
 
+import io.ethproofmanager.connectors.blob.BlobKeys;
 import io.ethproofmanager.connectors.blob.BlobNotFoundException;
 import io.ethproofmanager.connectors.blob.BlobStore;
 import io.ethproofmanager.connectors.blob.BlobStoreException;
 import io.ethproofmanager.connectors.source.readiness.ReadinessTable.DueBatch;
 import io.ethproofmanager.schemas.ReadinessEvent;
+import io.ethproofmanager.schemas.RecordJson;
 import io.ethproofmanager.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -36,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * {@code acks=all} producer and wait for the acknowledgement, then record {@code published_at} and the public URL. A
  * batch that fails (blob missing or unreadable, public write or publish failed) is logged, counted, and retried after
  * an exponential backoff; the other batches of the round go on.
+ *
+ * <p>Bad input fails only its batch, with a reason of its own: a blob location the store refuses (blank, {@code ..},
+ * control characters, over 1024 bytes) is {@code blob_location_invalid}; a blob over {@code maxInputsBytes} is
+ * {@code blob_too_large}, found from the store's metadata before anything is read; an event that would violate
+ * {@code v1/readiness-event.schema.json} (e.g. a public URL over 2048 characters) is {@code event_invalid} and is never
+ * published, so a consumer never meets it.
  *
  * <p>Delivery is effectively once per batch: a published row is never selected again, so re-polls and restarts (a new
  * checker on the same database) neither lose nor repeat a batch. The one window is a crash (or a database failure)
@@ -148,7 +156,7 @@ public final class ReadinessChecker implements AutoCloseable {
         try {
             final String publicUrl = copyToPublicStore(batch);
             final Instant readyAt = clock.instant();
-            producer.publish(new ReadinessEvent(settings.chainId(), batch.batchNumber(), publicUrl, settings.protocolVersion(), readyAt));
+            producer.publish(checked(new ReadinessEvent(settings.chainId(), batch.batchNumber(), publicUrl, settings.protocolVersion(), readyAt)));
             table.recordPublished(batch.batchNumber(), publicUrl, readyAt);
             published.increment();
             LOG.info("batch {}:{} is ready: published {}", settings.chainId(), batch.batchNumber(), publicUrl);
@@ -168,14 +176,41 @@ public final class ReadinessChecker implements AutoCloseable {
         }
     }
 
+    /** The batch's proof generation data: its size is asked first, so an over-size blob is never read. */
     private byte[] readRollupBlob(final DueBatch batch) throws BatchFailure {
+        final String location = batch.blobLocation();
         try {
-            return rollupStore.read(batch.blobLocation());
+            requireWithinLimit(location, rollupStore.size(location));
+            final byte[] data = rollupStore.read(location);
+            requireWithinLimit(location, data.length); // replaced by a larger one since the size was asked
+            return data;
         } catch (final BlobNotFoundException e) {
             throw new BatchFailure(FailureReason.BLOB_MISSING, e.getMessage(), e);
-        } catch (final BlobStoreException | IllegalArgumentException e) {
-            throw new BatchFailure(FailureReason.BLOB_UNREADABLE, "cannot read '" + batch.blobLocation() + "': " + e.getMessage(), e);
+        } catch (final IllegalArgumentException e) {
+            throw new BatchFailure(FailureReason.BLOB_LOCATION_INVALID, "the blob location is not a valid key of " + rollupStore
+                    + ": " + e.getMessage(), e);
+        } catch (final BlobStoreException e) {
+            throw new BatchFailure(FailureReason.BLOB_UNREADABLE, "cannot read " + BlobKeys.shown(location) + ": " + e.getMessage(), e);
         }
+    }
+
+    private void requireWithinLimit(final String location, final long size) throws BatchFailure {
+        if (size > settings.maxInputsBytes()) {
+            throw new BatchFailure(FailureReason.BLOB_TOO_LARGE, "the blob at " + BlobKeys.shown(location) + " has " + size
+                    + " bytes, over the limit of " + settings.maxInputsBytes() + " bytes; not read", null);
+        }
+    }
+
+    /** {@code event} when it conforms to its schema; a {@code event_invalid} failure naming the violations otherwise. */
+    private static ReadinessEvent checked(final ReadinessEvent event) throws BatchFailure {
+        final var schema = Topics.READINESS.valueSerde().schema();
+        final List<String> violations = schema.violations(RecordJson.readTree(Topics.READINESS.valueSerde().encode(event)));
+        if (!violations.isEmpty()) {
+            throw new BatchFailure(FailureReason.EVENT_INVALID, "the readiness event would violate " + schema.path() + " ("
+                    + String.join("; ", violations) + "); not published. Public URL: "
+                    + BlobKeys.shown(event.proofGenDataBlobUrl()), null);
+        }
+        return event;
     }
 
     private void recordFailure(final DueBatch batch, final BatchFailure failure) {

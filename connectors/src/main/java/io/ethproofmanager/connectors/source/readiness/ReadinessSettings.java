@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param retryBackoffMin delay before the first retry of a failed batch
  * @param retryBackoffMax longest delay between retries (the backoff doubles up to it)
  * @param publicKeyPrefix prefix of the public objects' keys, e.g. {@code proof-inputs/}
+ * @param maxInputsBytes largest proof generation blob copied; a larger one fails its batch ({@code blob_too_large})
  * @param producerOverrides extra Kafka producer settings (e.g. {@code delivery.timeout.ms}); they cannot weaken
  *     {@code acks=all} or idempotence
  */
@@ -28,7 +29,14 @@ public record ReadinessSettings(
         Duration retryBackoffMin,
         Duration retryBackoffMax,
         String publicKeyPrefix,
+        long maxInputsBytes,
         Map<String, String> producerOverrides) {
+
+    /** The default {@link #maxInputsBytes}: 256 MiB. */
+    public static final long DEFAULT_MAX_INPUTS_BYTES = 256L * 1024 * 1024;
+
+    /** The most a blob can be: what fits in one Java array. */
+    public static final long MAX_INPUTS_BYTES_LIMIT = Integer.MAX_VALUE - 8;
 
     public ReadinessSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -44,32 +52,47 @@ public record ReadinessSettings(
                 "retryBackoffMax must be at least retryBackoffMin (" + retryBackoffMin + "), was " + retryBackoffMax);
         require(!publicKeyPrefix.startsWith("/") && !publicKeyPrefix.contains(".."),
                 "publicKeyPrefix must be a relative key prefix, was '" + publicKeyPrefix + "'");
+        require(maxInputsBytes > 0 && maxInputsBytes <= MAX_INPUTS_BYTES_LIMIT,
+                "maxInputsBytes must be between 1 and " + MAX_INPUTS_BYTES_LIMIT + ", was " + maxInputsBytes);
     }
 
-    /** Settings with the usual defaults: every 10 s, 100 batches a round, retries from 10 s up to 10 min, no overrides. */
+    /**
+     * Settings with the usual defaults: every 10 s, 100 batches a round, retries from 10 s up to 10 min, proof inputs up
+     * to 256 MiB, no overrides.
+     */
     public static ReadinessSettings defaults(final String bootstrapServers, final long chainId, final ProtocolVersion protocolVersion) {
         return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, Duration.ofSeconds(10), 100,
-                Duration.ofSeconds(10), Duration.ofMinutes(10), "proof-inputs/", Map.of());
+                Duration.ofSeconds(10), Duration.ofMinutes(10), "proof-inputs/", DEFAULT_MAX_INPUTS_BYTES, Map.of());
     }
 
     public ReadinessSettings withPollInterval(final Duration interval) {
         return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, interval, batchLimit,
-                retryBackoffMin, retryBackoffMax, publicKeyPrefix, producerOverrides);
+                retryBackoffMin, retryBackoffMax, publicKeyPrefix, maxInputsBytes, producerOverrides);
     }
 
     public ReadinessSettings withBatchLimit(final int limit) {
         return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, limit,
-                retryBackoffMin, retryBackoffMax, publicKeyPrefix, producerOverrides);
+                retryBackoffMin, retryBackoffMax, publicKeyPrefix, maxInputsBytes, producerOverrides);
     }
 
     public ReadinessSettings withRetryBackoff(final Duration min, final Duration max) {
         return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, batchLimit,
-                min, max, publicKeyPrefix, producerOverrides);
+                min, max, publicKeyPrefix, maxInputsBytes, producerOverrides);
     }
 
     public ReadinessSettings withProducerOverrides(final Map<String, String> overrides) {
         return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, batchLimit,
-                retryBackoffMin, retryBackoffMax, publicKeyPrefix, overrides);
+                retryBackoffMin, retryBackoffMax, publicKeyPrefix, maxInputsBytes, overrides);
+    }
+
+    public ReadinessSettings withMaxInputsBytes(final long maxBytes) {
+        return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, batchLimit,
+                retryBackoffMin, retryBackoffMax, publicKeyPrefix, maxBytes, producerOverrides);
+    }
+
+    public ReadinessSettings withPublicKeyPrefix(final String prefix) {
+        return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, batchLimit,
+                retryBackoffMin, retryBackoffMax, prefix, maxInputsBytes, producerOverrides);
     }
 
     /** The public object key of a batch: the same for every attempt, so a retry overwrites the same object. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.ethproofmanager.connectors.blob.BlobStore;
 import io.ethproofmanager.connectors.blob.FileSystemBlobStore;
 import io.ethproofmanager.connectors.db.Database;
 import io.ethproofmanager.connectors.testing.SharedInfrastructure;
@@ -204,8 +205,139 @@ class ReadinessCheckerTest {
         assertThat(eventsPerBatch()).isEqualTo(Map.of(batches.get(0), 1L, batches.get(1), 1L));
     }
 
+    @Test
+    void malformedBlobLocationsFailOnlyTheirBatchesWithAShortReasonAndTheNextBatchesPublish() {
+        final Map<Long, String> malformed = Map.of(
+                2L, "",
+                3L, "../outside/3.bin",
+                4L, "proof_gen_data/\u0007bell\n4.bin",
+                5L, "proof_gen_data/" + "x".repeat(100_000) + ".bin");
+        malformed.forEach(this::readyBatch);
+        for (final long good : new long[] {1, 6}) {
+            rollupStore.write("proof_gen_data/" + good + ".bin", new byte[] {(byte) good});
+            readyBatch(good, "proof_gen_data/" + good + ".bin");
+        }
+
+        try (ReadinessChecker checker = checker()) {
+            assertThat(checker.pollOnce()).isEqualTo(2);
+        }
+
+        assertThat(eventsByBatch()).containsOnlyKeys(1L, 6L);
+        for (final long bad : malformed.keySet()) {
+            final ReadinessRow row = ReadinessRow.existing(dataSource, bad);
+            assertThat(row.publishedAt()).isEmpty();
+            assertThat(row.nextAttemptAt()).contains(clock.instant().plus(BACKOFF_MIN));
+            assertThat(row.lastError()).hasValueSatisfying(error -> assertThat(error)
+                    .startsWith("blob_location_invalid: ").hasSizeLessThan(600).doesNotContain("\u0007", "\n"));
+        }
+        assertThat(ReadinessRow.existing(dataSource, 2).lastError().orElseThrow()).contains("blank");
+        assertThat(ReadinessRow.existing(dataSource, 3).lastError().orElseThrow()).contains("'..' segments");
+        assertThat(ReadinessRow.existing(dataSource, 4).lastError().orElseThrow()).contains("control characters")
+                .contains("\\u0007bell\\u000a4.bin");
+        assertThat(ReadinessRow.existing(dataSource, 5).lastError().orElseThrow()).contains("at most 1024 bytes")
+                .contains("(100019 characters)");
+        assertThat(meters.counter("epm_readiness_failures_total", "reason", "blob_location_invalid").count()).isEqualTo(4);
+        assertThat(publicRoot.resolve("proof-inputs/" + chainId)).isDirectoryContaining("glob:**/1.bin")
+                .isDirectoryContaining("glob:**/6.bin").isDirectoryNotContaining("glob:**/{2,3,4,5}.bin");
+    }
+
+    @Test
+    void proofInputsOverTheLimitFailTheirBatchWithoutBeingRead() {
+        settings = settings.withMaxInputsBytes(1000);
+        rollupStore.write("proof_gen_data/1.bin", new byte[1000]);
+        rollupStore.write("proof_gen_data/2.bin", new byte[1001]);
+        readyBatch(1, "proof_gen_data/1.bin");
+        readyBatch(2, "proof_gen_data/2.bin");
+        final List<String> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final BlobStore watchedRollupStore = new BlobStore() {
+            @Override
+            public byte[] read(final String location) {
+                reads.add(location);
+                return rollupStore.read(location);
+            }
+
+            @Override
+            public long size(final String location) {
+                return rollupStore.size(location);
+            }
+
+            @Override
+            public String write(final String key, final byte[] data) {
+                return rollupStore.write(key, data);
+            }
+        };
+
+        try (ReadinessChecker checker = new ReadinessChecker(settings, dataSource, watchedRollupStore, publicStore, meters, clock)) {
+            assertThat(checker.pollOnce()).isEqualTo(1);
+            clock.advance(BACKOFF_MIN);
+            assertThat(checker.pollOnce()).as("still too large at the retry").isZero();
+        }
+
+        assertThat(reads).containsExactly("proof_gen_data/1.bin");
+        assertThat(eventsByBatch()).containsOnlyKeys(1L);
+        final ReadinessRow tooLarge = ReadinessRow.existing(dataSource, 2);
+        assertThat(tooLarge.attempts()).isEqualTo(2);
+        assertThat(tooLarge.publishedAt()).isEmpty();
+        assertThat(tooLarge.lastError()).hasValueSatisfying(error -> assertThat(error).isEqualTo("blob_too_large: the blob at "
+                + "'proof_gen_data/2.bin' has 1001 bytes, over the limit of 1000 bytes; not read"));
+        assertThat(meters.counter("epm_readiness_failures_total", "reason", "blob_too_large").count()).isEqualTo(2);
+    }
+
+    @Test
+    void aPublicUrlTheSchemaWouldRefuseIsNeverPublished() {
+        // the URL of a one-digit batch is exactly the schema's 2048 characters, that of a two-digit batch one more
+        final String tail = "/proof-inputs/" + chainId + "/9.bin";
+        final String base = "https://cdn.example.org/" + "u".repeat(2048 - "https://cdn.example.org/".length() - tail.length());
+        publicStore = new FileSystemBlobStore(publicRoot, base);
+        for (final long batch : new long[] {9, 10, 11}) {
+            rollupStore.write("proof_gen_data/" + batch + ".bin", new byte[] {(byte) batch});
+            readyBatch(batch, "proof_gen_data/" + batch + ".bin");
+        }
+
+        try (ReadinessChecker checker = checker()) {
+            assertThat(checker.pollOnce()).isEqualTo(1);
+        }
+
+        final Map<Long, ReadinessEvent> events = eventsByBatch();
+        assertThat(events).containsOnlyKeys(9L);
+        assertThat(events.get(9L).proofGenDataBlobUrl()).hasSize(2048);
+        for (final long batch : new long[] {10, 11}) {
+            assertThat(ReadinessRow.existing(dataSource, batch).lastError()).hasValueSatisfying(error -> assertThat(error)
+                    .startsWith("event_invalid: the readiness event would violate v1/readiness-event.schema.json")
+                    .contains("at most 2,048 characters").contains("(2049 characters)").hasSizeLessThan(600));
+        }
+        assertThat(meters.counter("epm_readiness_failures_total", "reason", "event_invalid").count()).isEqualTo(2);
+    }
+
+    @Test
+    void aKeyPrefixTooLongForAnyStoreFailsItsBatchesClearly() {
+        settings = settings.withPublicKeyPrefix(("p".repeat(250) + "/").repeat(5));
+        rollupStore.write("proof_gen_data/1.bin", new byte[] {1});
+        readyBatch(1, "proof_gen_data/1.bin");
+
+        try (ReadinessChecker checker = checker()) {
+            assertThat(checker.pollOnce()).isZero();
+        }
+
+        assertThat(eventsByBatch()).isEmpty();
+        assertThat(ReadinessRow.existing(dataSource, 1).lastError()).hasValueSatisfying(error -> assertThat(error)
+                .startsWith("public_write_failed: ").contains("at most 1024 bytes").hasSizeLessThan(600));
+    }
+
     private ReadinessChecker checker() {
         return new ReadinessChecker(settings, dataSource, rollupStore, publicStore, meters, clock);
+    }
+
+    /** A ready row of {@code proof_generation_details} with {@code location}, whatever it holds. */
+    private void readyBatch(final long batch, final String location) {
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement s = c.prepareStatement(
+                "INSERT INTO proof_generation_details (l1_batch_number, status, proof_gen_data_blob_url) VALUES (?, 'unpicked', ?)")) {
+            s.setLong(1, batch);
+            s.setString(2, location);
+            s.executeUpdate();
+        } catch (final java.sql.SQLException e) {
+            throw new IllegalStateException("cannot insert ready batch " + batch, e);
+        }
     }
 
     private Map<Long, ReadinessEvent> eventsByBatch() {

@@ -37,7 +37,15 @@ class ReadinessSettingsTest {
         assertThatThrownBy(() -> defaults.withRetryBackoff(Duration.ofSeconds(10), Duration.ofSeconds(5)))
                 .hasMessageContaining("retryBackoffMax");
         assertThatThrownBy(() -> new ReadinessSettings(" ", 1, new ProtocolVersion(0, 1, 0), Duration.ofSeconds(1), 1,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), "../x/", Map.of())).hasMessageContaining("bootstrapServers");
+                Duration.ofSeconds(1), Duration.ofSeconds(1), "../x/", 1, Map.of())).hasMessageContaining("bootstrapServers");
+        assertThatThrownBy(() -> defaults.withMaxInputsBytes(0)).hasMessageContaining("maxInputsBytes");
+        assertThatThrownBy(() -> defaults.withMaxInputsBytes(Integer.MAX_VALUE)).hasMessageContaining("maxInputsBytes");
+    }
+
+    @Test
+    void proofInputsAreLimitedTo256MibByDefault() {
+        assertThat(defaults.maxInputsBytes()).isEqualTo(256L * 1024 * 1024);
+        assertThat(defaults.withMaxInputsBytes(1024).maxInputsBytes()).isEqualTo(1024);
     }
 
     @Test
