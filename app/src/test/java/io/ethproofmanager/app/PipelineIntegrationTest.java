@@ -171,17 +171,8 @@ class PipelineIntegrationTest {
                         WHERE status = 'request_sent_to_l1' AND sent_proof_request_tx_hash IS NOT NULL""") == count);
     }
 
-    private Map<String, String> row(final long batch) throws SQLException {
-        try (Connection c = service.database().dataSource().getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT status, assigned_to, fallback_reason FROM eth_proof_manager WHERE l1_batch_number = " + batch)) {
-            final Map<String, String> row = new HashMap<>();
-            if (rs.next()) {
-                row.put("status", rs.getString(1));
-                row.put("assigned_to", rs.getString(2));
-                row.put("fallback_reason", rs.getString(3));
-            }
-            return row;
-        }
+    private Map<String, String> row(final long batch) {
+        return ServiceHarness.row(service.database().dataSource(), batch);
     }
 
     private void acknowledge(final LocalChain chain, final long batch, final boolean accept) throws Exception {
