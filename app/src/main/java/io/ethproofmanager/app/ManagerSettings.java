@@ -149,8 +149,7 @@ public record ManagerSettings(
                     postgresSink(c.getConfig("postgres-sink")),
                     l1(c.getConfig("l1")),
                     new io.ethproofmanager.topology.DeadlinePolicy(c.getDuration("deadlines.not-picked-up"),
-                            c.getDuration("deadlines.acknowledge"), c.getDuration("deadlines.max-proving"),
-                            c.getDuration("deadlines.check-interval")),
+                            c.getDuration("deadlines.acknowledge"), c.getDuration("deadlines.max-proving")),
                     maxProofBytes(c),
                     port(c.getInt("http.port")),
                     optionalPath(c.getString("embedded.data-dir")));

@@ -30,11 +30,19 @@ import java.util.Optional;
  * the state for good and published once as a {@link FallbackRecord}. Later events are still kept, but the batch stays
  * fallen_back and nothing more is sent for it.
  *
- * <p>Two commands: a {@link SubmitProofRequest} at the batch's first readiness only, and a
- * {@link SubmitProofValidationResult} at its first proof verdict only. A retraction that takes the batch back does not
- * issue them again: their command ids are stable per batch, and the L1 sender reconciles with the contract (a request
- * already there is reported {@code already_on_chain}, and a transaction reorganised out is still the sender's to
- * re-include), so a second command could only end in {@code DuplicatedProofRequest}.
+ * <p>Two commands: a {@link SubmitProofRequest} when the ready batch first meets a chain time (its pick-up clock starts
+ * then, and the request carries the deadline {@code start + notPickedUp} as {@code notPickedUpBy}), and a
+ * {@link SubmitProofValidationResult} at its first proof verdict only, even when the batch already fell back, so that a
+ * request this manager made never stays Proven on chain. A retraction that takes the batch back does not issue them
+ * again: their command ids are stable per batch, and the L1 sender reconciles with the contract (a request already there
+ * is reported {@code already_on_chain}, and a transaction reorganised out is still the sender's to re-include), so a
+ * second command could only end in {@code DuplicatedProofRequest}.
+ *
+ * <p>Not picked up is decided in one place, the L1 sender: it either sends the request, or, when chain time is past
+ * {@code notPickedUpBy} before it ever signed one, records it as expired and never sends it; the batch falls back as
+ * not_picked_up only on that {@code expired} result. So a batch is never reported as not requested while its request
+ * was sent or may have been sent, however long the sender was down or behind. The other deadlines are judged here, at
+ * chain-time ticks that follow the events of the same partition.
  */
 public final class BatchStateMachine {
 
@@ -54,7 +62,7 @@ public final class BatchStateMachine {
         current.ifPresent(state -> requireSameBatch(state.batchId(), event.batchId()));
         if (current.isEmpty()) {
             return event instanceof BatchEvent.Ready ready
-                    ? batchReady(ready.event(), at, policy)
+                    ? batchReady(ready.event(), at)
                     : Transition.unchanged(Outcome.UNKNOWN_BATCH);
         }
         final BatchState state = current.get();
@@ -69,34 +77,43 @@ public final class BatchStateMachine {
     }
 
     /**
-     * Decides what chain time {@code chainTime} does to {@code state}: starts the pick-up clock of a ready batch without a
-     * request on L1, or makes the batch fall back when a deadline has passed (not picked up, unacknowledged, timed out).
-     * The fallback's time is {@code chainTime}.
+     * Decides what chain time {@code chainTime} does to {@code state}: a ready batch whose pick-up clock has not started
+     * starts it at {@code chainTime} and issues its proof request, to be sent before {@code chainTime + notPickedUp}; a
+     * batch whose request is on L1 falls back when a deadline has passed (unacknowledged, timed out), at {@code chainTime}.
+     * {@code chainTime} must be a time up to which the batch's contract events have been applied.
      */
-    public static Transition deadlines(final BatchState state, final Instant chainTime, final DeadlinePolicy policy) {
+    public static Transition deadlines(final BatchState state, final Instant chainTime, final DeadlinePolicy deadlines,
+            final ProofRequestPolicy requests) {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(chainTime, "chainTime");
-        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(deadlines, "deadlines");
+        Objects.requireNonNull(requests, "requests");
         if (state.fallenBack().isPresent()) {
             return Transition.unchanged(Outcome.NOTHING_DUE);
         }
         if (StatusProjection.isRequestOnL1(state)) {
-            return FallbackRules.deadlinePassed(state, chainTime, policy)
+            return FallbackRules.deadlinePassed(state, chainTime, deadlines)
                     .map(cause -> fallBack(state, cause, chainTime))
                     .orElseGet(() -> Transition.unchanged(Outcome.NOTHING_DUE));
         }
-        return state.pickUpClockStart()
-                .map(start -> FallbackRules.notPickedUp(start, chainTime, policy)
-                        .map(cause -> fallBack(state, cause, chainTime))
-                        .orElseGet(() -> Transition.unchanged(Outcome.NOTHING_DUE)))
-                .orElseGet(() -> Transition.stored(state.withPickUpClockStart(chainTime), Outcome.PICK_UP_CLOCK_STARTED));
+        if (state.pickUpClockStart().isPresent()) {
+            return Transition.unchanged(Outcome.NOTHING_DUE);
+        }
+        final ReadinessEvent ready = state.readiness();
+        final SubmitProofRequest request = new SubmitProofRequest(
+                SubmitProofRequest.commandIdFor(ready.batchId()), ready.chainId(), ready.batchNumber(),
+                ready.proofGenDataBlobUrl(), ready.protocolVersion(),
+                requests.timeoutAfter().toSeconds(), requests.maxRewardMicroUsdc(), chainTime,
+                chainTime.plus(deadlines.notPickedUp()));
+        return Transition.issued(state.withPickUpClockStart(chainTime), List.of(request), Outcome.REQUEST_ISSUED);
     }
 
     /**
      * The earliest chain time at which {@link #deadlines} can change {@code state}, or empty when no chain time ever can:
      * {@link Instant#EPOCH} for a ready batch whose pick-up clock has not started (any chain time starts it), the
-     * not-picked-up or acknowledgement or proving deadline while one runs, nothing once the batch fell back, was refused
-     * or was proven. {@code deadlines} at any chain time before the returned one changes nothing.
+     * acknowledgement or proving deadline while one runs, nothing once the batch fell back, was refused or was proven, and
+     * nothing while its issued request is the sender's (it alone decides whether the request expires).
+     * {@code deadlines} at any chain time before the returned one changes nothing.
      */
     public static Optional<Instant> nextDeadline(final BatchState state, final DeadlinePolicy policy) {
         Objects.requireNonNull(state, "state");
@@ -107,20 +124,16 @@ public final class BatchStateMachine {
         if (StatusProjection.isRequestOnL1(state)) {
             return FallbackRules.pendingDeadline(state, policy);
         }
-        return Optional.of(state.pickUpClockStart().map(start -> start.plus(policy.notPickedUp())).orElse(Instant.EPOCH));
+        return state.pickUpClockStart().isPresent() ? Optional.empty() : Optional.of(Instant.EPOCH);
     }
 
-    /** A new batch: ready_to_be_proven, and one proof request with the public URL. */
-    private static Transition batchReady(final ReadinessEvent ready, final Instant at, final ProofRequestPolicy policy) {
+    /** A new batch: ready_to_be_proven; its proof request is issued by {@link #deadlines} at the first chain time. */
+    private static Transition batchReady(final ReadinessEvent ready, final Instant at) {
         final BatchStatusRecord record = new BatchStatusRecord(
                 ready.chainId(), ready.batchNumber(), BatchStatus.READY_TO_BE_PROVEN, 1L,
                 ready.proofGenDataBlobUrl(), ready.protocolVersion(),
                 null, null, null, null, null, null, at, at);
-        final SubmitProofRequest request = new SubmitProofRequest(
-                SubmitProofRequest.commandIdFor(ready.batchId()), ready.chainId(), ready.batchNumber(),
-                ready.proofGenDataBlobUrl(), ready.protocolVersion(),
-                policy.timeoutAfter().toSeconds(), policy.maxRewardMicroUsdc(), at);
-        return Transition.changed(BatchState.initial(ready, record), List.of(request), Outcome.BATCH_READY);
+        return Transition.changed(BatchState.initial(ready, record), List.of(), Outcome.BATCH_READY);
     }
 
     /** A contract event becomes live, unless its log position already is. */
@@ -149,16 +162,24 @@ public final class BatchStateMachine {
         return project(state, state.withTxResult(result), at, List.of(), whenChanged, Outcome.TX_RESULT_RECORDED);
     }
 
-    /** The first verdict: received_proof, and one validation result to send (none once the batch fell back or it is on L1). */
+    /**
+     * The first verdict: received_proof, and one validation result to send unless one is on L1 already. A batch that
+     * fell back still sends it (its status stays fallen_back): a request this manager made is always answered.
+     */
     private static Transition verdict(final BatchState state, final ProofVerdict verdict, final Instant at) {
         if (state.proofVerdict().isPresent()) {
             return Transition.unchanged(state.proofVerdict().get().equals(verdict) ? Outcome.DUPLICATE_EVENT : Outcome.SECOND_VERDICT);
         }
         final boolean alreadyOnL1 = !state.live(L1Event.ProofValidationResult.class).isEmpty();
-        final List<L1Command> commands = state.fallenBack().isPresent() || alreadyOnL1
+        final List<L1Command> commands = alreadyOnL1
                 ? List.of()
                 : List.of(new SubmitProofValidationResult(SubmitProofValidationResult.commandIdFor(state.batchId()),
                         verdict.chainId(), verdict.batchNumber(), verdict.valid(), at));
+        if (state.fallenBack().isPresent()) {
+            final BatchState next = state.withVerdict(verdict);
+            final Outcome late = commands.isEmpty() ? Outcome.LATE_AFTER_FALLBACK : Outcome.LATE_PROOF_ANSWERED;
+            return publishIfChanged(next, at, commands, late, late);
+        }
         return project(state, state.withVerdict(verdict), at, commands, Outcome.PROOF_RECEIVED, Outcome.EVENT_RECORDED);
     }
 
@@ -183,7 +204,7 @@ public final class BatchStateMachine {
             final Outcome whenChanged, final Outcome whenSame) {
         final BatchStatusRecord projected = StatusProjection.project(next);
         if (projected.equals(next.lastPublished())) {
-            return Transition.stored(next, whenSame);
+            return Transition.issued(next, commands, whenSame);
         }
         return Transition.changed(next.withPublished(StatusProjection.nextVersion(projected, at)), commands, whenChanged);
     }

@@ -7,23 +7,26 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link BatchStateMachine#apply} on each batch event against the batch's stored state, at the input record's
- * timestamp, and {@link BatchStateMachine#deadlines} at each wall-clock check, at the chain time of the global chain-time
- * store, on the batches whose deadline the {@link DeadlineIndex} says is due; stores a changed state, moves it in the
- * index, and publishes its record, commands and fallback record.
+ * timestamp, and {@link BatchStateMachine#deadlines} at each chain-time tick of its partition on the batches whose
+ * deadline the {@link DeadlineIndex} says is due; stores a changed state, moves it in the index, and publishes its record,
+ * commands and fallback record.
+ *
+ * <p>The ticks come on the contract events' own topic partition, after the events of the same ingester step, so the
+ * chain time a deadline is judged at never runs ahead of the events of the batches it judges: a proof that was on time on
+ * chain is always applied before the tick that would time its request out. The newest tick is kept in the task's
+ * {@code chain-clock} store, so a batch that becomes ready gets its proof request at once.
  */
-final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchId, Object> {
+final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchStateProcessor.class);
 
@@ -34,15 +37,15 @@ final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchI
     private ProcessorContext<BatchId, Object> context;
     private KeyValueStore<BatchId, BatchState> store;
     private DeadlineIndex deadlineIndex;
-    private ReadOnlyKeyValueStore<String, ChainTime> chainClock;
+    private KeyValueStore<String, ChainTime> chainClock;
 
-    /** The names of the batch-state store, the chain-time store and the sinks this processor forwards to. */
-    record Children(String stateStore, String deadlineStore, String chainTimeStore, String status, String command, String fallback) {
+    /** The names of the batch-state, deadline-index and chain-clock stores and the sinks this processor forwards to. */
+    record Children(String stateStore, String deadlineStore, String chainClockStore, String status, String command, String fallback) {
 
         Children {
             Objects.requireNonNull(stateStore, "stateStore");
             Objects.requireNonNull(deadlineStore, "deadlineStore");
-            Objects.requireNonNull(chainTimeStore, "chainTimeStore");
+            Objects.requireNonNull(chainClockStore, "chainClockStore");
             Objects.requireNonNull(status, "status");
             Objects.requireNonNull(command, "command");
             Objects.requireNonNull(fallback, "fallback");
@@ -62,43 +65,69 @@ final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchI
         this.context = context;
         this.store = context.getStateStore(children.stateStore());
         this.deadlineIndex = new DeadlineIndex(context.getStateStore(children.deadlineStore()));
-        this.chainClock = context.getStateStore(children.chainTimeStore());
+        this.chainClock = context.getStateStore(children.chainClockStore());
         indexStoredBatchesIfNeeded();
-        context.schedule(deadlines.checkInterval(), PunctuationType.WALL_CLOCK_TIME, wallClock -> checkDeadlines());
     }
 
     @Override
-    public void process(final Record<BatchId, BatchEvent> record) {
-        final BatchId batch = record.key();
-        final Optional<BatchState> before = Optional.ofNullable(store.get(batch));
-        final Transition transition = BatchStateMachine.apply(before, record.value(), Instant.ofEpochMilli(record.timestamp()), policy);
-        metrics.countEvent(transition.outcome());
-        if (transition.outcome() == Outcome.UNKNOWN_BATCH) {
-            LOG.info("{} for batch {} that has no status: nothing stored", kindOf(record.value()), batch);
+    public void process(final Record<BatchId, Object> record) {
+        switch (record.value()) {
+            case ChainTime tick -> tick(tick);
+            case BatchEvent event -> event(record.key(), event, record.timestamp());
+            default -> throw new IllegalArgumentException("the batch state machine takes batch events and chain-time ticks, not "
+                    + record.value().getClass().getName());
         }
-        emit(batch, before, transition, record.timestamp());
     }
 
-    /** The due batches meet the chain time; nothing happens before the chain time is known. */
-    private void checkDeadlines() {
-        chainTime().ifPresent(now -> {
-            for (final KeyValue<BatchId, Instant> due : deadlineIndex.dueBy(now)) {
-                final Optional<BatchState> before = Optional.ofNullable(store.get(due.key));
-                if (before.isEmpty() || !BatchStateMachine.nextDeadline(before.get(), deadlines).equals(Optional.of(due.value))) {
-                    LOG.warn("deadline index entry of batch {} at {} does not match its state: re-indexed", due.key, due.value);
-                    deadlineIndex.move(due.key, Optional.of(due.value), before.flatMap(state -> BatchStateMachine.nextDeadline(state, deadlines)));
-                    continue;
-                }
-                final Transition transition = BatchStateMachine.deadlines(before.get(), now, deadlines);
-                if (transition.state().isEmpty()) {
-                    continue;
-                }
-                metrics.countEvent(transition.outcome());
-                transition.fallback().ifPresent(fallback ->
-                        LOG.info("Batch {} fell back at chain time {}: {}", due.key, now, StatusProjection.fallbackReason(fallback)));
-                emit(due.key, before, transition, now.toEpochMilli());
+    private void event(final BatchId batch, final BatchEvent event, final long timestamp) {
+        final Optional<BatchState> before = Optional.ofNullable(store.get(batch));
+        final Transition transition = BatchStateMachine.apply(before, event, Instant.ofEpochMilli(timestamp), policy);
+        metrics.countEvent(transition.outcome());
+        if (transition.outcome() == Outcome.UNKNOWN_BATCH) {
+            LOG.info("{} for batch {} that has no status: nothing stored", kindOf(event), batch);
+        }
+        emit(batch, before, transition, timestamp);
+        if (transition.outcome() == Outcome.BATCH_READY) {
+            // the proof request goes out at once when this partition's chain time is known, else at its first tick
+            chainTime().ifPresent(now -> judge(batch, now));
+        }
+    }
+
+    /** Keeps the newest chain time of this partition (a reorg's older tick never turns it back) and judges the due batches. */
+    private void tick(final ChainTime tick) {
+        final ChainTime held = chainClock.get(tick.contractAddress());
+        if (held == null || tick.blockTimestamp().isAfter(held.blockTimestamp())) {
+            chainClock.put(tick.contractAddress(), tick);
+        }
+        chainTime().ifPresent(this::checkDeadlines);
+    }
+
+    /** The due batches meet the chain time. */
+    private void checkDeadlines(final Instant now) {
+        for (final KeyValue<BatchId, Instant> due : deadlineIndex.dueBy(now)) {
+            final Optional<BatchState> before = Optional.ofNullable(store.get(due.key));
+            if (before.isEmpty() || !BatchStateMachine.nextDeadline(before.get(), deadlines).equals(Optional.of(due.value))) {
+                LOG.warn("deadline index entry of batch {} at {} does not match its state: re-indexed", due.key, due.value);
+                deadlineIndex.move(due.key, Optional.of(due.value), before.flatMap(state -> BatchStateMachine.nextDeadline(state, deadlines)));
+                continue;
             }
-        });
+            judge(due.key, before.get(), now);
+        }
+    }
+
+    private void judge(final BatchId batch, final Instant now) {
+        Optional.ofNullable(store.get(batch)).ifPresent(state -> judge(batch, state, now));
+    }
+
+    private void judge(final BatchId batch, final BatchState before, final Instant now) {
+        final Transition transition = BatchStateMachine.deadlines(before, now, deadlines, policy);
+        if (transition.state().isEmpty()) {
+            return;
+        }
+        metrics.countEvent(transition.outcome());
+        transition.fallback().ifPresent(fallback ->
+                LOG.info("Batch {} fell back at chain time {}: {}", batch, now, StatusProjection.fallbackReason(fallback)));
+        emit(batch, Optional.of(before), transition, now.toEpochMilli());
     }
 
     /**
@@ -123,7 +152,7 @@ final class BatchStateProcessor implements Processor<BatchId, BatchEvent, BatchI
         }
     }
 
-    /** The newest block timestamp in the chain-time store (one entry per contract). */
+    /** The newest chain time of this partition's ticks (one entry per contract). */
     private Optional<Instant> chainTime() {
         try (KeyValueIterator<String, ChainTime> contracts = chainClock.all()) {
             Optional<Instant> newest = Optional.empty();

@@ -2,12 +2,18 @@ package io.ethproofmanager.topology;
 
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.ChainTime;
+import io.ethproofmanager.schemas.L1Event;
+import io.ethproofmanager.schemas.L1Record;
+import io.ethproofmanager.schemas.RecordJson;
 import io.ethproofmanager.schemas.Topic;
 import io.ethproofmanager.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -16,7 +22,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The batch topology: readiness events, contract events, L1 transaction results and proof verdicts in, batch status
- * records, L1 commands and fallback records out; deadlines are checked against the chain time of a global store.
+ * records, L1 commands and fallback records out; deadlines are checked at the chain-time ticks that come on the contract
+ * events' topic, in order with the events of each partition.
  */
 public final class BatchTopology {
 
@@ -28,13 +35,11 @@ public final class BatchTopology {
     public static final String L1_TX_RESULTS_PARSE = "l1-tx-results-parse";
     public static final String PROOF_VERDICTS_SOURCE = "proof-verdicts-source";
     public static final String PROOF_VERDICTS_PARSE = "proof-verdicts-parse";
-    public static final String CHAIN_TIME_SOURCE = "chain-time-source";
-    public static final String CHAIN_TIME_UPDATE = "chain-time-update";
-    /** The global store of the newest chain time per contract (no changelog: it is restored from its compacted topic). */
-    public static final String CHAIN_TIME_STORE = "chain-time";
     public static final String BATCH_STATE_MACHINE = "batch-state-machine";
     /** The persistent store of each batch's {@link BatchState}; its changelog is {@code <application.id>-batch-state-changelog}. */
     public static final String BATCH_STATE_STORE = "batch-state";
+    /** The newest chain-time tick of the task's partition; changelog {@code <application.id>-chain-clock-changelog}. */
+    public static final String CHAIN_CLOCK_STORE = "chain-clock";
     /** The batches whose deadline is running, by deadline (see {@link DeadlineIndex}); changelog {@code <application.id>-batch-deadlines-changelog}. */
     public static final String BATCH_DEADLINES_STORE = "batch-deadlines";
     public static final String BATCH_STATUS_SINK = "batch-status-sink";
@@ -57,40 +62,38 @@ public final class BatchTopology {
         final TopologyMetrics metrics = new TopologyMetrics(meters);
         final ByteArrayDeserializer raw = new ByteArrayDeserializer();
         final BatchStateProcessor.Children children = new BatchStateProcessor.Children(
-                BATCH_STATE_STORE, BATCH_DEADLINES_STORE, CHAIN_TIME_STORE, BATCH_STATUS_SINK, L1_COMMANDS_SINK, FALLBACK_SINK);
-        final ProcessorSupplier<BatchId, BatchEvent, BatchId, Object> stateMachine =
+                BATCH_STATE_STORE, BATCH_DEADLINES_STORE, CHAIN_CLOCK_STORE, BATCH_STATUS_SINK, L1_COMMANDS_SINK, FALLBACK_SINK);
+        final ProcessorSupplier<BatchId, Object, BatchId, Object> stateMachine =
                 () -> new BatchStateProcessor(policy, deadlines, metrics, children);
         return new Topology()
                 // 1. readiness events arrive as raw bytes ...
                 .addSource(READINESS_SOURCE, raw, raw, Topics.READINESS.name())
                 // 2. ... and are checked and decoded; the malformed ones become dead letters
                 .addProcessor(READINESS_PARSE, parse(Topics.READINESS, BatchEvent.Ready::new, metrics), READINESS_SOURCE)
-                // 3. contract events arrive as raw bytes ...
+                // 3. contract events and, between them, the chain-time ticks of each partition arrive as raw bytes ...
                 .addSource(L1_EVENTS_SOURCE, raw, raw, Topics.L1_EVENTS.name())
-                // 4. ... and are checked and decoded the same way
-                .addProcessor(L1_EVENTS_PARSE, parse(Topics.L1_EVENTS, BatchEvent.OnChain::new, metrics), L1_EVENTS_SOURCE)
+                // 4. ... and are checked and decoded the same way: events keyed by their batch, ticks without a key
+                .addProcessor(L1_EVENTS_PARSE, parseL1Events(metrics), L1_EVENTS_SOURCE)
                 // 5. the L1 sender's transaction results arrive as raw bytes and are checked and decoded the same way
                 .addSource(L1_TX_RESULTS_SOURCE, raw, raw, Topics.L1_TX_RESULTS.name())
                 .addProcessor(L1_TX_RESULTS_PARSE, parse(Topics.L1_TX_RESULTS, BatchEvent.TxResult::new, metrics), L1_TX_RESULTS_SOURCE)
                 // 6. the proof handler's verdicts arrive as raw bytes and are checked and decoded the same way
                 .addSource(PROOF_VERDICTS_SOURCE, raw, raw, Topics.PROOF_VERDICTS.name())
                 .addProcessor(PROOF_VERDICTS_PARSE, parse(Topics.PROOF_VERDICTS, BatchEvent.Verdict::new, metrics), PROOF_VERDICTS_SOURCE)
-                // 7. the chain's clock fills a global store that every task reads its deadlines against
-                .addGlobalStore(chainTimeStore(), CHAIN_TIME_SOURCE, raw, raw, Topics.CHAIN_TIME.name(), CHAIN_TIME_UPDATE,
-                        () -> new ChainClockUpdate(CHAIN_TIME_STORE))
-                // 8. the valid events meet in the state machine, which keeps each batch's state in a store and checks the due
-                //    deadlines, found through an index of the running ones
+                // 7. the valid events meet in the state machine, which keeps each batch's state in a store and, at each
+                //    chain-time tick, checks the due deadlines, found through an index of the running ones
                 .addProcessor(BATCH_STATE_MACHINE, stateMachine, READINESS_PARSE, L1_EVENTS_PARSE, L1_TX_RESULTS_PARSE, PROOF_VERDICTS_PARSE)
                 .addStateStore(batchStateStore(), BATCH_STATE_MACHINE)
                 .addStateStore(DeadlineIndex.storeBuilder(BATCH_DEADLINES_STORE), BATCH_STATE_MACHINE)
-                // 9. changed batch records go to the status topic, commands to the L1 sender, fallbacks to in-house proving
+                .addStateStore(chainClockStore(), BATCH_STATE_MACHINE)
+                // 8. changed batch records go to the status topic, commands to the L1 sender, fallbacks to in-house proving
                 .addSink(BATCH_STATUS_SINK, Topics.BATCH_STATUS.name(),
                         Topics.BATCH_STATUS.keySerde().serializer(), Topics.BATCH_STATUS.valueSerde().serializer(), BATCH_STATE_MACHINE)
                 .addSink(L1_COMMANDS_SINK, Topics.L1_COMMANDS.name(),
                         Topics.L1_COMMANDS.keySerde().serializer(), Topics.L1_COMMANDS.valueSerde().serializer(), BATCH_STATE_MACHINE)
                 .addSink(FALLBACK_SINK, Topics.FALLBACK.name(),
                         Topics.FALLBACK.keySerde().serializer(), Topics.FALLBACK.valueSerde().serializer(), BATCH_STATE_MACHINE)
-                // 10. dead letters of the four inputs go to the dead-letter topic
+                // 9. dead letters of the four inputs go to the dead-letter topic
                 .addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTER.name(),
                         Topics.DEAD_LETTER.keySerde().serializer(), Topics.DEAD_LETTER.valueSerde().serializer(),
                         READINESS_PARSE, L1_EVENTS_PARSE, L1_TX_RESULTS_PARSE, PROOF_VERDICTS_PARSE);
@@ -105,10 +108,26 @@ public final class BatchTopology {
                 (context, letter) -> context.forward(letter, DEAD_LETTER_SINK));
     }
 
-    private static StoreBuilder<KeyValueStore<String, ChainTime>> chainTimeStore() {
-        return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(CHAIN_TIME_STORE), Topics.CHAIN_TIME.keySerde(), Topics.CHAIN_TIME.valueSerde())
-                .withLoggingDisabled();
+    /**
+     * Contract events go on as {@link BatchEvent.OnChain} keyed by their batch; a chain-time tick goes on as itself, without
+     * a key. A keyless event and a keyed tick are dead letters.
+     */
+    private static ProcessorSupplier<byte[], byte[], BatchId, Object> parseL1Events(final TopologyMetrics metrics) {
+        final var deadLetters = metrics.deadLetters(Topics.L1_EVENTS.name());
+        final ParseStep.KeyRule<BatchId, L1Record> keys = new ParseStep.KeyRule<>(false,
+                value -> value instanceof L1Event event ? Optional.of(event.batchId()) : Optional.empty(), Optional.of("batch"));
+        return () -> new ParseStep<BatchId, L1Record, Object>(Topics.L1_EVENTS, keys, deadLetters,
+                (context, valid) -> context.forward(valid.withValue(switch (valid.value()) {
+                    case L1Event event -> new BatchEvent.OnChain(event);
+                    case ChainTime tick -> tick;
+                }), BATCH_STATE_MACHINE),
+                (context, letter) -> context.forward(letter, DEAD_LETTER_SINK));
+    }
+
+    private static StoreBuilder<KeyValueStore<String, ChainTime>> chainClockStore() {
+        final Serde<ChainTime> ticks = Serdes.serdeFrom((topic, tick) -> tick == null ? null : RecordJson.toBytes(tick),
+                (topic, bytes) -> bytes == null ? null : RecordJson.fromBytes(bytes, ChainTime.class));
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHAIN_CLOCK_STORE), Serdes.String(), ticks);
     }
 
     private static StoreBuilder<KeyValueStore<BatchId, BatchState>> batchStateStore() {

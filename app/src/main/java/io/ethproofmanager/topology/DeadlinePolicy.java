@@ -4,22 +4,22 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How long, in chain time, a batch may wait at each step before it falls back to in-house proving, and how often (in
- * wall-clock time) the topology checks: {@code notPickedUp} from readiness to a proof request on L1, {@code acknowledge}
- * from submission to acknowledgement, {@code maxProving} caps a request's own {@code timeoutAfter}.
+ * How long, in chain time, a batch may wait at each step before it falls back to in-house proving: {@code notPickedUp}
+ * from the chain time the batch was first seen ready to its proof request being sent (judged by the L1 sender, see
+ * {@link io.ethproofmanager.schemas.SubmitProofRequest#notPickedUpBy()}), {@code acknowledge} from submission to
+ * acknowledgement, {@code maxProving} caps a request's own {@code timeoutAfter}. They are checked at each chain-time tick.
  */
-public record DeadlinePolicy(Duration notPickedUp, Duration acknowledge, Duration maxProving, Duration checkInterval) {
+public record DeadlinePolicy(Duration notPickedUp, Duration acknowledge, Duration maxProving) {
 
     public DeadlinePolicy {
         requirePositive(notPickedUp, "notPickedUp");
         requirePositive(acknowledge, "acknowledge");
         requirePositive(maxProving, "maxProving");
-        requirePositive(checkInterval, "checkInterval");
     }
 
-    /** 10 minutes to get on L1, the contract's 120 s to acknowledge, at most 2 hours to prove, checked every second. */
+    /** 10 minutes to get on L1, the contract's 120 s to acknowledge, at most 2 hours to prove. */
     public static DeadlinePolicy defaults() {
-        return new DeadlinePolicy(Duration.ofMinutes(10), Duration.ofSeconds(120), Duration.ofHours(2), Duration.ofSeconds(1));
+        return new DeadlinePolicy(Duration.ofMinutes(10), Duration.ofSeconds(120), Duration.ofHours(2));
     }
 
     /** The proving time allowed for a request that asked for {@code timeoutAfter}: that, capped at {@code maxProving}. */

@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * The pure rules that hand a batch to in-house proving: those its events decide (refused at submission, refused,
- * invalid proof) and the deadlines measured in chain time (not picked up, unacknowledged, timed out). Deadlines are
+ * invalid proof, and not picked up: the L1 sender's {@code expired} result for its request) and the deadlines measured
+ * in chain time (unacknowledged, timed out). Deadlines are
  * exclusive of their last second, as on the contract: at exactly submission + 120 s an acknowledgement is still in time.
  */
 final class FallbackRules {
@@ -24,6 +25,7 @@ final class FallbackRules {
     static Optional<FallbackCause> fromEvents(final BatchState state) {
         return refusedByNetwork(state)
                 .or(() -> refusedAtSubmission(state))
+                .or(() -> expiredUnsent(state))
                 .or(() -> invalidProof(state));
     }
 
@@ -70,11 +72,21 @@ final class FallbackRules {
                 : Optional.empty();
     }
 
-    /** The not-picked-up fallback, when chain time {@code now} is past the pick-up clock's start plus the allowed wait. */
-    static Optional<FallbackCause> notPickedUp(final Instant clockStart, final Instant now, final DeadlinePolicy policy) {
-        return passed(now, clockStart, policy.notPickedUp()).map(due -> new FallbackCause(FallbackReason.NOT_PICKED_UP,
-                "no proof request on L1 within " + policy.notPickedUp().toSeconds() + " s of readiness, first seen at chain time "
-                        + clockStart + " (chain time " + now + ")"));
+    /**
+     * Not picked up: the L1 sender recorded the batch's proof request as expired, never sent, because chain time passed
+     * its deadline first. Only the sender decides this (it knows whether the request was or may have been sent), and
+     * never for a request on L1.
+     */
+    private static Optional<FallbackCause> expiredUnsent(final BatchState state) {
+        if (StatusProjection.isRequestOnL1(state)) {
+            return Optional.empty();
+        }
+        return state.txResults().values().stream()
+                .filter(result -> result.kind() == L1TransactionResult.Kind.SUBMIT_PROOF_REQUEST)
+                .filter(result -> result.outcome() == L1TransactionResult.Outcome.EXPIRED)
+                .findFirst()
+                .map(result -> new FallbackCause(FallbackReason.NOT_PICKED_UP, "the proof request was never sent: "
+                        + Optional.ofNullable(result.detail()).orElse("its deadline passed before the L1 sender could send it")));
     }
 
     /** The network the request is known to be assigned to: the latest acknowledgement's, the submission's, the prover's. */

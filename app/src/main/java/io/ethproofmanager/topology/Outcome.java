@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** What the batch state machine made of one event; counted by the topology as {@code epm_topology_events_total}. */
 public enum Outcome {
-    /** A new batch became ready_to_be_proven and a proof request was asked for. */
+    /** A new batch became ready_to_be_proven; its proof request is issued at the first chain time seen (REQUEST_ISSUED). */
     BATCH_READY,
     /** A readiness event for a batch that already has a status: it never resets the batch. */
     DUPLICATE_READINESS,
@@ -17,8 +17,8 @@ public enum Outcome {
     /** A refusing ProofRequestAcknowledged changed the batch's record: the batch fell back to in-house proving. */
     REFUSED,
     /**
-     * The batch fell back to in-house proving for another reason (refused at submission, not picked up, unacknowledged,
-     * timed out, invalid proof); its fallback record names it.
+     * The batch fell back to in-house proving for another reason (refused at submission, not picked up: its request
+     * expired unsent, unacknowledged, timed out, invalid proof); its fallback record names it.
      */
     FELL_BACK,
     /** A proof verdict moved the batch to received_proof and asked for its validation result to be sent to L1. */
@@ -27,10 +27,18 @@ public enum Outcome {
     SECOND_VERDICT,
     /** A successful validation result reached L1 (mined, or its ProofValidationResult event) and changed the batch's record. */
     VALIDATION_SENT,
-    /** The chain time at which a ready batch without a request on L1 was first seen was kept: its pick-up deadline runs. */
-    PICK_UP_CLOCK_STARTED,
+    /**
+     * A ready batch met its first chain time: that time was kept as the start of its pick-up clock and its proof request was
+     * issued with the deadline {@code start + notPickedUp}, after which the L1 sender will not send it.
+     */
+    REQUEST_ISSUED,
     /** An event kept in the state of a batch that already fell back: it stays fallen_back and nothing more is sent. */
     LATE_AFTER_FALLBACK,
+    /**
+     * The first proof verdict of a batch that already fell back: it stays fallen_back, but its validation result is still
+     * sent, so that no request this manager made stays Proven on chain.
+     */
+    LATE_PROOF_ANSWERED,
     /** A deadline check found nothing due: nothing changes (not counted). */
     NOTHING_DUE,
     /** A live contract event was retracted after a reorg and removed from the batch's state. */

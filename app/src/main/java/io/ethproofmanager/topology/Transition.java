@@ -40,6 +40,11 @@ public record Transition(
         return new Transition(Optional.of(state), Optional.empty(), List.of(), Optional.empty(), outcome);
     }
 
+    /** The batch's state changes to {@code state} and {@code commands} are sent; its record stays as it was. */
+    public static Transition issued(final BatchState state, final List<L1Command> commands, final Outcome outcome) {
+        return new Transition(Optional.of(state), Optional.empty(), commands, Optional.empty(), outcome);
+    }
+
     /** The batch's state changes to {@code state}, its last published record goes out and {@code commands} are sent. */
     public static Transition changed(final BatchState state, final List<L1Command> commands, final Outcome outcome) {
         return new Transition(Optional.of(state), Optional.of(state.lastPublished()), commands, Optional.empty(), outcome);

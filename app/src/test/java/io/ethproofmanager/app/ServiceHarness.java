@@ -77,7 +77,6 @@ final class ServiceHarness {
         overrides.put("epm.readiness.retry-backoff-min", "200ms");
         overrides.put("epm.readiness.retry-backoff-max", "1s");
         overrides.put("epm.postgres-sink.retry-backoff-max", "1s");
-        overrides.put("epm.deadlines.check-interval", "200ms");
         return ManagerSettings.from(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.defaultReference()).resolve());
     }
 

@@ -1,21 +1,12 @@
 package io.ethproofmanager.schemas;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
-
 /**
  * A proof manager contract event about one batch, published by the log ingester. Topic {@link Topics#L1_EVENTS}, keyed by
- * {@link BatchId}; schema {@code v1/l1-event.schema.json}. {@code removed} marks a retraction: the log was published
- * once and a reorg took it off the canonical chain, so its effect must be undone.
+ * {@link BatchId}, beside the chain-time ticks of that topic ({@link L1Record}); schema {@code v1/l1-event.schema.json}.
+ * {@code removed} marks a retraction: the log was published once and a reorg took it off the canonical chain, so its
+ * effect must be undone.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({
-    @JsonSubTypes.Type(value = L1Event.ProofRequestSubmitted.class, name = "ProofRequestSubmitted"),
-    @JsonSubTypes.Type(value = L1Event.ProofRequestAcknowledged.class, name = "ProofRequestAcknowledged"),
-    @JsonSubTypes.Type(value = L1Event.ProofRequestProven.class, name = "ProofRequestProven"),
-    @JsonSubTypes.Type(value = L1Event.ProofValidationResult.class, name = "ProofValidationResult")
-})
-public sealed interface L1Event {
+public sealed interface L1Event extends L1Record {
 
     long chainId();
 

@@ -112,7 +112,12 @@ public record L1TransactionResult(
         /** Not sent: the fee the network asks is above the configured cap; retried when fees come down. */
         HELD_FEE_CAP("held_fee_cap"),
         /** Broadcast but neither mined nor dropped yet as far as the sender knows; resolved later. */
-        UNKNOWN("unknown");
+        UNKNOWN("unknown"),
+        /**
+         * A proof request not sent because chain time passed its {@code notPickedUpBy}: recorded by the sender before it
+         * could ever be signed, so it is final; the batch falls back as not picked up.
+         */
+        EXPIRED("expired");
 
         private final String wireName;
 

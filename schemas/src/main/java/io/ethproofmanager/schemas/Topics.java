@@ -13,9 +13,12 @@ public final class Topics {
     public static final Topic<BatchId, ReadinessEvent> READINESS = new Topic<>(
             "epm.readiness.v1", BATCH_KEY, new JsonSerde<>(ReadinessEvent.class, RecordSchema.load("v1/readiness-event.schema.json")), false);
 
-    /** Source → topology: the proof manager contract's events about batches (and their retractions after reorgs). */
-    public static final Topic<BatchId, L1Event> L1_EVENTS = new Topic<>(
-            "epm.l1-events.v1", BATCH_KEY, new JsonSerde<>(L1Event.class, RecordSchema.load("v1/l1-event.schema.json")), false);
+    /**
+     * Source → topology: the proof manager contract's events about batches (and their retractions after reorgs), keyed by
+     * batch, and per partition the chain-time ticks that deadlines are measured on, without a key.
+     */
+    public static final Topic<BatchId, L1Record> L1_EVENTS = new Topic<>(
+            "epm.l1-events.v1", BATCH_KEY, new JsonSerde<>(L1Record.class, RecordSchema.load("v1/l1-event.schema.json")), false);
 
     /** Topology → Postgres sink and downstream consumers: each batch's current status (compacted). */
     public static final Topic<BatchId, BatchStatusRecord> BATCH_STATUS = new Topic<>(
@@ -41,11 +44,6 @@ public final class Topics {
     public static final Topic<BatchId, FallbackRecord> FALLBACK = new Topic<>(
             "epm.fallback.v1", BATCH_KEY, new JsonSerde<>(FallbackRecord.class, RecordSchema.load("v1/fallback.schema.json")), false);
 
-    /** Log ingester → topology: the chain's clock, on which deadlines are measured (compacted, one key per contract). */
-    public static final Topic<String, ChainTime> CHAIN_TIME = new Topic<>(
-            "epm.chain-time.v1", new JsonSerde<>(String.class, RecordSchema.load("v1/contract-key.schema.json")),
-            new JsonSerde<>(ChainTime.class, RecordSchema.load("v1/chain-time.schema.json")), true);
-
     /** Reward analytics → downstream: per proving network figures (compacted). */
     public static final Topic<ProvingNetwork, NetworkAnalytics> NETWORK_ANALYTICS = new Topic<>(
             "epm.network-analytics.v1", NETWORK_KEY,
@@ -60,6 +58,6 @@ public final class Topics {
 
     public static List<Topic<?, ?>> all() {
         return List.of(READINESS, L1_EVENTS, BATCH_STATUS, L1_COMMANDS, L1_TX_RESULTS, NETWORK_EVENTS, PROOF_VERDICTS, FALLBACK,
-                CHAIN_TIME, NETWORK_ANALYTICS, DEAD_LETTER);
+                NETWORK_ANALYTICS, DEAD_LETTER);
     }
 }

@@ -30,6 +30,8 @@ class RecordSchemasTest {
                         "https://b/7.bin", V, null, ProvingNetwork.LAGRANGE, TX, null, null, "refused", AT, AT)},
                 new Object[] {Topics.L1_COMMANDS, new SubmitProofRequest(SubmitProofRequest.commandIdFor(new BatchId(271, 7)), 271, 7,
                         "https://b/7.bin", V, 4800, 4_000_000, AT)},
+                new Object[] {Topics.L1_COMMANDS, new SubmitProofRequest(SubmitProofRequest.commandIdFor(new BatchId(271, 7)), 271, 7,
+                        "https://b/7.bin", V, 4800, 4_000_000, AT, AT.plusSeconds(600))},
                 new Object[] {Topics.L1_COMMANDS, new SubmitProofValidationResult("v:271:7", 271, 7, true, AT)},
                 new Object[] {Topics.L1_EVENTS, new L1Event.ProofRequestSubmitted(271, 7, ProvingNetwork.FERMAH, "https://b/7.bin", V,
                         4800, 4_000_000, 0, LOG, false)},
@@ -56,7 +58,9 @@ class RecordSchemasTest {
                         120.0, 600.0, 12_000_000, 6_000_000, AT)},
                 new Object[] {Topics.NETWORK_ANALYTICS, new NetworkAnalytics(ProvingNetwork.LAGRANGE, 0, 0, 0, 0, 0, 0, 0, null, null,
                         null, null, 0, 0, AT)},
-                new Object[] {Topics.CHAIN_TIME, new ChainTime("0x" + "ab".repeat(20), 120, AT)},
+                new Object[] {Topics.L1_EVENTS, new ChainTime("0x" + "ab".repeat(20), 120, AT)},
+                new Object[] {Topics.L1_TX_RESULTS, new L1TransactionResult("c", 271, 7, L1TransactionResult.Kind.SUBMIT_PROOF_REQUEST,
+                        L1TransactionResult.Outcome.EXPIRED, null, null, null, "chain time past notPickedUpBy", AT)},
                 new Object[] {Topics.NETWORK_EVENTS, new NetworkEvent.RewardClaimed(ProvingNetwork.FERMAH, 3_000_000, LOG, false)},
                 new Object[] {Topics.NETWORK_EVENTS, new NetworkEvent.ProvingNetworkStatusUpdated(ProvingNetwork.LAGRANGE, false, LOG, false)},
                 new Object[] {Topics.NETWORK_EVENTS, new NetworkEvent.ProvingNetworkAddressUpdated(ProvingNetwork.LAGRANGE,
@@ -113,6 +117,26 @@ class RecordSchemasTest {
         assertThat(old.proofOmitted()).isFalse();
         assertThat(old.withoutProof().proofOmitted()).isTrue();
         assertThat(old.withoutProof().proofSize()).isEqualTo(3);
+    }
+
+    @Test
+    void aProofRequestWrittenBeforeItsPickUpDeadlineExistedHasNone() {
+        final ObjectNode tree = (ObjectNode) RecordJson.toTree(new SubmitProofRequest(
+                SubmitProofRequest.commandIdFor(new BatchId(271, 7)), 271, 7, "https://b/7.bin", V, 4800, 4_000_000, AT, AT));
+        tree.remove("notPickedUpBy");
+
+        final SubmitProofRequest old = (SubmitProofRequest) Topics.L1_COMMANDS.valueSerde().decode(RecordJson.toBytes(tree));
+
+        assertThat(old.pickUpDeadline()).isEmpty();
+    }
+
+    @Test
+    void aChainTimeTickIsTheOnlyKeylessKindOfL1EventsAndCarriesNoBatchFields() {
+        final ObjectNode tick = (ObjectNode) RecordJson.toTree(new ChainTime("0x" + "ab".repeat(20), 120, AT));
+        assertThat(tick.get("type").asText()).isEqualTo("ChainTime");
+        tick.put("chainId", 271);
+
+        assertThat(Topics.L1_EVENTS.valueSerde().schema().violations(tick)).isNotEmpty();
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.ethproofmanager.schemas.Topics;
 import io.ethproofmanager.topology.ParseStep;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,7 +64,11 @@ public final class RewardAnalyticsTopology {
         final StreamsBuilder builder = new StreamsBuilder(namingChecked());
         addStores(builder);
         // 1. contract events, fallback records and network events arrive as raw bytes and are checked and decoded
-        final KStream<BatchId, L1Event> l1Events = parsed(builder, Topics.L1_EVENTS, L1_EVENTS, e -> Optional.of(e.batchId()), meters);
+        final KStream<BatchId, L1Event> l1Events = parsed(builder, Topics.L1_EVENTS, L1_EVENTS,
+                        record -> record instanceof L1Event event ? Optional.of(event.batchId()) : Optional.<BatchId>empty(), meters)
+                // the chain-time ticks between the events mean nothing to the analytics
+                .flatMapValues(record -> record instanceof L1Event event ? List.of(event) : List.<L1Event>of(),
+                        Named.as(L1_EVENTS + "-without-ticks"));
         final KStream<BatchId, FallbackRecord> fallbacks =
                 parsed(builder, Topics.FALLBACK, FALLBACK, f -> Optional.of(f.batchId()), meters);
         final KStream<ProvingNetwork, NetworkEvent> networkEvents =

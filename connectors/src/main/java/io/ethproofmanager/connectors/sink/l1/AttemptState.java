@@ -18,7 +18,12 @@ enum AttemptState {
     /** Not signed: the fee was above the cap. */
     HELD_FEE_CAP("held_fee_cap"),
     /** Gave up waiting for a receipt; resolved by reconciliation. */
-    UNKNOWN("unknown");
+    UNKNOWN("unknown"),
+    /**
+     * A proof request not signed because chain time passed its not-picked-up deadline first (no transaction; the reason
+     * is in {@code revert_reason}). Final: the command is never sent afterwards, and the batch falls back.
+     */
+    EXPIRED("expired");
 
     /** The states of a transaction that may still mine. */
     static final Set<AttemptState> UNRESOLVED = Set.of(PREPARED, BROADCAST, UNKNOWN);

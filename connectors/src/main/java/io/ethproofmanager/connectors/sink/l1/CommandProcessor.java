@@ -2,10 +2,12 @@ package io.ethproofmanager.connectors.sink.l1;
 
 import io.ethproofmanager.schemas.L1Command;
 import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.SubmitProofRequest;
 import io.ethproofmanager.schemas.L1TransactionResult.Kind;
 import io.ethproofmanager.schemas.L1TransactionResult.Outcome;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +26,13 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * Turns one L1 command into at most one effective transaction: reconcile the persisted attempts and the contract's
  * state first, then quote fees, sign with the kept nonce, persist, and only then broadcast and await the receipt
  * (replacing a stuck transaction with higher fees and the same nonce).
+ *
+ * <p>It is also the one place that decides whether a proof request was picked up: a request whose
+ * {@code notPickedUpBy} the chain's head has passed, and of which no transaction was ever signed that may still be or
+ * become mined, is recorded as {@link AttemptState#EXPIRED} instead of being signed, and reported {@code expired} (the
+ * batch then falls back); the recorded expiry is final, so the request is never broadcast afterwards. A request that
+ * was signed, even if its fate is unknown, is never expired: it is resolved as usual. Until its deadline, a request the
+ * contract refuses at estimation or reverts on chain is tried again after the held-retry backoff instead of given up.
  */
 final class CommandProcessor {
 
@@ -39,6 +48,7 @@ final class CommandProcessor {
     private final AtomicReference<Optional<CrashPoint>> crashPoint;
     private final ReceiptWaiter receipts;
     private final Set<String> heldAnnounced = new HashSet<>();
+    private final Map<String, String> refusalAnnounced = new HashMap<>();
 
     /** What to do with a command once processed: the result to publish, and whether its offset may be committed. */
     record Decision(Optional<L1TransactionResult> publish, boolean commit) {
@@ -71,7 +81,7 @@ final class CommandProcessor {
      * carries its status read back from the contract (a failed read throws, and the redelivered command reads again).
      */
     Decision process(final L1Command command) {
-        return reconcileOrSend(command).map(this::withRequestStatus);
+        return retriedUntilDeadline(command, reconcileOrSend(command).map(this::withRequestStatus));
     }
 
     private Decision reconcileOrSend(final L1Command command) {
@@ -91,7 +101,71 @@ final class CommandProcessor {
             return Decision.done(alreadyOnChain(CommandRef.of(command), minedHash(command),
                     "the contract already holds the effect"));
         }
+        final Optional<L1TransactionResult> expired = expiry(command);
+        if (expired.isPresent()) {
+            return Decision.done(expired.get());
+        }
         return send(command);
+    }
+
+    // ---- the pick-up deadline -------------------------------------------------------------------------------------
+
+    /**
+     * The {@code expired} result of a proof request that is recorded as expired, or that expires now: its deadline is
+     * before the head's timestamp and none of its transactions may still mine. Empty when it may be sent.
+     */
+    private Optional<L1TransactionResult> expiry(final L1Command command) {
+        if (!(command instanceof SubmitProofRequest request) || request.pickUpDeadline().isEmpty()) {
+            return Optional.empty();
+        }
+        final List<Attempt> all = attempts.of(command.commandId());
+        final Optional<Attempt> recorded = all.stream().filter(attempt -> attempt.state() == AttemptState.EXPIRED).findFirst();
+        if (recorded.isPresent()) {
+            final String why = recorded.get().revertReason().orElse("expired");
+            LOG.info("{} was recorded as expired: {}", command.commandId(), why);
+            return Optional.of(result(CommandRef.of(command), Outcome.EXPIRED, Optional.empty(), Optional.empty(), Optional.empty(), why));
+        }
+        final boolean mayMine = all.stream().anyMatch(attempt -> attempt.transaction().isPresent()
+                && attempt.state() != AttemptState.REPLACED && attempt.state() != AttemptState.REVERTED);
+        final Instant deadline = request.pickUpDeadline().get();
+        final L1Node.Head head = node.head();
+        if (mayMine || !head.timestamp().isAfter(deadline)) {
+            return Optional.empty();
+        }
+        final String why = "not sent: chain time " + head.timestamp() + " (block " + head.number() + ") is past its deadline "
+                + deadline + lastRefusal(all).map(reason -> "; the contract last refused it with " + reason).orElse("");
+        attempts.insert(newAttempt(command, Fees.ZERO, Optional.empty(), AttemptState.EXPIRED, Optional.of(why)));
+        metrics.held(false);
+        heldAnnounced.remove(command.commandId());
+        LOG.warn("{} expired: {}", command.commandId(), why);
+        return Optional.of(result(CommandRef.of(command), Outcome.EXPIRED, Optional.empty(), Optional.empty(), Optional.empty(), why));
+    }
+
+    private static Optional<String> lastRefusal(final List<Attempt> all) {
+        return all.reversed().stream().filter(attempt -> attempt.state() == AttemptState.REVERTED)
+                .map(Attempt::revertReason).flatMap(Optional::stream).findFirst();
+    }
+
+    /**
+     * A proof request with a pick-up deadline that the contract refused (at estimation or on chain) is not given up: its
+     * result is published the first time and the command comes again after the held-retry backoff, until it is sent or
+     * expires. Other decisions are left as they are.
+     */
+    private Decision retriedUntilDeadline(final L1Command command, final Decision decision) {
+        final boolean retry = command instanceof SubmitProofRequest request && request.pickUpDeadline().isPresent()
+                && decision.publish().filter(result -> result.outcome() == Outcome.REVERTED).isPresent();
+        if (!retry) {
+            refusalAnnounced.remove(command.commandId());
+            return decision;
+        }
+        final L1TransactionResult refused = decision.publish().get();
+        final String reason = Optional.ofNullable(refused.revertReason()).orElse("?");
+        final boolean announced = reason.equals(refusalAnnounced.put(command.commandId(), reason));
+        if (!announced) {
+            LOG.warn("{} refused by the contract with {}; trying again every {} ms until its deadline", command.commandId(),
+                    reason, settings.heldRetryBackoff().toMillis());
+        }
+        return new Decision(announced ? Optional.empty() : decision.publish(), false);
     }
 
     // ---- reconciliation -------------------------------------------------------------------------------------------
@@ -272,12 +346,21 @@ final class CommandProcessor {
     }
 
     private L1TransactionResult refusedAtEstimation(final L1Command command, final Fees fees, final String reason) {
-        attempts.insert(newAttempt(command, fees, Optional.empty(), AttemptState.REVERTED, Optional.of(reason)));
+        final List<Attempt> all = attempts.of(command.commandId());
+        final boolean sameAsLast = !all.isEmpty() && all.getLast().state() == AttemptState.REVERTED
+                && all.getLast().transaction().isEmpty() && all.getLast().revertReason().equals(Optional.of(reason));
+        if (sameAsLast) {
+            LOG.debug("{} still refused at estimation with {}", command.commandId(), reason);
+        } else {
+            attempts.insert(newAttempt(command, fees, Optional.empty(), AttemptState.REVERTED, Optional.of(reason)));
+        }
         if (ProofManagerCalls.isDuplicatedRequest(reason)) {
             LOG.warn("{} not sent: the contract refuses it with {}; the request is on chain", command.commandId(), reason);
             return alreadyOnChain(CommandRef.of(command), Optional.empty(), "estimation reverted with " + reason);
         }
-        LOG.error("{} not sent: the contract refuses it at estimation with {}", command.commandId(), reason);
+        if (!sameAsLast) {
+            LOG.error("{} not sent: the contract refuses it at estimation with {}", command.commandId(), reason);
+        }
         return result(CommandRef.of(command), Outcome.REVERTED, Optional.empty(), Optional.empty(), Optional.of(reason),
                 "reverted at estimation; nothing was sent");
     }

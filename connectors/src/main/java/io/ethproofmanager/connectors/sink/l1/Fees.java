@@ -6,6 +6,9 @@ import java.util.Objects;
 /** The EIP-1559 fees of one transaction, in wei. */
 record Fees(BigInteger maxFeePerGas, BigInteger maxPriorityFeePerGas) {
 
+    /** The fees of an attempt that was never priced (an expired request). */
+    static final Fees ZERO = new Fees(BigInteger.ZERO, BigInteger.ZERO);
+
     Fees {
         Objects.requireNonNull(maxFeePerGas, "maxFeePerGas");
         Objects.requireNonNull(maxPriorityFeePerGas, "maxPriorityFeePerGas");

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.util.Optional;
+import java.time.Instant;
+import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.RawTransaction;
@@ -50,6 +52,13 @@ final class L1Node {
         final BigInteger baseFee = call("read the latest block",
                 () -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()).getBlock().getBaseFeePerGas();
         return Fees.quote(baseFee, priorityFee);
+    }
+
+    /** The latest block's number and timestamp: the chain time a transaction sent now would be mined after. */
+    Head head() {
+        final EthBlock.Block block = call("read the latest block",
+                () -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()).getBlock();
+        return new Head(block.getNumber().longValueExact(), Instant.ofEpochSecond(block.getTimestamp().longValueExact()));
     }
 
     /** Runs the call at the latest block: its revert (data when the node gives it, else the message), or empty. */
@@ -124,6 +133,10 @@ final class L1Node {
     /** What became of a broadcast. */
     enum Broadcast {
         ACCEPTED, ALREADY_KNOWN, NONCE_USED
+    }
+
+    /** The chain's latest block. */
+    record Head(long number, Instant timestamp) {
     }
 
     /** A call the contract refused at estimation: the revert data when the node returned it, and its message. */

@@ -30,8 +30,8 @@ import org.web3j.protocol.core.methods.response.Log;
 
 /**
  * The L1 log ingester: reads the proof manager's logs once they have enough confirmations, publishes them as typed events
- * with their checkpoint and the chain's clock ({@link ChainTime} of the last processed block) in one Kafka transaction per
- * step, and retracts the events of blocks a reorg abandoned.
+ * with their checkpoint and, after them on every partition of the events topic, the chain's clock ({@link ChainTime} of
+ * the last processed block) in one Kafka transaction per step, and retracts the events of blocks a reorg abandoned.
  */
 public final class L1LogIngester implements AutoCloseable {
 
@@ -93,8 +93,8 @@ public final class L1LogIngester implements AutoCloseable {
 
     /**
      * One step: undo a reorg if the last processed block left the chain, else read the next range of confirmed blocks and
-     * publish its events with the new checkpoint and the chain time. Returns the number of event records published
-     * (retractions included, the chain time not).
+     * publish its events with the new checkpoint and the chain-time ticks. Returns the number of event records published
+     * (retractions included, the ticks not).
      */
     public synchronized long pollOnce() {
         if (publisherFailed) {
@@ -279,7 +279,7 @@ public final class L1LogIngester implements AutoCloseable {
         final L1Checkpoint advanced = checkpoint.advancedTo(range.to(), processedBlocks(range.to(), headers, eventsByBlock),
                 settings.reorgWindow());
         final int published = records.size();
-        records.add(Outgoing.of(chainTime(headers.get(range.to()))));
+        records.addAll(Outgoing.ticks(chainTime(headers.get(range.to())), publisher.eventPartitions()));
         commit(records, advanced);
         checkpoint = advanced;
         decoded.forEach(metrics::count);

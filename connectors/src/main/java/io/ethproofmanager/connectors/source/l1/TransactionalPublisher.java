@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -31,7 +32,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The ingester's Kafka side: one transaction per step holding the step's events, retractions and new checkpoint, and the
+ * The ingester's Kafka side: one transaction per step holding the step's events, retractions, chain-time ticks and new
+ * checkpoint, and the
  * read of the last committed checkpoint at start. Creating it fences any older instance with the same transactional id.
  */
 final class TransactionalPublisher implements AutoCloseable {
@@ -83,6 +85,11 @@ final class TransactionalPublisher implements AutoCloseable {
             }
             return last;
         }
+    }
+
+    /** The partition count of the events topic (from the producer's metadata), which each step's ticks cover. */
+    int eventPartitions() {
+        return producer.partitionsFor(Topics.L1_EVENTS.name()).size();
     }
 
     /** Publishes {@code events} (retractions included, in order) and {@code checkpoint} atomically; throws when not committed. */
@@ -176,9 +183,15 @@ final class TransactionalPublisher implements AutoCloseable {
                     Topics.L1_EVENTS.valueSerde().encode(event)));
         }
 
-        static Outgoing of(final ChainTime time) {
-            return new Outgoing(new ProducerRecord<>(Topics.CHAIN_TIME.name(), Topics.CHAIN_TIME.keySerde().encode(time.contractAddress()),
-                    Topics.CHAIN_TIME.valueSerde().encode(time)));
+        /**
+         * The chain-time tick {@code time}, once to each of the {@code partitions} partitions of the events topic, without a
+         * key; written after a step's events, so that every partition's reader has its events up to the tick's block first.
+         */
+        static List<Outgoing> ticks(final ChainTime time, final int partitions) {
+            final byte[] value = Topics.L1_EVENTS.valueSerde().encode(time);
+            return IntStream.range(0, partitions)
+                    .mapToObj(partition -> new Outgoing(new ProducerRecord<>(Topics.L1_EVENTS.name(), partition, null, value)))
+                    .toList();
         }
 
         static Outgoing of(final NetworkEvent event) {

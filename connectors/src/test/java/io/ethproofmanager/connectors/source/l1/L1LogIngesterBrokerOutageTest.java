@@ -32,8 +32,7 @@ class L1LogIngesterBrokerOutageTest {
     static void infrastructure() {
         chain = LocalChain.start(31_338);
         broker = EmbeddedKafkaBroker.start(SharedInfrastructure.tempDir("l1-outage-kafka"));
-        SharedInfrastructure.createTopics(broker.bootstrapServers(), Topics.L1_EVENTS.name(), Topics.NETWORK_EVENTS.name(),
-                Topics.CHAIN_TIME.name());
+        SharedInfrastructure.createTopics(broker.bootstrapServers(), Topics.L1_EVENTS.name(), Topics.NETWORK_EVENTS.name());
     }
 
     @AfterAll

@@ -74,8 +74,7 @@ class L1LogIngesterTest {
     static void startChainAndTopics() {
         chain = LocalChain.start(L1_CHAIN_ID);
         final String kafka = SharedInfrastructure.kafka().bootstrapServers();
-        SharedInfrastructure.createTopics(kafka, Topics.L1_EVENTS.name(), Topics.NETWORK_EVENTS.name(),
-                Topics.CHAIN_TIME.name());
+        SharedInfrastructure.createTopics(kafka, Topics.L1_EVENTS.name(), Topics.NETWORK_EVENTS.name());
         published = new PublishedEvents(kafka);
     }
 
@@ -163,10 +162,11 @@ class L1LogIngesterTest {
     }
 
     @Test
-    void publishesTheChainTimeOfEveryStepThatAdvancedWithItsEventsAndCheckpoint() throws Exception {
+    void publishesTheChainTimeOfEveryStepThatAdvancedAfterItsEventsWithoutAKey() throws Exception {
         final L1IngesterSettings settings = settings(0).withMaxBlockRange(1);
         final long first = settings.startBlock();
-        final long offset = chainTimeEnd();
+        final String contract = chain.proofManagerAddress().toLowerCase(Locale.ROOT);
+        final int ticksBefore = published.ticks(contract).size();
         chain.mine();
         asSubmitter.submitProofRequest(id(1), params()).send();
         chain.mine();
@@ -176,11 +176,11 @@ class L1LogIngesterTest {
             assertThat(ingester.pollOnce()).as("a step at the head advances nothing").isZero();
         }
 
-        final List<Published<String, ChainTime>> times = chainTimesFrom(offset);
+        final List<Published<BatchId, ChainTime>> ticks = published.ticks(contract);
+        final List<Published<BatchId, ChainTime>> times = ticks.subList(ticksBefore, ticks.size());
         assertThat(times).extracting(p -> p.value().blockNumber()).containsExactly(first, first + 1, first + 2);
-        final String contract = chain.proofManagerAddress().toLowerCase(Locale.ROOT);
-        for (final Published<String, ChainTime> time : times) {
-            assertThat(time.key()).isEqualTo(contract);
+        for (final Published<BatchId, ChainTime> time : times) {
+            assertThat(time.key()).as("a tick has no key").isNull();
             assertThat(time.value().contractAddress()).isEqualTo(contract);
             assertThat(time.value().blockTimestamp()).isEqualTo(blockTimestamp(time.value().blockNumber()));
             assertThat(time.schemaViolations()).isEmpty();
@@ -412,38 +412,6 @@ class L1LogIngesterTest {
         final List<Published<BatchId, L1Event>> events = published.l1Events(rollupChain);
         assertThat(events).hasSize(count);
         return events;
-    }
-
-    /** The committed end of the chain-time topic now: records written after it belong to the running test. */
-    private static long chainTimeEnd() {
-        try (KafkaConsumer<byte[], byte[]> consumer = chainTimeConsumer()) {
-            final TopicPartition partition = new TopicPartition(Topics.CHAIN_TIME.name(), 0);
-            return consumer.endOffsets(List.of(partition), WAIT).get(partition);
-        }
-    }
-
-    /** Chain-time records committed from {@code offset} to the end of the topic, decoded with the topic's serdes. */
-    private static List<Published<String, ChainTime>> chainTimesFrom(final long offset) {
-        try (KafkaConsumer<byte[], byte[]> consumer = chainTimeConsumer()) {
-            final TopicPartition partition = new TopicPartition(Topics.CHAIN_TIME.name(), 0);
-            consumer.assign(List.of(partition));
-            consumer.seek(partition, offset);
-            final long end = consumer.endOffsets(List.of(partition), WAIT).get(partition);
-            final List<Published<String, ChainTime>> found = new ArrayList<>();
-            while (consumer.position(partition) < end) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> found.add(new Published<>(
-                        Topics.CHAIN_TIME.keySerde().decode(record.key()), Topics.CHAIN_TIME.valueSerde().decode(record.value()),
-                        Topics.CHAIN_TIME.valueSerde().schema().violations(RecordJson.readTree(record.value())))));
-            }
-            return found;
-        }
-    }
-
-    private static KafkaConsumer<byte[], byte[]> chainTimeConsumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private static Instant blockTimestamp(final long number) {

@@ -1,6 +1,7 @@
 package io.ethproofmanager.connectors.source.l1;
 
 import io.ethproofmanager.schemas.BatchId;
+import io.ethproofmanager.schemas.ChainTime;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.NetworkEvent;
 import io.ethproofmanager.schemas.ProvingNetwork;
@@ -24,6 +25,7 @@ final class PublishedEvents implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<Published<BatchId, L1Event>> l1Events = new ArrayList<>();
     private final List<Published<ProvingNetwork, NetworkEvent>> networkEvents = new ArrayList<>();
+    private final List<Published<BatchId, ChainTime>> ticks = new ArrayList<>();
 
     PublishedEvents(final String bootstrapServers) {
         this.consumer = new KafkaConsumer<>(Map.of(
@@ -40,6 +42,12 @@ final class PublishedEvents implements AutoCloseable {
     synchronized List<Published<BatchId, L1Event>> l1Events(final long chainId) {
         pollAvailable();
         return l1Events.stream().filter(p -> p.value().chainId() == chainId).toList();
+    }
+
+    /** Chain-time ticks of {@code contract} committed so far on partition 0 of the events topic, in topic order. */
+    synchronized List<Published<BatchId, ChainTime>> ticks(final String contract) {
+        pollAvailable();
+        return ticks.stream().filter(p -> p.value().contractAddress().equalsIgnoreCase(contract)).toList();
     }
 
     /** Network events committed so far from one of {@code transactionHashes}, in topic order. */
@@ -65,8 +73,12 @@ final class PublishedEvents implements AutoCloseable {
 
     private void add(final ConsumerRecord<byte[], byte[]> record) {
         if (record.topic().equals(Topics.L1_EVENTS.name())) {
-            l1Events.add(new Published<>(Topics.L1_EVENTS.keySerde().decode(record.key()), Topics.L1_EVENTS.valueSerde().decode(record.value()),
-                    Topics.L1_EVENTS.valueSerde().schema().violations(RecordJson.readTree(record.value()))));
+            final BatchId key = record.key() == null ? null : Topics.L1_EVENTS.keySerde().decode(record.key());
+            final List<String> violations = Topics.L1_EVENTS.valueSerde().schema().violations(RecordJson.readTree(record.value()));
+            switch (Topics.L1_EVENTS.valueSerde().decode(record.value())) {
+                case L1Event event -> l1Events.add(new Published<>(key, event, violations));
+                case ChainTime tick -> ticks.add(new Published<>(key, tick, violations));
+            }
         } else {
             networkEvents.add(new Published<>(Topics.NETWORK_EVENTS.keySerde().decode(record.key()),
                     Topics.NETWORK_EVENTS.valueSerde().decode(record.value()),
