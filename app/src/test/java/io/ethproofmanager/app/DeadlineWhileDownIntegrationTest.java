@@ -8,6 +8,7 @@ import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.connectors.embedded.EmbeddedPostgresServer;
 import io.ethproofmanager.connectors.source.readiness.DemoBatchSeeder;
 import io.ethproofmanager.schemas.BatchId;
+import io.ethproofmanager.schemas.ChainTime;
 import io.ethproofmanager.schemas.FallbackReason;
 import io.ethproofmanager.schemas.FallbackRecord;
 import io.ethproofmanager.schemas.ProvingNetwork;
@@ -94,9 +95,9 @@ class DeadlineWhileDownIntegrationTest {
         chain.mine();
         final long later = chain.latestBlockTimestamp();
         await("the topology to see chain time " + later).atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-                .until(() -> harness.records(Topics.CHAIN_TIME).stream().map(Map.Entry::getValue)
-                        .anyMatch(time -> time.blockTimestamp().getEpochSecond() >= later));
-        await("still one fallback through a few deadline checks (every 200 ms) on the new chain time")
+                .until(() -> harness.records(Topics.L1_EVENTS).stream().map(Map.Entry::getValue)
+                        .anyMatch(record -> record instanceof ChainTime time && time.blockTimestamp().getEpochSecond() >= later));
+        await("still one fallback through a few more ticks of the new chain time")
                 .during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> harness.fallbacks().size() == 1);
         assertThat(ServiceHarness.row(service.database().dataSource(), batch)).containsEntry("status", "fallen_back");
         assertThat(harness.records(Topics.DEAD_LETTER)).isEmpty();

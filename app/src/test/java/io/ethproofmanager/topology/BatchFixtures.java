@@ -110,7 +110,7 @@ final class BatchFixtures {
 
     /** The sender's result of the batch's proof request; REVERTED carries {@value #REVERT_REASON}, HELD_FEE_CAP no hash. */
     static L1TransactionResult requestResult(final BatchId batch, final L1TransactionResult.Outcome outcome) {
-        final boolean sent = outcome != L1TransactionResult.Outcome.HELD_FEE_CAP;
+        final boolean sent = outcome != L1TransactionResult.Outcome.HELD_FEE_CAP && outcome != L1TransactionResult.Outcome.EXPIRED;
         final boolean mined = outcome == L1TransactionResult.Outcome.MINED || outcome == L1TransactionResult.Outcome.REVERTED;
         return new L1TransactionResult(SubmitProofRequest.commandIdFor(batch), batch.chainId(), batch.batchNumber(),
                 L1TransactionResult.Kind.SUBMIT_PROOF_REQUEST, outcome, sent ? REQUEST_TX : null, mined ? 1_000L : null,

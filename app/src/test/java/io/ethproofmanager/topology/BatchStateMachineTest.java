@@ -59,6 +59,7 @@ class BatchStateMachineTest {
             Map.entry("reverted", txResult(L1TransactionResult.Outcome.REVERTED)),
             Map.entry("held_fee_cap", txResult(L1TransactionResult.Outcome.HELD_FEE_CAP)),
             Map.entry("unknown", txResult(L1TransactionResult.Outcome.UNKNOWN)),
+            Map.entry("expired", txResult(L1TransactionResult.Outcome.EXPIRED)),
             Map.entry("mined_refused", txResult(BatchFixtures.requestRefusedAtSubmission(BATCH))),
             Map.entry("validation_mined", txResult(BatchFixtures.validationResult(BATCH, L1TransactionResult.Outcome.MINED))));
 
@@ -84,8 +85,8 @@ class BatchStateMachineTest {
             proven            | UNKNOWN_BATCH                  | EVENT_RECORDED                  | EVENT_RECORDED                  | EVENT_RECORDED                  | LATE_AFTER_FALLBACK            | DUPLICATE_EVENT
             validated         | UNKNOWN_BATCH                  | VALIDATION_SENT>validation_result_sent_to_l1 | VALIDATION_SENT>validation_result_sent_to_l1 | VALIDATION_SENT>validation_result_sent_to_l1 | LATE_AFTER_FALLBACK>fallen_back | VALIDATION_SENT>validation_result_sent_to_l1
             invalidated       | UNKNOWN_BATCH                  | FELL_BACK>fallen_back           | FELL_BACK>fallen_back           | FELL_BACK>fallen_back           | LATE_AFTER_FALLBACK>fallen_back | FELL_BACK>fallen_back
-            verdict           | UNKNOWN_BATCH                  | PROOF_RECEIVED>received_proof   | PROOF_RECEIVED>received_proof   | PROOF_RECEIVED>received_proof   | LATE_AFTER_FALLBACK>fallen_back | DUPLICATE_EVENT
-            invalid_verdict   | UNKNOWN_BATCH                  | PROOF_RECEIVED>received_proof   | PROOF_RECEIVED>received_proof   | PROOF_RECEIVED>received_proof   | LATE_AFTER_FALLBACK>fallen_back | SECOND_VERDICT
+            verdict           | UNKNOWN_BATCH                  | PROOF_RECEIVED>received_proof   | PROOF_RECEIVED>received_proof   | PROOF_RECEIVED>received_proof   | LATE_PROOF_ANSWERED>fallen_back | DUPLICATE_EVENT
+            invalid_verdict   | UNKNOWN_BATCH                  | PROOF_RECEIVED>received_proof   | PROOF_RECEIVED>received_proof   | PROOF_RECEIVED>received_proof   | LATE_PROOF_ANSWERED>fallen_back | SECOND_VERDICT
             -submitted        | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION              | RETRACTED>ready_to_be_proven    | RETRACTED>acknowledged          | RETRACTED>fallen_back          | RETRACTED>received_proof
             -acknowledged     | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION              | UNKNOWN_RETRACTION              | RETRACTED>request_sent_to_l1    | UNKNOWN_RETRACTION             | RETRACTED>received_proof
             -refused          | UNKNOWN_BATCH                  | UNKNOWN_RETRACTION              | UNKNOWN_RETRACTION              | UNKNOWN_RETRACTION              | RETRACTED>fallen_back          | UNKNOWN_RETRACTION
@@ -96,6 +97,7 @@ class BatchStateMachineTest {
             reverted          | UNKNOWN_BATCH                  | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | LATE_AFTER_FALLBACK            | TX_RESULT_RECORDED
             held_fee_cap      | UNKNOWN_BATCH                  | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | LATE_AFTER_FALLBACK            | TX_RESULT_RECORDED
             unknown           | UNKNOWN_BATCH                  | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | LATE_AFTER_FALLBACK            | TX_RESULT_RECORDED
+            expired           | UNKNOWN_BATCH                  | FELL_BACK>fallen_back           | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | LATE_AFTER_FALLBACK            | TX_RESULT_RECORDED
             mined_refused     | UNKNOWN_BATCH                  | FELL_BACK>fallen_back           | FELL_BACK>fallen_back           | FELL_BACK>fallen_back           | LATE_AFTER_FALLBACK            | FELL_BACK>fallen_back
             validation_mined  | UNKNOWN_BATCH                  | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | TX_RESULT_RECORDED              | LATE_AFTER_FALLBACK            | VALIDATION_SENT>validation_result_sent_to_l1
             """;
@@ -136,7 +138,7 @@ class BatchStateMachineTest {
         transition.next().ifPresent(next -> assertThat(next.version())
                 .isEqualTo(current.map(state -> state.lastPublished().version() + 1).orElse(1L)));
         assertThat(transition.state().isPresent()).as("state stored").isEqualTo(changesState(expectedOutcome));
-        assertThat(transition.commands()).hasSize(List.of(Outcome.BATCH_READY, Outcome.PROOF_RECEIVED).contains(expectedOutcome) ? 1 : 0);
+        assertThat(transition.commands()).hasSize(List.of(Outcome.PROOF_RECEIVED, Outcome.LATE_PROOF_ANSWERED).contains(expectedOutcome) ? 1 : 0);
         assertThat(transition.fallback().isPresent()).as("fallback record")
                 .isEqualTo(List.of(Outcome.REFUSED, Outcome.FELL_BACK).contains(expectedOutcome));
     }
@@ -164,13 +166,17 @@ class BatchStateMachineTest {
     }
 
     @Test
-    void readyBatchAsksForOneProofRequestWithThePublicUrlAndPolicy() {
-        final Transition transition = BatchStateMachine.apply(
+    void readyBatchAsksForItsProofRequestAtTheFirstChainTimeWithThePublicUrlPolicyAndDeadline() {
+        final Transition ready = BatchStateMachine.apply(
                 Optional.empty(), new BatchEvent.Ready(BatchFixtures.readiness(BATCH)), RECORD_TIME, POLICY);
+        final Instant chainTime = RECORD_TIME.plusSeconds(3);
 
-        assertThat(transition.commands()).containsExactly(new SubmitProofRequest(
+        final Transition issued = BatchStateMachine.deadlines(ready.state().orElseThrow(), chainTime, DeadlinePolicy.defaults(), POLICY);
+
+        assertThat(ready.commands()).as("not before the chain time is known").isEmpty();
+        assertThat(issued.commands()).containsExactly(new SubmitProofRequest(
                 SubmitProofRequest.commandIdFor(BATCH), BATCH.chainId(), BATCH.batchNumber(), BLOB_URL, PROTOCOL,
-                4_800L, 4_000_000L, RECORD_TIME));
+                4_800L, 4_000_000L, chainTime, chainTime.plus(Duration.ofMinutes(10))));
     }
 
     @Test
@@ -435,17 +441,18 @@ class BatchStateMachineTest {
     }
 
     @Test
-    void verdictAfterAFallbackIsKeptButAsksForNoValidationResult() {
+    void verdictAfterAFallbackIsKeptAndStillAnsweredOnL1WithoutMovingTheStatus() {
         final Transition late = BatchStateMachine.apply(
                 Optional.of(stateAfter(List.of("ready", "submitted", "refused"))), EVENTS.get("verdict"), LATER, POLICY);
 
-        assertThat(late.outcome()).isEqualTo(Outcome.LATE_AFTER_FALLBACK);
+        assertThat(late.outcome()).isEqualTo(Outcome.LATE_PROOF_ANSWERED);
         assertThat(late.next()).hasValueSatisfying(next -> {
             assertThat(next.status()).isEqualTo(BatchStatus.FALLEN_BACK);
             assertThat(next.proofBlobUrl()).isEqualTo(BatchFixtures.PROOF_BLOB_URL);
             assertThat(next.fallbackReason()).isEqualTo("refused: lagrange refused the request");
         });
-        assertThat(late.commands()).isEmpty();
+        assertThat(late.commands()).containsExactly(new SubmitProofValidationResult(SubmitProofValidationResult.commandIdFor(BATCH),
+                BATCH.chainId(), BATCH.batchNumber(), true, LATER));
         assertThat(late.fallback()).isEmpty();
     }
 

@@ -59,7 +59,6 @@ class BatchTopologyTest {
     private TestInputTopic<byte[], byte[]> l1Events;
     private TestInputTopic<byte[], byte[]> txResults;
     private TestInputTopic<byte[], byte[]> verdicts;
-    private TestInputTopic<String, ChainTime> chainTime;
     private TestOutputTopic<BatchId, FallbackRecord> fallbacks;
     private TestOutputTopic<BatchId, BatchStatusRecord> statuses;
     private TestOutputTopic<BatchId, L1Command> commands;
@@ -79,8 +78,6 @@ class BatchTopologyTest {
         l1Events = input(Topics.L1_EVENTS);
         txResults = input(Topics.L1_TX_RESULTS);
         verdicts = input(Topics.PROOF_VERDICTS);
-        chainTime = driver.createInputTopic(Topics.CHAIN_TIME.name(),
-                Topics.CHAIN_TIME.keySerde().serializer(), Topics.CHAIN_TIME.valueSerde().serializer());
         statuses = output(Topics.BATCH_STATUS);
         commands = output(Topics.L1_COMMANDS);
         deadLetters = output(Topics.DEAD_LETTER);
@@ -93,7 +90,7 @@ class BatchTopologyTest {
     }
 
     @Test
-    void readyBatchBecomesReadyToBeProvenAndAsksForAProofRequest() {
+    void readyBatchBecomesReadyToBeProvenAndAsksForAProofRequestAtItsPartitionsFirstChainTime() {
         // 3. write input
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
 
@@ -106,10 +103,83 @@ class BatchTopologyTest {
             assertThat(status.value.proofGenDataBlobUrl()).isEqualTo(BLOB_URL);
             assertThat(status.value.createdAt()).isEqualTo(RECORD_TIME);
         });
+        assertThat(commands.isEmpty()).as("no request before the chain time is known: it has no deadline yet").isTrue();
+
+        final Instant chainTime = BatchFixtures.READY_AT.plusSeconds(2);
+        pipeChainTime(chainTime);
+
         assertThat(commands.readKeyValuesToList()).containsExactly(KeyValue.pair(BATCH, new SubmitProofRequest(
                 SubmitProofRequest.commandIdFor(BATCH), BATCH.chainId(), BATCH.batchNumber(), BLOB_URL, PROTOCOL,
-                4_800L, 4_000_000L, RECORD_TIME)));
+                4_800L, 4_000_000L, chainTime, chainTime.plus(DeadlinePolicy.defaults().notPickedUp()))));
+        assertThat(statuses.isEmpty()).isTrue();
         assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(eventCount(Outcome.REQUEST_ISSUED)).isEqualTo(1.0);
+    }
+
+    @Test
+    void readyBatchGetsItsRequestAtOnceWhenThePartitionsChainTimeIsKnownAndNeverAgain() {
+        final Instant chainTime = BatchFixtures.READY_AT.plusSeconds(2);
+        pipeChainTime(chainTime);
+
+        pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
+        pipeChainTime(chainTime.plusSeconds(700));
+        pipeChainTime(chainTime.plusSeconds(7_000));
+
+        assertThat(commands.readValuesToList()).singleElement().isInstanceOfSatisfying(SubmitProofRequest.class,
+                request -> assertThat(request.pickUpDeadline()).contains(chainTime.plusSeconds(600)));
+        assertThat(fallbacks.isEmpty()).as("only the sender's expiry falls a batch back as not picked up").isTrue();
+    }
+
+    @Test
+    void theSendersExpiryFallsTheBatchBackAsNotPickedUpOnce() {
+        pipeChainTime(BatchFixtures.READY_AT);
+        pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
+        final L1TransactionResult expired = new L1TransactionResult(SubmitProofRequest.commandIdFor(BATCH), BATCH.chainId(),
+                BATCH.batchNumber(), L1TransactionResult.Kind.SUBMIT_PROOF_REQUEST, L1TransactionResult.Outcome.EXPIRED, null, null,
+                null, "not sent: chain time is past its deadline", RECORD_TIME);
+
+        pipeTxResult(expired, RECORD_TIME.plusSeconds(700));
+        pipeTxResult(expired, RECORD_TIME.plusSeconds(710));
+
+        assertThat(fallbacks.readValuesToList()).singleElement().satisfies(fallback -> {
+            assertThat(fallback.reason()).isEqualTo(FallbackReason.NOT_PICKED_UP);
+            assertThat(fallback.detail()).contains("never sent");
+        });
+        assertThat(lastStatus().status()).isEqualTo(BatchStatus.FALLEN_BACK);
+    }
+
+    @Test
+    void aProofOnTimeOnChainIsAppliedBeforeTheTickThatWouldTimeItsRequestOut() {
+        acknowledgedBatch();
+        // the ingester's step: the proof's log, then the tick of its block, far past the proving deadline
+        pipeEvent(BatchFixtures.proven(BATCH), RECORD_TIME.plusSeconds(30));
+        pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(9_999));
+        pipeVerdict(BatchFixtures.verdict(BATCH, true), RECORD_TIME.plusSeconds(40));
+
+        assertThat(fallbacks.isEmpty()).isTrue();
+        assertThat(commands.readValuesToList()).extracting(L1Command::commandId)
+                .containsExactly(SubmitProofValidationResult.commandIdFor(BATCH));
+        assertThat(lastStatus().status()).isEqualTo(BatchStatus.RECEIVED_PROOF);
+    }
+
+    @Test
+    void aProofProcessedAfterATimeoutFallbackStillGetsItsValidationResultAndTheStatusStaysFallenBack() {
+        acknowledgedBatch();
+        pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(4_801));
+        assertThat(fallbacks.readValuesToList()).extracting(FallbackRecord::reason).containsExactly(FallbackReason.TIMED_OUT);
+
+        pipeEvent(BatchFixtures.proven(BATCH), RECORD_TIME.plusSeconds(30));
+        pipeVerdict(BatchFixtures.verdict(BATCH, true), RECORD_TIME.plusSeconds(40));
+        pipeTxResult(BatchFixtures.validationResult(BATCH, L1TransactionResult.Outcome.MINED), RECORD_TIME.plusSeconds(50));
+
+        assertThat(commands.readValuesToList()).extracting(L1Command::commandId)
+                .containsExactly(SubmitProofValidationResult.commandIdFor(BATCH));
+        final List<BatchStatusRecord> history = statuses.readValuesToList();
+        assertThat(history).extracting(BatchStatusRecord::status).containsOnly(BatchStatus.FALLEN_BACK);
+        assertThat(history.getLast().validation()).contains(ValidationStatus.SUCCESSFUL);
+        assertThat(history.getLast().fallbackReason()).startsWith("timed_out: ");
+        assertThat(fallbacks.isEmpty()).isTrue();
+        assertThat(eventCount(Outcome.LATE_PROOF_ANSWERED)).isEqualTo(1.0);
     }
 
     @Test
@@ -123,6 +193,7 @@ class BatchTopologyTest {
 
     @Test
     void sameReadinessTwiceGivesOneStatusAndOneCommand() {
+        pipeChainTime(BatchFixtures.READY_AT);
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME.plusSeconds(60));
 
@@ -230,6 +301,7 @@ class BatchTopologyTest {
 
     @Test
     void acknowledgedBatchGetsAssignedNetwork() {
+        pipeChainTime(BatchFixtures.READY_AT);
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
         pipeEvent(BatchFixtures.submitted(BATCH), RECORD_TIME.plusSeconds(12));
         pipeEvent(BatchFixtures.acknowledged(BATCH), RECORD_TIME.plusSeconds(24));
@@ -295,6 +367,7 @@ class BatchTopologyTest {
 
     @Test
     void retractedAcknowledgementTakesTheBatchBackToRequestSentWithAHigherVersion() {
+        pipeChainTime(BatchFixtures.READY_AT);
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
         pipeEvent(BatchFixtures.submitted(BATCH), RECORD_TIME.plusSeconds(12));
         pipeEvent(BatchFixtures.acknowledged(BATCH), RECORD_TIME.plusSeconds(24));
@@ -310,6 +383,7 @@ class BatchTopologyTest {
 
     @Test
     void everyPublishedRecordConformsToItsTopicSchema() {
+        pipeChainTime(BatchFixtures.READY_AT);
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
         pipeTxResult(BatchFixtures.requestResult(BATCH, L1TransactionResult.Outcome.MINED), RECORD_TIME);
         pipeEvent(BatchFixtures.acknowledged(BATCH), RECORD_TIME);
@@ -399,11 +473,9 @@ class BatchTopologyTest {
     void chainTimePastTheAcknowledgementDeadlineFallsBackUnacknowledgedOnce() {
         sentBatch();
         pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(120));
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
         assertThat(fallbacks.isEmpty()).as("at exactly submission + 120 s the acknowledgement is still in time").isTrue();
 
         pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(121));
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
 
         final BatchStatusRecord fallen = lastStatus();
         assertThat(fallen.status()).isEqualTo(BatchStatus.FALLEN_BACK);
@@ -415,7 +487,6 @@ class BatchTopologyTest {
         });
 
         pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(9_999));
-        driver.advanceWallClockTime(Duration.ofSeconds(5));
         pipeEvent(BatchFixtures.acknowledged(BATCH), RECORD_TIME.plusSeconds(200));
 
         assertThat(fallbacks.isEmpty()).isTrue();
@@ -429,24 +500,16 @@ class BatchTopologyTest {
     void deadlineIndexHoldsEachRunningDeadlineOnceAndForgetsFinishedBatches() {
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
         pipeReadiness(OTHER_BATCH, BatchFixtures.readiness(OTHER_BATCH), RECORD_TIME);
-        assertThat(deadlineIndex()).as("ready batches are due at once, to start their pick-up clock")
+        assertThat(deadlineIndex()).as("ready batches are due at once, to get their proof request")
                 .containsExactly(KeyValue.pair(BATCH, Instant.EPOCH), KeyValue.pair(OTHER_BATCH, Instant.EPOCH));
 
         pipeEvent(BatchFixtures.submitted(BATCH), RECORD_TIME.plusSeconds(12));
         pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(30));
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
-        assertThat(deadlineIndex()).containsExactly(
-                KeyValue.pair(BATCH, BatchFixtures.SUBMITTED_AT.plusSeconds(120)),
-                KeyValue.pair(OTHER_BATCH, BatchFixtures.SUBMITTED_AT.plusSeconds(30 + 600)));
+        assertThat(deadlineIndex()).as("a request issued is the sender's to send or expire: no deadline here")
+                .containsExactly(KeyValue.pair(BATCH, BatchFixtures.SUBMITTED_AT.plusSeconds(120)));
 
         pipeEvent(BatchFixtures.acknowledged(BATCH), RECORD_TIME.plusSeconds(24));
-        assertThat(deadlineIndex()).contains(KeyValue.pair(BATCH, BatchFixtures.SUBMITTED_AT.plusSeconds(4_800)));
-
-        pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(631));
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
-        assertThat(fallbacks.readValuesToList()).extracting(FallbackRecord::batchId).containsExactly(OTHER_BATCH);
-        assertThat(deadlineIndex()).as("a batch that fell back has no deadline left")
-                .containsExactly(KeyValue.pair(BATCH, BatchFixtures.SUBMITTED_AT.plusSeconds(4_800)));
+        assertThat(deadlineIndex()).containsExactly(KeyValue.pair(BATCH, BatchFixtures.SUBMITTED_AT.plusSeconds(4_800)));
 
         pipeEvent(BatchFixtures.proven(BATCH), RECORD_TIME.plusSeconds(40));
         assertThat(deadlineIndex()).as("a proven batch has no deadline left").isEmpty();
@@ -462,7 +525,6 @@ class BatchTopologyTest {
         statuses.readValuesToList();
 
         pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(121));
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
 
         assertThat(fallbacks.readValuesToList()).hasSize(50).extracting(FallbackRecord::reason).containsOnly(FallbackReason.UNACKNOWLEDGED);
         assertThat(deadlineIndex()).isEmpty();
@@ -484,23 +546,25 @@ class BatchTopologyTest {
         sentBatch();
 
         pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(3_600));
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
 
         assertThat(fallbacks.readValuesToList()).extracting(FallbackRecord::reason).containsExactly(FallbackReason.UNACKNOWLEDGED);
     }
 
     @Test
-    void olderChainTimeNeverTurnsTheClockBackAndMalformedOnesAreSkipped() {
+    void olderChainTimeNeverTurnsTheClockBackAndMalformedOrKeyedTicksAreDeadLetters() {
         sentBatch();
         pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(121));
         pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(10));
-        driver.createInputTopic(Topics.CHAIN_TIME.name(), new ByteArraySerializer(), new ByteArraySerializer())
-                .pipeInput(Topics.CHAIN_TIME.keySerde().encode(CONTRACT), "{not json".getBytes(StandardCharsets.UTF_8));
+        l1Events.pipeInput(null, "{not json".getBytes(StandardCharsets.UTF_8), RECORD_TIME);
+        l1Events.pipeInput(key(BATCH), Topics.L1_EVENTS.valueSerde().encode(new ChainTime(CONTRACT, 2_001L,
+                BatchFixtures.SUBMITTED_AT.plusSeconds(9_999))), RECORD_TIME);
 
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
 
-        final KeyValueStore<String, ChainTime> clock = driver.getKeyValueStore(BatchTopology.CHAIN_TIME_STORE);
+        final KeyValueStore<String, ChainTime> clock = driver.getKeyValueStore(BatchTopology.CHAIN_CLOCK_STORE);
         assertThat(clock.get(CONTRACT).blockTimestamp()).isEqualTo(BatchFixtures.SUBMITTED_AT.plusSeconds(121));
+        assertThat(deadLetters.readValuesToList()).extracting(DeadLetter::reason).satisfiesExactly(
+                reason -> assertThat(reason).startsWith("value "),
+                reason -> assertThat(reason).contains("does not match"));
         assertThat(fallbacks.readValuesToList()).extracting(FallbackRecord::reason).containsExactly(FallbackReason.UNACKNOWLEDGED);
     }
 
@@ -545,9 +609,9 @@ class BatchTopologyTest {
         pipeTxResult(BatchFixtures.validationResult(BATCH, L1TransactionResult.Outcome.MINED), RECORD_TIME.plusSeconds(50));
         pipeReadiness(OTHER_BATCH, BatchFixtures.readiness(OTHER_BATCH), RECORD_TIME);
         pipeChainTime(BatchFixtures.READY_AT.plusSeconds(1));
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
-        pipeChainTime(BatchFixtures.READY_AT.plusSeconds(602));
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        pipeTxResult(new L1TransactionResult(SubmitProofRequest.commandIdFor(OTHER_BATCH), OTHER_BATCH.chainId(),
+                OTHER_BATCH.batchNumber(), L1TransactionResult.Kind.SUBMIT_PROOF_REQUEST, L1TransactionResult.Outcome.EXPIRED, null,
+                null, null, "not sent: chain time is past its deadline", RECORD_TIME), RECORD_TIME.plusSeconds(700));
 
         final List<BatchStatusRecord> published = statuses.readValuesToList();
         final List<L1Command> issued = commands.readValuesToList();
@@ -592,8 +656,9 @@ class BatchTopologyTest {
         verdicts.pipeInput(key(verdict.batchId()), Topics.PROOF_VERDICTS.valueSerde().encode(verdict), at);
     }
 
+    /** A chain-time tick, as the ingester writes it after a step's events: keyless, on the events topic. */
     private void pipeChainTime(final Instant blockTimestamp) {
-        chainTime.pipeInput(CONTRACT, new ChainTime(CONTRACT, 2_000L, blockTimestamp));
+        l1Events.pipeInput(null, Topics.L1_EVENTS.valueSerde().encode(new ChainTime(CONTRACT, 2_000L, blockTimestamp)), RECORD_TIME);
     }
 
     private static <V> void assertConforms(final Topic<BatchId, V> topic, final V value) {

@@ -38,8 +38,11 @@ class DeadlineIndexTest {
         deadlines = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BatchTopology.BATCH_DEADLINES_STORE),
                 org.apache.kafka.common.serialization.Serdes.Bytes(), org.apache.kafka.common.serialization.Serdes.ByteArray())
                 .withLoggingDisabled().build();
-        chainClock = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BatchTopology.CHAIN_TIME_STORE),
-                Topics.CHAIN_TIME.keySerde(), Topics.CHAIN_TIME.valueSerde()).withLoggingDisabled().build();
+        chainClock = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BatchTopology.CHAIN_CLOCK_STORE),
+                org.apache.kafka.common.serialization.Serdes.String(), new org.apache.kafka.common.serialization.Serdes.WrapperSerde<>(
+                        (topic, tick) -> io.ethproofmanager.schemas.RecordJson.toBytes(tick),
+                        (topic, bytes) -> io.ethproofmanager.schemas.RecordJson.fromBytes(bytes, ChainTime.class)))
+                .withLoggingDisabled().build();
         for (final var store : java.util.List.of(states, deadlines, chainClock)) {
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
@@ -51,7 +54,7 @@ class DeadlineIndexTest {
         // what the first start after an upgrade finds: batch states written by a version without the index
         states.put(BATCH, sent(BATCH));
         states.put(OTHER, ready(OTHER));
-        states.put(FINISHED, BatchStateMachine.deadlines(sent(FINISHED), SUBMITTED_AT.plusSeconds(121), DeadlinePolicy.defaults())
+        states.put(FINISHED, BatchStateMachine.deadlines(sent(FINISHED), SUBMITTED_AT.plusSeconds(121), DeadlinePolicy.defaults(), POLICY)
                 .state().orElseThrow());
 
         processor().init(context);
@@ -88,7 +91,7 @@ class DeadlineIndexTest {
     private BatchStateProcessor processor() {
         return new BatchStateProcessor(POLICY, DeadlinePolicy.defaults(), new TopologyMetrics(new SimpleMeterRegistry()),
                 new BatchStateProcessor.Children(BatchTopology.BATCH_STATE_STORE, BatchTopology.BATCH_DEADLINES_STORE,
-                        BatchTopology.CHAIN_TIME_STORE, "status", "command", "fallback"));
+                        BatchTopology.CHAIN_CLOCK_STORE, "status", "command", "fallback"));
     }
 
     private static BatchState ready(final BatchId batch) {

@@ -45,10 +45,8 @@ class TopologyDocsTest {
                 "node_l1_commands_sink --> topic_epm_l1_commands_v1[/\"epm.l1-commands.v1\"/]",
                 "topic_epm_proof_verdicts_v1[/\"epm.proof-verdicts.v1\"/] --> node_proof_verdicts_source",
                 "node_fallback_sink --> topic_epm_fallback_v1[/\"epm.fallback.v1\"/]",
-                "topic_epm_chain_time_v1[/\"epm.chain-time.v1\"/] --> node_chain_time_source",
-                "node_chain_time_update --- store_chain_time[(\"chain-time\")]");
-        assertThat(description.globalStores()).singleElement()
-                .satisfies(store -> assertThat(store.processor().stores()).containsExactly(BatchTopology.CHAIN_TIME_STORE));
+                "node_batch_state_machine --- store_chain_clock[(\"chain-clock\")]");
+        assertThat(description.globalStores()).as("the chain time comes in order with the events, not from a global store").isEmpty();
         assertThat(diagram).doesNotContain("KSTREAM-", "KTABLE-");
     }
 
