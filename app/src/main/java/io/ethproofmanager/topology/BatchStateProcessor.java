@@ -72,7 +72,7 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
     @Override
     public void process(final Record<BatchId, Object> record) {
         switch (record.value()) {
-            case ChainTime tick -> tick(tick);
+            case ChainTime tick -> tick(tick, record.timestamp());
             case BatchEvent event -> event(record.key(), event, record.timestamp());
             default -> throw new IllegalArgumentException("the batch state machine takes batch events and chain-time ticks, not "
                     + record.value().getClass().getName());
@@ -89,21 +89,25 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
         emit(batch, before, transition, timestamp);
         if (transition.outcome() == Outcome.BATCH_READY) {
             // the proof request goes out at once when this partition's chain time is known, else at its first tick
-            chainTime().ifPresent(now -> judge(batch, now));
+            chainTime().ifPresent(now -> judge(batch, now, timestamp));
         }
     }
 
-    /** Keeps the newest chain time of this partition (a reorg's older tick never turns it back) and judges the due batches. */
-    private void tick(final ChainTime tick) {
+    /**
+     * Keeps the newest chain time of this partition (a reorg's older tick never turns it back) and judges the due batches.
+     * What that produces carries the tick's record timestamp: chain time may run far ahead of the wall clock (a test or
+     * development chain), and the broker refuses records timestamped too far in the future.
+     */
+    private void tick(final ChainTime tick, final long timestamp) {
         final ChainTime held = chainClock.get(tick.contractAddress());
         if (held == null || tick.blockTimestamp().isAfter(held.blockTimestamp())) {
             chainClock.put(tick.contractAddress(), tick);
         }
-        chainTime().ifPresent(this::checkDeadlines);
+        chainTime().ifPresent(now -> checkDeadlines(now, timestamp));
     }
 
     /** The due batches meet the chain time. */
-    private void checkDeadlines(final Instant now) {
+    private void checkDeadlines(final Instant now, final long timestamp) {
         for (final KeyValue<BatchId, Instant> due : deadlineIndex.dueBy(now)) {
             final Optional<BatchState> before = Optional.ofNullable(store.get(due.key));
             if (before.isEmpty() || !BatchStateMachine.nextDeadline(before.get(), deadlines).equals(Optional.of(due.value))) {
@@ -111,15 +115,15 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
                 deadlineIndex.move(due.key, Optional.of(due.value), before.flatMap(state -> BatchStateMachine.nextDeadline(state, deadlines)));
                 continue;
             }
-            judge(due.key, before.get(), now);
+            judge(due.key, before.get(), now, timestamp);
         }
     }
 
-    private void judge(final BatchId batch, final Instant now) {
-        Optional.ofNullable(store.get(batch)).ifPresent(state -> judge(batch, state, now));
+    private void judge(final BatchId batch, final Instant now, final long timestamp) {
+        Optional.ofNullable(store.get(batch)).ifPresent(state -> judge(batch, state, now, timestamp));
     }
 
-    private void judge(final BatchId batch, final BatchState before, final Instant now) {
+    private void judge(final BatchId batch, final BatchState before, final Instant now, final long timestamp) {
         final Transition transition = BatchStateMachine.deadlines(before, now, deadlines, policy);
         if (transition.state().isEmpty()) {
             return;
@@ -127,7 +131,7 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
         metrics.countEvent(transition.outcome());
         transition.fallback().ifPresent(fallback ->
                 LOG.info("Batch {} fell back at chain time {}: {}", batch, now, StatusProjection.fallbackReason(fallback)));
-        emit(batch, Optional.of(before), transition, now.toEpochMilli());
+        emit(batch, Optional.of(before), transition, timestamp);
     }
 
     /**

@@ -37,11 +37,20 @@ final class ServiceHarness {
     private final Path dataDir;
     private final String applicationId = "faults-test-" + UUID.randomUUID();
 
+    private final Map<String, String> extraSettings;
+
     ServiceHarness(final EmbeddedKafkaBroker kafka, final EmbeddedPostgresServer postgres, final LocalChain chain, final Path dataDir) {
+        this(kafka, postgres, chain, dataDir, Map.of());
+    }
+
+    /** A harness whose service runs with {@code extraSettings} (keys of reference.conf) over the harness's own. */
+    ServiceHarness(final EmbeddedKafkaBroker kafka, final EmbeddedPostgresServer postgres, final LocalChain chain, final Path dataDir,
+            final Map<String, String> extraSettings) {
         this.kafka = kafka;
         this.postgres = postgres;
         this.chain = chain;
         this.dataDir = dataDir;
+        this.extraSettings = Map.copyOf(extraSettings);
     }
 
     /** Starts the service on the harness's infrastructure (the chain as a configured, external one). */
@@ -77,6 +86,7 @@ final class ServiceHarness {
         overrides.put("epm.readiness.retry-backoff-min", "200ms");
         overrides.put("epm.readiness.retry-backoff-max", "1s");
         overrides.put("epm.postgres-sink.retry-backoff-max", "1s");
+        overrides.putAll(extraSettings);
         return ManagerSettings.from(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.defaultReference()).resolve());
     }
 
@@ -139,7 +149,7 @@ final class ServiceHarness {
             final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> records.add(Map.entry(r.key(), r.value())));
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> records.add(new java.util.AbstractMap.SimpleEntry<>(r.key(), r.value())));
             }
         }
         return records;

@@ -263,7 +263,12 @@ public final class LocalChain implements AutoCloseable {
         rpc("evm_setNextBlockTimestamp", List.of(epochSeconds));
     }
 
-    /** Mines one empty block. */
+    /** Turns anvil's mining of each transaction as it arrives on or off (off: transactions wait in the pool for {@link #mine()}). */
+    public void setAutomine(final boolean on) {
+        rpc("evm_setAutomine", List.of(on));
+    }
+
+    /** Mines one block (with the pool's transactions when automine is off). */
     public void mine() {
         rpc("evm_mine", List.of());
     }

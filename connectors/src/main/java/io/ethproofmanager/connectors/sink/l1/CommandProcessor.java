@@ -31,8 +31,9 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * {@code notPickedUpBy} the chain's head has passed, and of which no transaction was ever signed that may still be or
  * become mined, is recorded as {@link AttemptState#EXPIRED} instead of being signed, and reported {@code expired} (the
  * batch then falls back); the recorded expiry is final, so the request is never broadcast afterwards. A request that
- * was signed, even if its fate is unknown, is never expired: it is resolved as usual. Until its deadline, a request the
- * contract refuses at estimation or reverts on chain is tried again after the held-retry backoff instead of given up.
+ * was signed, even if its fate is unknown, is never expired: it is resolved as usual. A request the contract refuses at
+ * estimation or reverts on chain, or whose outcome is unknown, is tried again after the held-retry backoff instead of
+ * given up, until it is on chain or expires.
  */
 final class CommandProcessor {
 
@@ -147,23 +148,26 @@ final class CommandProcessor {
     }
 
     /**
-     * A proof request with a pick-up deadline that the contract refused (at estimation or on chain) is not given up: its
-     * result is published the first time and the command comes again after the held-retry backoff, until it is sent or
-     * expires. Other decisions are left as they are.
+     * A proof request with a pick-up deadline is never given up while it is not on chain: when the contract refused it
+     * (at estimation or on chain) or its transaction's outcome is unknown, the result is published the first time and the
+     * command comes again after the held-retry backoff (its offset is not committed), until it is on chain or expires.
+     * Committing it would leave a request that is neither sent nor expired, and its batch would never fall back. Other
+     * decisions are left as they are.
      */
     private Decision retriedUntilDeadline(final L1Command command, final Decision decision) {
         final boolean retry = command instanceof SubmitProofRequest request && request.pickUpDeadline().isPresent()
-                && decision.publish().filter(result -> result.outcome() == Outcome.REVERTED).isPresent();
+                && decision.publish().filter(result -> result.outcome() == Outcome.REVERTED || result.outcome() == Outcome.UNKNOWN)
+                        .isPresent();
         if (!retry) {
             refusalAnnounced.remove(command.commandId());
             return decision;
         }
-        final L1TransactionResult refused = decision.publish().get();
-        final String reason = Optional.ofNullable(refused.revertReason()).orElse("?");
-        final boolean announced = reason.equals(refusalAnnounced.put(command.commandId(), reason));
+        final L1TransactionResult open = decision.publish().get();
+        final String what = open.outcome().wireName() + Optional.ofNullable(open.revertReason()).map(reason -> " " + reason).orElse("");
+        final boolean announced = what.equals(refusalAnnounced.put(command.commandId(), what));
         if (!announced) {
-            LOG.warn("{} refused by the contract with {}; trying again every {} ms until its deadline", command.commandId(),
-                    reason, settings.heldRetryBackoff().toMillis());
+            LOG.warn("{} not on chain ({}); trying again every {} ms until its deadline", command.commandId(), what,
+                    settings.heldRetryBackoff().toMillis());
         }
         return new Decision(announced ? Optional.empty() : decision.publish(), false);
     }
