@@ -114,7 +114,7 @@ public final class DeployContractsCommand implements Callable<Integer> {
             final ContractDeployment deployment = new ContractDeployer(web3j, deployer).deploy(
                     Optional.ofNullable(adminAddress).orElse(deployer.getAddress()),
                     Optional.ofNullable(submitterAddress).orElse(deployer.getAddress()),
-                    fermah, lagrange, Optional.ofNullable(funding).orElse(LocalChain.INITIAL_FUNDING));
+                    fermah, lagrange, Optional.ofNullable(funding).orElse(LocalChain.INITIAL_FUNDING)).contracts();
             if (output != null) {
                 write(output, deployment, chainId.get(), deployer);
             }

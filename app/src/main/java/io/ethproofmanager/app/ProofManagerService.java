@@ -234,7 +234,7 @@ public final class ProofManagerService implements AutoCloseable {
                 .withConfirmations(l1.confirmations())
                 .withPollInterval(l1.pollInterval())
                 .withMaxBlockRange(l1.maxBlockRange())
-                .withStartBlock(l1.startBlock())
+                .withStartBlock(chain.ingesterStartBlock())
                 .withReorgWindow(l1.reorgWindow())
                 .withMaxProofBytes(settings.maxProofBytes());
         final L1LogIngester ingester = new L1LogIngester(ingesterSettings, meters);

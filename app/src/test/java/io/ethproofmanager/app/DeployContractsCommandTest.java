@@ -132,7 +132,7 @@ class DeployContractsCommandTest {
     void aLocalChainAttachedToTheNodeDrivesItAndLeavesItRunning() throws Exception {
         final ContractDeployment deployment = new ContractDeployer(web3j, LocalChain.submitterAccount()).deploy(
                 LocalChain.networkAccount(ProvingNetwork.FERMAH).getAddress(),
-                LocalChain.networkAccount(ProvingNetwork.LAGRANGE).getAddress(), LocalChain.INITIAL_FUNDING);
+                LocalChain.networkAccount(ProvingNetwork.LAGRANGE).getAddress(), LocalChain.INITIAL_FUNDING).contracts();
 
         try (LocalChain chain = LocalChain.attach(anvil.rpcUrl(), deployment.proofManagerAddress(), deployment.verifierAddress())) {
             assertThat(chain.ownsNode()).isFalse();

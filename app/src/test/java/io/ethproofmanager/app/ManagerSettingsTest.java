@@ -95,6 +95,19 @@ class ManagerSettingsTest {
     }
 
     @Test
+    void theStartBlockIsUnsetByDefaultAndZeroIsABlock() {
+        assertThat(settingsWith("").l1().startBlock()).as("default: unset").isEmpty();
+        assertThat(settingsWith("epm.l1.start-block = 0").l1().startBlock()).contains(0L);
+        assertThat(settingsWith("epm.l1.start-block = 19000000").l1().startBlock()).contains(19_000_000L);
+        final var fromEnvironment = ConfigFactory.parseMap(Map.of("EPM_L1_START_BLOCK", "1234"))
+                .withFallback(ConfigFactory.parseResources("reference.conf")).resolve();
+        assertThat(ManagerSettings.from(fromEnvironment).l1().startBlock()).contains(1234L);
+        assertThatThrownBy(() -> settingsWith("epm.l1.start-block = -1"))
+                .hasMessageContaining("epm.l1.start-block (EPM_L1_START_BLOCK) must be a block number");
+        assertThatThrownBy(() -> settingsWith("epm.l1.start-block = latest")).hasMessageContaining("was 'latest'");
+    }
+
+    @Test
     void aDevelopmentNodeIsALocalChainForTheDemoAndOnlyWhenSaidSo() {
         // as docker-compose.yml configures the manager: the node and key from the environment, the addresses from the
         // file `deploy-contracts --output` wrote (a file wins over the environment)

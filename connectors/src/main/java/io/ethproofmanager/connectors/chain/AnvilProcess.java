@@ -43,12 +43,23 @@ public final class AnvilProcess implements AutoCloseable {
 
     /** Starts anvil with chain id {@code chainId} on {@code requestedPort} (0 = a free port) and waits until it answers. */
     public static AnvilProcess start(final long chainId, final int requestedPort, final Duration startupTimeout) {
+        return start(chainId, requestedPort, startupTimeout, List.of());
+    }
+
+    /**
+     * Starts anvil with chain id {@code chainId} on {@code requestedPort} (0 = a free port) with further command line
+     * arguments (e.g. {@code --prune-history}) and waits until it answers.
+     */
+    public static AnvilProcess start(final long chainId, final int requestedPort, final Duration startupTimeout,
+            final List<String> extraArguments) {
         Objects.requireNonNull(startupTimeout, "startupTimeout");
         final Path anvil = anvilBinary();
         final int port = requestedPort == 0 ? freePort() : requireFree(requestedPort);
         final Path logFile = createLogFile(port);
-        final ProcessBuilder builder = new ProcessBuilder(anvil.toString(),
-                "--host", "127.0.0.1", "--port", Integer.toString(port), "--chain-id", Long.toString(chainId))
+        final List<String> command = new java.util.ArrayList<>(List.of(anvil.toString(),
+                "--host", "127.0.0.1", "--port", Integer.toString(port), "--chain-id", Long.toString(chainId)));
+        command.addAll(extraArguments);
+        final ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());
         final AnvilProcess node = new AnvilProcess(launch(builder, anvil), port, logFile);
