@@ -3,6 +3,7 @@ package io.ethproofmanager.connectors.chain;
 import io.ethproofmanager.connectors.chain.contracts.ProofManager;
 import io.ethproofmanager.connectors.chain.contracts.TestUsdc;
 import io.ethproofmanager.connectors.chain.contracts.TestVerifier;
+import io.ethproofmanager.schemas.ProvingNetwork;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -105,6 +106,25 @@ public final class ContractDeployer {
                 deployer.getAddress(), (System.nanoTime() - began) / 1_000_000, deployment.proofManagerAddress(),
                 proofManagerBlock, deployment.usdcAddress(), deployment.verifierAddress());
         return new Deployed(deployment, proofManagerBlock);
+    }
+
+    /** The preferred proving network of the ProofManager at {@code proofManager}. */
+    public ProvingNetwork preferredNetwork(final String proofManager) {
+        return ProvingNetwork.fromOnChainValue(call("read the preferred proving network of " + proofManager,
+                () -> ProofManager.load(proofManager, web3j, transactionManager(), gasProvider).preferredProvingNetwork().send())
+                .intValueExact());
+    }
+
+    /**
+     * Sets the preferred proving network of the ProofManager at {@code proofManager} ({@code updatePreferredProvingNetwork}),
+     * as the deployer, which must hold the admin role.
+     */
+    public void updatePreferredNetwork(final String proofManager, final ProvingNetwork network) {
+        Objects.requireNonNull(network, "network");
+        final ProofManager manager = ProofManager.load(proofManager, web3j, transactionManager(), gasProvider);
+        call("set the preferred proving network of " + proofManager + " to " + network.wireName() + " as "
+                + deployer.getAddress() + ", which needs the admin role",
+                () -> manager.updatePreferredProvingNetwork(BigInteger.valueOf(network.ordinal())).send());
     }
 
     /** Whether the node holds contract code at {@code address} (in the latest block). */
