@@ -220,6 +220,9 @@ public record ManagerSettings(
             throw new IllegalArgumentException("invalid configuration: epm.l1.contract-address, epm.l1.verifier-address and"
                     + " epm.l1.submitter-private-key are required when epm.l1.rpc-url is set");
         }
+        if (rpcUrl.isEmpty()) {
+            refuseExternalChainKeysWithoutRpcUrl(contract, verifier, key);
+        }
         if (c.getInt("confirmations") < 0) {
             throw new IllegalArgumentException("invalid configuration: epm.l1.confirmations must not be negative");
         }
@@ -229,6 +232,23 @@ public record ManagerSettings(
                 new java.math.BigInteger(c.getString("max-fee-per-gas-cap")), new java.math.BigInteger(c.getString("priority-fee")),
                 positive(c, "gas-limit", c.getLong("gas-limit")), c.getDuration("receipt-timeout"),
                 (int) positive(c, "max-attempts", c.getInt("max-attempts")));
+    }
+
+    /**
+     * Contract addresses or a submitter key without an RPC URL are settings meant for an external chain that lost its
+     * URL: starting an embedded chain instead would run the manager against a chain nobody else sees.
+     */
+    private static void refuseExternalChainKeysWithoutRpcUrl(final Optional<String> contract, final Optional<String> verifier,
+            final Optional<String> key) {
+        final java.util.List<String> named = new java.util.ArrayList<>();
+        contract.ifPresent(c -> named.add("epm.l1.contract-address (EPM_L1_CONTRACT_ADDRESS)"));
+        verifier.ifPresent(v -> named.add("epm.l1.verifier-address (EPM_L1_VERIFIER_ADDRESS)"));
+        key.ifPresent(k -> named.add("epm.l1.submitter-private-key (EPM_L1_SUBMITTER_PRIVATE_KEY)"));
+        if (!named.isEmpty()) {
+            throw new IllegalArgumentException("invalid configuration: " + String.join(", ", named) + (named.size() == 1 ? " is" : " are")
+                    + " set but epm.l1.rpc-url (EPM_L1_RPC_URL) is not: set the RPC URL of the chain they belong to, or unset them"
+                    + " to run on an embedded anvil chain");
+        }
     }
 
     private static Optional<Long> startBlock(final String value) {
