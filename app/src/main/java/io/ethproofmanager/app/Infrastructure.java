@@ -169,11 +169,12 @@ public final class Infrastructure implements AutoCloseable {
         return embeddedPostgres.isPresent();
     }
 
+    /** Stops the embedded servers after every client of theirs: the broker, then PostgreSQL, then the chain. */
     @Override
     public void close() {
-        localChain.ifPresent(LocalChain::close);
-        embeddedPostgres.ifPresent(EmbeddedPostgresServer::close);
         embeddedKafka.ifPresent(EmbeddedKafkaBroker::close);
+        embeddedPostgres.ifPresent(EmbeddedPostgresServer::close);
+        localChain.ifPresent(LocalChain::close);
     }
 
     private static Path newTempDir() {

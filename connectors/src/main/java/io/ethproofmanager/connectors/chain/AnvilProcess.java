@@ -1,5 +1,6 @@
 package io.ethproofmanager.connectors.chain;
 
+import io.ethproofmanager.connectors.embedded.OrderedShutdown;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -26,14 +27,14 @@ public final class AnvilProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path logFile;
-    private final Thread shutdownHook;
+    private final OrderedShutdown.Hook shutdownHook;
 
     private AnvilProcess(final Process process, final int port, final Path logFile) {
         this.process = process;
         this.port = port;
         this.logFile = logFile;
-        this.shutdownHook = new Thread(process::destroyForcibly, "anvil-shutdown-" + port);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        // kills anvil when the JVM exits without closing it, after the application's own ordered shutdown
+        this.shutdownHook = OrderedShutdown.lastResort("anvil-shutdown-" + port, process::destroyForcibly);
     }
 
     /** Starts anvil with chain id {@code chainId} on a free port and waits until it answers {@code eth_blockNumber}. */
@@ -149,11 +150,7 @@ public final class AnvilProcess implements AutoCloseable {
     }
 
     private void removeShutdownHook() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (final IllegalStateException shuttingDown) {
-            // the JVM is already shutting down: the hook runs anyway
-        }
+        shutdownHook.remove();
     }
 
     private static Optional<Long> blockNumber(final Web3j web3j) {

@@ -33,6 +33,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private EmbeddedPostgres postgres;
+    private OrderedShutdown.Hook shutdownHook;
 
     private EmbeddedPostgresServer(final Path dataDir, final int port) {
         this.dataDir = dataDir;
@@ -86,10 +87,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPort(port)
+                    // zonky's own hook would stop the server at once, under clients still closing; ours waits for them
+                    .setRegisterShutdownHook(false)
                     .start();
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL on port " + port + " with data in " + dataDir, e);
         }
+        shutdownHook = OrderedShutdown.lastResort("embedded-postgres-shutdown-" + port, this::stop);
         writeJdbcUrl();
         LOG.info("embedded PostgreSQL up on port {} in {} ms, data in {}, JDBC URL in {}", port, (System.nanoTime() - began) / 1_000_000,
                 dataDir, jdbcUrlFile());
@@ -122,6 +126,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             throw new UncheckedIOException("cannot stop embedded PostgreSQL on port " + port, e);
         }
         postgres = null;
+        shutdownHook.remove();
         LOG.info("embedded PostgreSQL on port {} stopped", port);
     }
 
