@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
 import io.ethproofmanager.connectors.chain.ContractDeployer;
 import io.ethproofmanager.connectors.chain.ContractDeployment;
 import io.ethproofmanager.connectors.chain.LocalChain;
@@ -26,6 +27,7 @@ import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.methods.response.EthChainId;
 import org.web3j.protocol.http.HttpService;
+import org.web3j.utils.Numeric;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,13 +35,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code deploy-contracts}: deploys TestUsdc, the ProofManager (Fermah and Lagrange registered and active, funded with
- * TestUsdc) and the TestVerifier to a JSON-RPC node, and writes their addresses as a settings file for {@code --config}.
- * Waits for the node first, and deploys nothing when the file already names contracts that exist on the node, so that it
- * can run as a one-shot container on every {@code docker compose up}.
+ * TestUsdc) and the TestVerifier to a JSON-RPC node, optionally sets the preferred proving network, and writes a settings
+ * file for {@code --config} with everything the manager needs to use them: the node's RPC URL, the addresses, the
+ * ProofManager's deployment block as the log ingester's first block, and the submitter key when it is the public
+ * development key. Waits for the node first, and deploys nothing when the file already names contracts that exist on the
+ * node, so that it can run as a one-shot container on every {@code docker compose up}.
  */
 @Command(name = "deploy-contracts", mixinStandardHelpOptions = true,
         description = "Deploy the test contracts (TestUsdc, a funded ProofManager with Fermah and Lagrange active, TestVerifier)"
-                + " to a JSON-RPC node, e.g. an anvil development node, and write their addresses as a settings file.")
+                + " to a JSON-RPC node, e.g. an anvil development node, and write a settings file to use them (RPC URL,"
+                + " addresses, deployment block).")
 public final class DeployContractsCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeployContractsCommand.class);
@@ -53,8 +58,9 @@ public final class DeployContractsCommand implements Callable<Integer> {
     private String rpcUrl;
 
     @Option(names = "--output", paramLabel = "FILE",
-            description = "write epm.l1.contract-address and epm.l1.verifier-address here (HOCON, for --config); when it exists"
-                    + " and its ProofManager has code on the node, deploy nothing")
+            description = "write epm.l1.rpc-url, contract-address, verifier-address and start-block (the ProofManager's"
+                    + " deployment block) here, and submitter-private-key when the submitter is the public development"
+                    + " account 0 (HOCON, for --config); when it exists and its contracts have code on the node, deploy nothing")
     private Path output;
 
     @Option(names = "--deployer-key", paramLabel = "HEX",
@@ -81,6 +87,12 @@ public final class DeployContractsCommand implements Callable<Integer> {
             description = "TestUsdc minted to the ProofManager, in micro-units (default: 1000000000, i.e. 1,000 USDC)")
     private BigInteger funding;
 
+    @Option(names = "--preferred-network", paramLabel = "NETWORK",
+            description = "after deploying, set the ProofManager's preferred proving network: fermah, lagrange or none"
+                    + " (default: leave it as deployed, none); with contracts already deployed, set it when it differs."
+                    + " The deployer must hold the admin role")
+    private String preferredNetwork;
+
     @Option(names = "--wait-for-node", paramLabel = "SECONDS", defaultValue = "60",
             description = "retry eth_chainId this long until the node answers (default: ${DEFAULT-VALUE})")
     private long waitForNodeSeconds;
@@ -93,6 +105,13 @@ public final class DeployContractsCommand implements Callable<Integer> {
             err.println("deploy-contracts: --wait-for-node must not be negative, was " + waitForNodeSeconds);
             return 2;
         }
+        final Optional<ProvingNetwork> preferred;
+        try {
+            preferred = preferredNetwork();
+        } catch (final IllegalArgumentException e) {
+            err.println("deploy-contracts: " + e.getMessage());
+            return 2;
+        }
         final Web3j web3j = Web3j.build(new HttpService(rpcUrl));
         try {
             final Optional<Long> chainId = awaitNode(web3j, Duration.ofSeconds(waitForNodeSeconds), err);
@@ -101,31 +120,65 @@ public final class DeployContractsCommand implements Callable<Integer> {
             }
             final Optional<Existing> existing = existingDeployment(web3j);
             if (existing.isPresent()) {
-                out.printf("already deployed on chain %d at %s: ProofManager %s, TestVerifier %s (from %s); nothing to do%n",
-                        chainId.get(), rpcUrl, existing.get().proofManagerAddress(), existing.get().verifierAddress(), output);
+                final String network = preferred.isEmpty() ? "" : "; " + ensurePreferred(
+                        new ContractDeployer(web3j, deployerAccount()), existing.get().proofManagerAddress(), preferred.get());
+                out.printf("already deployed on chain %d at %s: ProofManager %s, TestVerifier %s (from %s); nothing to deploy%s%n",
+                        chainId.get(), rpcUrl, existing.get().proofManagerAddress(), existing.get().verifierAddress(), output, network);
                 out.flush();
                 return 0;
             }
-            final Credentials deployer = deployer();
+            final Credentials deployerAccount = deployerAccount();
+            final String admin = Optional.ofNullable(adminAddress).orElse(deployerAccount.getAddress());
+            if (preferred.isPresent() && !admin.equalsIgnoreCase(deployerAccount.getAddress())) {
+                err.println("deploy-contracts: --preferred-network needs the deployer to keep the admin role, but --admin-address"
+                        + " hands it to " + admin + "; let that admin call updatePreferredProvingNetwork instead");
+                return 2;
+            }
+            final String submitter = Optional.ofNullable(submitterAddress).orElse(deployerAccount.getAddress());
             final String fermah = Optional.ofNullable(fermahAddress)
                     .orElseGet(() -> LocalChain.networkAccount(ProvingNetwork.FERMAH).getAddress());
             final String lagrange = Optional.ofNullable(lagrangeAddress)
                     .orElseGet(() -> LocalChain.networkAccount(ProvingNetwork.LAGRANGE).getAddress());
-            final ContractDeployment deployment = new ContractDeployer(web3j, deployer).deploy(
-                    Optional.ofNullable(adminAddress).orElse(deployer.getAddress()),
-                    Optional.ofNullable(submitterAddress).orElse(deployer.getAddress()),
-                    fermah, lagrange, Optional.ofNullable(funding).orElse(LocalChain.INITIAL_FUNDING));
+            final ContractDeployer deployer = new ContractDeployer(web3j, deployerAccount);
+            final ContractDeployer.Deployed deployed = deployer.deploy(admin, submitter, fermah, lagrange,
+                    Optional.ofNullable(funding).orElse(LocalChain.INITIAL_FUNDING));
+            final ContractDeployment deployment = deployed.contracts();
+            final String network = preferred.isEmpty() ? ""
+                    : ", " + ensurePreferred(deployer, deployment.proofManagerAddress(), preferred.get());
             if (output != null) {
-                write(output, deployment, chainId.get(), deployer);
+                write(output, deployed, chainId.get(), deployerAccount, submitter);
             }
-            out.printf("deployed on chain %d at %s: ProofManager %s, TestVerifier %s, TestUsdc %s%s%n", chainId.get(), rpcUrl,
-                    deployment.proofManagerAddress(), deployment.verifierAddress(), deployment.usdcAddress(),
-                    output == null ? "" : "; wrote " + output);
+            out.printf("deployed on chain %d at %s: ProofManager %s in block %d, TestVerifier %s, TestUsdc %s%s%s%n", chainId.get(),
+                    rpcUrl, deployment.proofManagerAddress(), deployed.proofManagerBlock(), deployment.verifierAddress(),
+                    deployment.usdcAddress(), network, output == null ? "" : "; wrote " + output);
             out.flush();
             return 0;
         } finally {
             web3j.shutdown();
         }
+    }
+
+    /** The network {@code --preferred-network} names, if given. */
+    private Optional<ProvingNetwork> preferredNetwork() {
+        if (preferredNetwork == null) {
+            return Optional.empty();
+        }
+        final String name = preferredNetwork.trim().toLowerCase(java.util.Locale.ROOT);
+        return Optional.of(java.util.Arrays.stream(ProvingNetwork.values()).filter(n -> n.wireName().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--preferred-network must be fermah, lagrange or none, was '"
+                        + preferredNetwork + "'")));
+    }
+
+    /** Makes {@code network} the ProofManager's preferred network unless it already is; says which it was. */
+    private static String ensurePreferred(final ContractDeployer deployer, final String proofManager, final ProvingNetwork network) {
+        final ProvingNetwork current = deployer.preferredNetwork(proofManager);
+        if (current == network) {
+            LOG.info("the preferred proving network of {} is already {}", proofManager, network.wireName());
+            return "preferred proving network already " + network.wireName();
+        }
+        deployer.updatePreferredNetwork(proofManager, network);
+        LOG.info("preferred proving network of {}: {} (was {})", proofManager, network.wireName(), current.wireName());
+        return "preferred proving network set to " + network.wireName() + " (was " + current.wireName() + ")";
     }
 
     /** Asks the node for its chain id until it answers or {@code wait} has passed; reports the failure on {@code err}. */
@@ -192,7 +245,7 @@ public final class DeployContractsCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
-    private Credentials deployer() {
+    private Credentials deployerAccount() {
         if (deployerKey == null || deployerKey.isBlank()) {
             final Credentials dev = LocalChain.submitterAccount();
             LOG.warn("deploying with the PUBLIC anvil development key of account 0 ({}): anyone can sign with it; use"
@@ -206,21 +259,39 @@ public final class DeployContractsCommand implements Callable<Integer> {
         }
     }
 
-    /** Writes the settings file atomically (a temporary file beside it, then a rename). */
-    private void write(final Path file, final ContractDeployment deployment, final long chainId, final Credentials deployer)
-            throws IOException {
+    /**
+     * Writes the settings file atomically (a temporary file beside it, then a rename): everything the manager needs to use
+     * the contracts, the submitter key only when it is the public development key.
+     */
+    private void write(final Path file, final ContractDeployer.Deployed deployed, final long chainId, final Credentials deployer,
+            final String submitter) throws IOException {
         final Path absolute = file.toAbsolutePath();
         Files.createDirectories(absolute.getParent());
+        final ContractDeployment deployment = deployed.contracts();
+        final Credentials development = LocalChain.submitterAccount();
+        final String submitterKey = submitter.equalsIgnoreCase(development.getAddress())
+                ? """
+                  # the PUBLIC anvil development key of account 0, the submitter: for a local development node only
+                  submitter-private-key = %s
+                """.formatted(ConfigUtil.quoteString(Numeric.toHexStringWithPrefixZeroPadded(
+                        development.getEcKeyPair().getPrivateKey(), 64)))
+                : """
+                  # the submitter %s signs with its own key: set epm.l1.submitter-private-key or EPM_L1_SUBMITTER_PRIVATE_KEY
+                """.formatted(submitter);
         final String text = """
                 # Written by `eth-proof-manager deploy-contracts` at %s: chain %d at %s, deployer %s.
                 # TestUsdc (the ProofManager's payment token): %s
                 # Use with: eth-proof-manager --config %s
                 epm.l1 {
-                  contract-address = "%s"
-                  verifier-address = "%s"
-                }
+                  rpc-url = %s
+                  contract-address = %s
+                  verifier-address = %s
+                  # the block the ProofManager was deployed in: the log ingester reads its events from there
+                  start-block = %d
+                %s}
                 """.formatted(Instant.now().truncatedTo(ChronoUnit.SECONDS), chainId, rpcUrl, deployer.getAddress(),
-                deployment.usdcAddress(), file, deployment.proofManagerAddress(), deployment.verifierAddress());
+                deployment.usdcAddress(), file, ConfigUtil.quoteString(rpcUrl), ConfigUtil.quoteString(deployment.proofManagerAddress()),
+                ConfigUtil.quoteString(deployment.verifierAddress()), deployed.proofManagerBlock(), submitterKey);
         final Path temporary = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
         try {
             Files.writeString(temporary, text, StandardCharsets.UTF_8);
@@ -228,6 +299,6 @@ public final class DeployContractsCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(temporary);
         }
-        LOG.info("wrote the contract addresses to {}", absolute);
+        LOG.info("wrote the RPC URL, contract addresses and deployment block {} to {}", deployed.proofManagerBlock(), absolute);
     }
 }

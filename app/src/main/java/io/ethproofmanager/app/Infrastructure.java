@@ -1,5 +1,6 @@
 package io.ethproofmanager.app;
 
+import io.ethproofmanager.connectors.chain.DeploymentBlock;
 import io.ethproofmanager.connectors.chain.LocalChain;
 import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.connectors.embedded.EmbeddedPostgresServer;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
 
 /**
  * The Kafka cluster, database, settlement chain and data directory the manager runs on: the configured ones, or embedded
@@ -30,12 +33,16 @@ public final class Infrastructure implements AutoCloseable {
     private final Chain chain;
     private final Optional<LocalChain> localChain;
 
-    /** Where the proof manager contract is and who submits to it. The key is kept out of {@link #toString()}. */
-    public record Chain(String rpcUrl, String proofManagerAddress, String verifierAddress, String submitterPrivateKey) {
+    /**
+     * Where the proof manager contract is, who submits to it, and the first block the log ingester reads when it has no
+     * checkpoint. The key is kept out of {@link #toString()}.
+     */
+    public record Chain(String rpcUrl, String proofManagerAddress, String verifierAddress, String submitterPrivateKey,
+            long ingesterStartBlock) {
 
         @Override
         public String toString() {
-            return "Chain[" + rpcUrl + ", ProofManager " + proofManagerAddress + "]";
+            return "Chain[" + rpcUrl + ", ProofManager " + proofManagerAddress + ", logs from block " + ingesterStartBlock + "]";
         }
     }
 
@@ -57,6 +64,8 @@ public final class Infrastructure implements AutoCloseable {
     public static Infrastructure start(final ManagerSettings settings) {
         final Path dataDir = settings.embeddedDataDir().orElseGet(Infrastructure::newTempDir);
         final ManagerSettings.L1 l1 = settings.l1();
+        // before anything starts: a configured chain whose first block cannot be found fails the start
+        final long startBlock = l1.embedded() ? l1.startBlock().orElse(0L) : configuredStartBlock(l1);
         final Optional<LocalChain> local;
         if (l1.embedded()) {
             local = Optional.of(LocalChain.start(LocalChain.DEFAULT_CHAIN_ID, l1.embeddedPort()));
@@ -68,9 +77,9 @@ public final class Infrastructure implements AutoCloseable {
         }
         final Chain chain = l1.embedded()
                 ? local.map(l -> new Chain(l.rpcUrl(), l.proofManagerAddress(), l.verifierAddress(),
-                        l.submitter().getEcKeyPair().getPrivateKey().toString(16))).orElseThrow()
+                        l.submitter().getEcKeyPair().getPrivateKey().toString(16), startBlock)).orElseThrow()
                 : new Chain(l1.rpcUrl().orElseThrow(), l1.contractAddress().orElseThrow(), l1.verifierAddress().orElseThrow(),
-                        l1.submitterPrivateKey().orElseThrow());
+                        l1.submitterPrivateKey().orElseThrow(), startBlock);
         final Optional<EmbeddedKafkaBroker> kafka;
         try {
             kafka = settings.kafka().bootstrapServers().isPresent()
@@ -98,6 +107,32 @@ public final class Infrastructure implements AutoCloseable {
                 url, postgres.isPresent() ? " (embedded)" : "", chain,
                 local.isEmpty() ? "" : local.get().ownsNode() ? " (embedded anvil)" : " (anvil development node)", dataDir);
         return new Infrastructure(bootstrap, url, user, password, dataDir, kafka, postgres, chain, local);
+    }
+
+    /**
+     * The log ingester's first block on a configured chain: {@code epm.l1.start-block} as given, or else the block the
+     * ProofManager was deployed in, found on the node by binary search over {@code eth_getCode}.
+     */
+    static long configuredStartBlock(final ManagerSettings.L1 l1) {
+        if (l1.startBlock().isPresent()) {
+            return l1.startBlock().get();
+        }
+        final String rpcUrl = l1.rpcUrl().orElseThrow();
+        final String contract = l1.contractAddress().orElseThrow();
+        final Web3j web3j = Web3j.build(new HttpService(rpcUrl));
+        try {
+            final long block = DeploymentBlock.find(web3j, contract);
+            LOG.info("epm.l1.start-block is not set: the ProofManager {} was deployed in block {} on {}; the log ingester starts"
+                    + " there when it has no checkpoint", contract, block, rpcUrl);
+            return block;
+        } catch (final RuntimeException e) {
+            throw new IllegalStateException("epm.l1.start-block (EPM_L1_START_BLOCK) is not set, and the block the ProofManager "
+                    + contract + " was deployed in cannot be found on " + rpcUrl + " by eth_getCode (" + e.getMessage()
+                    + "; a node without the chain's history answers only for recent blocks): set epm.l1.start-block or"
+                    + " EPM_L1_START_BLOCK to the contract's deployment block", e);
+        } finally {
+            web3j.shutdown();
+        }
     }
 
     public String bootstrapServers() {
@@ -134,11 +169,12 @@ public final class Infrastructure implements AutoCloseable {
         return embeddedPostgres.isPresent();
     }
 
+    /** Stops the embedded servers after every client of theirs: the broker, then PostgreSQL, then the chain. */
     @Override
     public void close() {
-        localChain.ifPresent(LocalChain::close);
-        embeddedPostgres.ifPresent(EmbeddedPostgresServer::close);
         embeddedKafka.ifPresent(EmbeddedKafkaBroker::close);
+        embeddedPostgres.ifPresent(EmbeddedPostgresServer::close);
+        localChain.ifPresent(LocalChain::close);
     }
 
     private static Path newTempDir() {

@@ -2,6 +2,7 @@ package io.ethproofmanager.app;
 
 import io.ethproofmanager.app.bench.BenchCommand;
 import io.ethproofmanager.app.demo.NetworkCommand;
+import io.ethproofmanager.connectors.embedded.OrderedShutdown;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -75,11 +76,17 @@ public final class Main implements Callable<Integer> {
         final ProofManagerService service = ProofManagerService.start(settings);
         final Optional<String> mix = simulated ? Optional.of(networks) : Optional.empty();
         final DemoRun demo = DemoRun.start(service, demoBatches, seed, mix, chainSpeed);
+        // the embedded servers' own last-resort hooks wait for this one, which stops them after their clients
+        final OrderedShutdown.Owner owner = OrderedShutdown.declareOwner("epm-shutdown");
         final Thread shutdownHook = new Thread(() -> {
             LOG.info("shutting down");
-            demo.close();
-            service.close();
-            stopped.countDown();
+            try {
+                demo.close();
+                service.close();
+            } finally {
+                owner.finished();
+                stopped.countDown();
+            }
         }, "epm-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
@@ -93,8 +100,12 @@ public final class Main implements Callable<Integer> {
         } finally {
             if (stopped.getCount() > 0) {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
-                demo.close();
-                service.close();
+                try {
+                    demo.close();
+                    service.close();
+                } finally {
+                    owner.finished();
+                }
             }
         }
     }

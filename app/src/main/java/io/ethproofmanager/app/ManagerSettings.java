@@ -64,11 +64,13 @@ public record ManagerSettings(
     /**
      * The settlement chain; an empty {@code rpcUrl} means an embedded anvil node with our contract. With an
      * {@code rpcUrl} and {@code developmentNode}, the node is an anvil development node with the well-known development
-     * accounts, which the demo can drive like the embedded one. The submitter key is kept out of {@link #toString()}.
+     * accounts, which the demo can drive like the embedded one. An empty {@code startBlock} means block 0 on the embedded
+     * chain and the contract's deployment block, read from the node, on a configured one. The submitter key is kept out
+     * of {@link #toString()}.
      */
     public record L1(Optional<String> rpcUrl, boolean developmentNode, int embeddedPort, Optional<String> contractAddress,
             Optional<String> verifierAddress, Optional<String> submitterPrivateKey, int confirmations, Duration pollInterval, int maxBlockRange,
-            long startBlock, int reorgWindow, java.math.BigInteger maxFeePerGasCap, java.math.BigInteger priorityFee,
+            Optional<Long> startBlock, int reorgWindow, java.math.BigInteger maxFeePerGasCap, java.math.BigInteger priorityFee,
             long gasLimit, Duration receiptTimeout, int maxAttempts) {
 
         public boolean embedded() {
@@ -217,15 +219,52 @@ public record ManagerSettings(
             throw new IllegalArgumentException("invalid configuration: epm.l1.contract-address, epm.l1.verifier-address and"
                     + " epm.l1.submitter-private-key are required when epm.l1.rpc-url is set");
         }
+        if (rpcUrl.isEmpty()) {
+            refuseExternalChainKeysWithoutRpcUrl(contract, verifier, key);
+        }
         if (c.getInt("confirmations") < 0) {
             throw new IllegalArgumentException("invalid configuration: epm.l1.confirmations must not be negative");
         }
         return new L1(rpcUrl, c.getBoolean("development-node"), port(c.getInt("embedded-port")), contract, verifier, key, c.getInt("confirmations"),
                 c.getDuration("poll-interval"), (int) positive(c, "max-block-range", c.getInt("max-block-range")),
-                c.getLong("start-block"), (int) positive(c, "reorg-window", c.getInt("reorg-window")),
+                startBlock(c.getString("start-block")), (int) positive(c, "reorg-window", c.getInt("reorg-window")),
                 new java.math.BigInteger(c.getString("max-fee-per-gas-cap")), new java.math.BigInteger(c.getString("priority-fee")),
                 positive(c, "gas-limit", c.getLong("gas-limit")), c.getDuration("receipt-timeout"),
                 (int) positive(c, "max-attempts", c.getInt("max-attempts")));
+    }
+
+    /**
+     * Contract addresses or a submitter key without an RPC URL are settings meant for an external chain that lost its
+     * URL: starting an embedded chain instead would run the manager against a chain nobody else sees.
+     */
+    private static void refuseExternalChainKeysWithoutRpcUrl(final Optional<String> contract, final Optional<String> verifier,
+            final Optional<String> key) {
+        final java.util.List<String> named = new java.util.ArrayList<>();
+        contract.ifPresent(c -> named.add("epm.l1.contract-address (EPM_L1_CONTRACT_ADDRESS)"));
+        verifier.ifPresent(v -> named.add("epm.l1.verifier-address (EPM_L1_VERIFIER_ADDRESS)"));
+        key.ifPresent(k -> named.add("epm.l1.submitter-private-key (EPM_L1_SUBMITTER_PRIVATE_KEY)"));
+        if (!named.isEmpty()) {
+            throw new IllegalArgumentException("invalid configuration: " + String.join(", ", named) + (named.size() == 1 ? " is" : " are")
+                    + " set but epm.l1.rpc-url (EPM_L1_RPC_URL) is not: set the RPC URL of the chain they belong to, or unset them"
+                    + " to run on an embedded anvil chain");
+        }
+    }
+
+    private static Optional<Long> startBlock(final String value) {
+        final Optional<String> text = optionalText(value);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            final long block = Long.parseLong(text.get());
+            if (block >= 0) {
+                return Optional.of(block);
+            }
+        } catch (final NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("invalid configuration: epm.l1.start-block (EPM_L1_START_BLOCK) must be a block number"
+                + " (0 or more) or empty, was '" + text.get() + "'");
     }
 
     private static long positive(final Config c, final String key, final long value) {

@@ -47,9 +47,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running manager, wired in the order data flows: database and topics, then the topology, its sinks (PostgreSQL,
- * the L1 transaction sender), and the sources that feed it (readiness checker, L1 log ingester); closed in reverse order
- * so that nothing in flight is dropped.
+ * The running manager, wired against the order data flows: database and topics, the sinks (PostgreSQL, the L1
+ * transaction sender), the topology, then what feeds it (proof handler, readiness checker, L1 log ingester); closed in
+ * reverse order, so that nothing in flight is dropped: sources, topology, sinks, the database pool, and the
+ * infrastructure last (embedded broker, PostgreSQL, anvil).
  */
 public final class ProofManagerService implements AutoCloseable {
 
@@ -109,10 +110,11 @@ public final class ProofManagerService implements AutoCloseable {
         TopicProvisioner.ensureTopics(infrastructure.bootstrapServers(), settings.kafka().partitions(),
                 settings.kafka().replicationFactor());
 
-        final KafkaStreams streams = startTopology(settings);
-        final KafkaStreams analytics = startRewardAnalytics(settings);
+        // against the flow of data, so that close() stops the sources first, then the topology, then its sinks
         final BatchStatusSink sink = startPostgresSink(settings);
         final L1TransactionSender sender = startL1Sender(settings);
+        final KafkaStreams streams = startTopology(settings);
+        final KafkaStreams analytics = startRewardAnalytics(settings);
         final ProofHandler proofs = startProofHandler(settings);
         startReadinessChecker(settings);
         startL1Ingester(settings);
@@ -234,7 +236,7 @@ public final class ProofManagerService implements AutoCloseable {
                 .withConfirmations(l1.confirmations())
                 .withPollInterval(l1.pollInterval())
                 .withMaxBlockRange(l1.maxBlockRange())
-                .withStartBlock(l1.startBlock())
+                .withStartBlock(chain.ingesterStartBlock())
                 .withReorgWindow(l1.reorgWindow())
                 .withMaxProofBytes(settings.maxProofBytes());
         final L1LogIngester ingester = new L1LogIngester(ingesterSettings, meters);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ethproofmanager.connectors.chain.AnvilProcess;
 import io.ethproofmanager.connectors.chain.ContractDeployer;
 import io.ethproofmanager.connectors.chain.ContractDeployment;
+import io.ethproofmanager.connectors.chain.DeploymentBlock;
 import io.ethproofmanager.connectors.chain.LocalChain;
 import io.ethproofmanager.connectors.chain.contracts.ProofManager;
 import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestIdentifier;
@@ -20,12 +21,15 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.gas.DefaultGasProvider;
@@ -40,12 +44,14 @@ class DeployContractsCommandTest {
     Path dir;
 
     private AnvilProcess anvil;
+    private HttpService rpc;
     private Web3j web3j;
 
     @BeforeEach
     void startBareAnvil() {
         anvil = AnvilProcess.start(L1_CHAIN_ID, Duration.ofSeconds(20));
-        web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
+        rpc = new HttpService(anvil.rpcUrl());
+        web3j = Web3j.build(rpc);
     }
 
     @AfterEach
@@ -57,6 +63,7 @@ class DeployContractsCommandTest {
     @Test
     void deploysOnceWritesTheSettingsFileAndDeploysNothingTheSecondTime() throws Exception {
         final Path file = dir.resolve("chain").resolve("contracts.conf");
+        mineEmptyBlocks(20);
 
         final Run first = run("deploy-contracts", "--rpc-url", anvil.rpcUrl(), "--output", file.toString());
 
@@ -67,6 +74,16 @@ class DeployContractsCommandTest {
         final String verifier = settings.l1().verifierAddress().orElseThrow();
         assertThat(proofManager).as("account 0's second transaction on a fresh anvil, as on the embedded chain")
                 .isEqualToIgnoringCase("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
+        assertThat(settings.l1().rpcUrl()).as("the file names the node").contains(anvil.rpcUrl());
+        assertThat(settings.l1().startBlock()).as("the file names the ProofManager's deployment block")
+                .contains(DeploymentBlock.find(web3j, proofManager));
+        assertThat(settings.l1().startBlock().orElseThrow()).as("after the 20 empty blocks").isGreaterThan(20);
+        assertThat(settings.l1().submitterPrivateKey()).as("the submitter is the public development account 0")
+                .hasValueSatisfying(key -> assertThat(Credentials.create(key).getAddress())
+                        .isEqualToIgnoringCase(LocalChain.submitterAccount().getAddress()));
+        assertThat(Infrastructure.configuredStartBlock(settings.l1())).as("the manager's first block: the file's")
+                .isEqualTo(settings.l1().startBlock().orElseThrow());
+        assertThat(settings.l1().embedded()).as("the file alone is a complete external chain").isFalse();
         assertThat(ContractDeployer.hasCode(web3j, proofManager)).as("code at the ProofManager").isTrue();
         assertThat(ContractDeployer.hasCode(web3j, verifier)).as("code at the TestVerifier").isTrue();
         final ProofManager reader = ProofManager.load(proofManager, web3j, LocalChain.submitterAccount(), new DefaultGasProvider());
@@ -87,6 +104,36 @@ class DeployContractsCommandTest {
         final ManagerSettings again = ManagerSettings.load(Optional.of(file));
         assertThat(again.l1().contractAddress()).contains(proofManager);
         assertThat(again.l1().verifierAddress()).contains(verifier);
+    }
+
+    @Test
+    void setsThePreferredNetworkAfterDeployingAndOnALaterRunOnlyWhenItDiffers() throws Exception {
+        final Path file = dir.resolve("contracts.conf");
+
+        final Run deploy = run("deploy-contracts", "--rpc-url", anvil.rpcUrl(), "--output", file.toString(),
+                "--preferred-network", "lagrange");
+
+        assertThat(deploy.exitCode).as("exit code; stderr: %s", deploy.err).isZero();
+        assertThat(deploy.out).contains("preferred proving network set to lagrange (was none)");
+        final String proofManager = ManagerSettings.load(Optional.of(file)).l1().contractAddress().orElseThrow();
+        assertThat(preferredNetwork(proofManager)).isEqualTo(LocalChain.LAGRANGE);
+
+        final Run same = run("deploy-contracts", "--rpc-url", anvil.rpcUrl(), "--output", file.toString(),
+                "--preferred-network", "lagrange");
+
+        assertThat(same.exitCode).as("exit code; stderr: %s", same.err).isZero();
+        assertThat(same.out).contains("already deployed").contains("preferred proving network already lagrange");
+        final BigInteger nonce = deployerNonce();
+
+        final Run other = run("deploy-contracts", "--rpc-url", anvil.rpcUrl(), "--output", file.toString(),
+                "--preferred-network", "fermah");
+
+        assertThat(other.exitCode).as("exit code; stderr: %s", other.err).isZero();
+        assertThat(other.out).contains("already deployed").contains("preferred proving network set to fermah (was lagrange)");
+        assertThat(preferredNetwork(proofManager)).isEqualTo(LocalChain.FERMAH);
+        assertThat(deployerNonce()).as("one transaction: the update, no deployment").isEqualTo(nonce.add(BigInteger.ONE));
+        assertThat(run("deploy-contracts", "--rpc-url", anvil.rpcUrl(), "--preferred-network", "someone").err)
+                .contains("--preferred-network must be fermah, lagrange or none, was 'someone'");
     }
 
     @Test
@@ -132,7 +179,7 @@ class DeployContractsCommandTest {
     void aLocalChainAttachedToTheNodeDrivesItAndLeavesItRunning() throws Exception {
         final ContractDeployment deployment = new ContractDeployer(web3j, LocalChain.submitterAccount()).deploy(
                 LocalChain.networkAccount(ProvingNetwork.FERMAH).getAddress(),
-                LocalChain.networkAccount(ProvingNetwork.LAGRANGE).getAddress(), LocalChain.INITIAL_FUNDING);
+                LocalChain.networkAccount(ProvingNetwork.LAGRANGE).getAddress(), LocalChain.INITIAL_FUNDING).contracts();
 
         try (LocalChain chain = LocalChain.attach(anvil.rpcUrl(), deployment.proofManagerAddress(), deployment.verifierAddress())) {
             assertThat(chain.ownsNode()).isFalse();
@@ -176,6 +223,16 @@ class DeployContractsCommandTest {
         final ProvingNetworkInfo info = reader.provingNetworkInfo(network).send();
         assertThat(info.addr).as("address of network %s", network).isEqualToIgnoringCase(address);
         assertThat(info.status).as("status of network %s", network).isEqualTo(LocalChain.ACTIVE);
+    }
+
+    private BigInteger preferredNetwork(final String proofManager) throws Exception {
+        return ProofManager.load(proofManager, web3j, LocalChain.submitterAccount(), new DefaultGasProvider())
+                .preferredProvingNetwork().send();
+    }
+
+    private void mineEmptyBlocks(final int count) throws IOException {
+        final LocalChain.RawResponse response = new Request<>("anvil_mine", List.of(count), rpc, LocalChain.RawResponse.class).send();
+        assertThat(response.hasError()).as("anvil_mine").isFalse();
     }
 
     private BigInteger deployerNonce() throws IOException {

@@ -95,6 +95,35 @@ class ManagerSettingsTest {
     }
 
     @Test
+    void contractAddressesOrASubmitterKeyWithoutAnRpcUrlAreRefusedRatherThanRunOnAnEmbeddedChain() {
+        assertThatThrownBy(() -> settingsWith("epm.l1.contract-address = \"0x00000000000000000000000000000000000000aa\""))
+                .hasMessage("invalid configuration: epm.l1.contract-address (EPM_L1_CONTRACT_ADDRESS) is set but epm.l1.rpc-url"
+                        + " (EPM_L1_RPC_URL) is not: set the RPC URL of the chain they belong to, or unset them to run on an"
+                        + " embedded anvil chain");
+        final var fromEnvironment = ConfigFactory.parseMap(Map.of(
+                        "EPM_L1_VERIFIER_ADDRESS", "0x00000000000000000000000000000000000000bb",
+                        "EPM_L1_SUBMITTER_PRIVATE_KEY", "0xsecretsecret"))
+                .withFallback(ConfigFactory.parseResources("reference.conf")).resolve();
+        assertThatThrownBy(() -> ManagerSettings.from(fromEnvironment))
+                .hasMessageContaining("epm.l1.verifier-address (EPM_L1_VERIFIER_ADDRESS), epm.l1.submitter-private-key"
+                        + " (EPM_L1_SUBMITTER_PRIVATE_KEY) are set but epm.l1.rpc-url (EPM_L1_RPC_URL) is not")
+                .message().doesNotContain("secretsecret");
+    }
+
+    @Test
+    void theStartBlockIsUnsetByDefaultAndZeroIsABlock() {
+        assertThat(settingsWith("").l1().startBlock()).as("default: unset").isEmpty();
+        assertThat(settingsWith("epm.l1.start-block = 0").l1().startBlock()).contains(0L);
+        assertThat(settingsWith("epm.l1.start-block = 19000000").l1().startBlock()).contains(19_000_000L);
+        final var fromEnvironment = ConfigFactory.parseMap(Map.of("EPM_L1_START_BLOCK", "1234"))
+                .withFallback(ConfigFactory.parseResources("reference.conf")).resolve();
+        assertThat(ManagerSettings.from(fromEnvironment).l1().startBlock()).contains(1234L);
+        assertThatThrownBy(() -> settingsWith("epm.l1.start-block = -1"))
+                .hasMessageContaining("epm.l1.start-block (EPM_L1_START_BLOCK) must be a block number");
+        assertThatThrownBy(() -> settingsWith("epm.l1.start-block = latest")).hasMessageContaining("was 'latest'");
+    }
+
+    @Test
     void aDevelopmentNodeIsALocalChainForTheDemoAndOnlyWhenSaidSo() {
         // as docker-compose.yml configures the manager: the node and key from the environment, the addresses from the
         // file `deploy-contracts --output` wrote (a file wins over the environment)

@@ -1,5 +1,6 @@
 package io.ethproofmanager.connectors.chain;
 
+import io.ethproofmanager.connectors.embedded.OrderedShutdown;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -26,14 +27,14 @@ public final class AnvilProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path logFile;
-    private final Thread shutdownHook;
+    private final OrderedShutdown.Hook shutdownHook;
 
     private AnvilProcess(final Process process, final int port, final Path logFile) {
         this.process = process;
         this.port = port;
         this.logFile = logFile;
-        this.shutdownHook = new Thread(process::destroyForcibly, "anvil-shutdown-" + port);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        // kills anvil when the JVM exits without closing it, after the application's own ordered shutdown
+        this.shutdownHook = OrderedShutdown.lastResort("anvil-shutdown-" + port, process::destroyForcibly);
     }
 
     /** Starts anvil with chain id {@code chainId} on a free port and waits until it answers {@code eth_blockNumber}. */
@@ -43,12 +44,23 @@ public final class AnvilProcess implements AutoCloseable {
 
     /** Starts anvil with chain id {@code chainId} on {@code requestedPort} (0 = a free port) and waits until it answers. */
     public static AnvilProcess start(final long chainId, final int requestedPort, final Duration startupTimeout) {
+        return start(chainId, requestedPort, startupTimeout, List.of());
+    }
+
+    /**
+     * Starts anvil with chain id {@code chainId} on {@code requestedPort} (0 = a free port) with further command line
+     * arguments (e.g. {@code --prune-history}) and waits until it answers.
+     */
+    public static AnvilProcess start(final long chainId, final int requestedPort, final Duration startupTimeout,
+            final List<String> extraArguments) {
         Objects.requireNonNull(startupTimeout, "startupTimeout");
         final Path anvil = anvilBinary();
         final int port = requestedPort == 0 ? freePort() : requireFree(requestedPort);
         final Path logFile = createLogFile(port);
-        final ProcessBuilder builder = new ProcessBuilder(anvil.toString(),
-                "--host", "127.0.0.1", "--port", Integer.toString(port), "--chain-id", Long.toString(chainId))
+        final List<String> command = new java.util.ArrayList<>(List.of(anvil.toString(),
+                "--host", "127.0.0.1", "--port", Integer.toString(port), "--chain-id", Long.toString(chainId)));
+        command.addAll(extraArguments);
+        final ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());
         final AnvilProcess node = new AnvilProcess(launch(builder, anvil), port, logFile);
@@ -138,11 +150,7 @@ public final class AnvilProcess implements AutoCloseable {
     }
 
     private void removeShutdownHook() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (final IllegalStateException shuttingDown) {
-            // the JVM is already shutting down: the hook runs anyway
-        }
+        shutdownHook.remove();
     }
 
     private static Optional<Long> blockNumber(final Web3j web3j) {

@@ -3,6 +3,7 @@ package io.ethproofmanager.connectors.chain;
 import io.ethproofmanager.connectors.chain.contracts.ProofManager;
 import io.ethproofmanager.connectors.chain.contracts.TestUsdc;
 import io.ethproofmanager.connectors.chain.contracts.TestVerifier;
+import io.ethproofmanager.schemas.ProvingNetwork;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -55,8 +56,12 @@ public final class ContractDeployer {
         return chainId;
     }
 
+    /** What {@link #deploy} put on the chain, and the block the ProofManager was created in (its receipt's block). */
+    public record Deployed(ContractDeployment contracts, long proofManagerBlock) {
+    }
+
     /** Deploys with the deployer as admin and submitter; see {@link #deploy(String, String, String, String, BigInteger)}. */
-    public ContractDeployment deploy(final String fermah, final String lagrange, final BigInteger funding) {
+    public Deployed deploy(final String fermah, final String lagrange, final BigInteger funding) {
         return deploy(deployer.getAddress(), deployer.getAddress(), fermah, lagrange, funding);
     }
 
@@ -66,7 +71,7 @@ public final class ContractDeployer {
      * to the ProofManager (none when zero). When the admin is not the deployer, the deployer registers the networks as
      * the initial admin, then hands the admin role over to {@code admin} and renounces it.
      */
-    public ContractDeployment deploy(final String admin, final String submitter, final String fermah, final String lagrange,
+    public Deployed deploy(final String admin, final String submitter, final String fermah, final String lagrange,
             final BigInteger funding) {
         requireAddress("admin", admin);
         requireAddress("submitter", submitter);
@@ -94,10 +99,32 @@ public final class ContractDeployer {
         final TestVerifier verifier = call("deploy TestVerifier", () -> TestVerifier.deploy(web3j, tx, gasProvider).send());
         final ContractDeployment deployment = new ContractDeployment(usdc.getContractAddress(), manager.getContractAddress(),
                 verifier.getContractAddress());
-        LOG.info("deployed on chain {} by {} in {} ms: ProofManager {}, TestUsdc {}, TestVerifier {}", chainId,
+        final long proofManagerBlock = manager.getTransactionReceipt()
+                .orElseThrow(() -> new IllegalStateException("no receipt of the ProofManager's deployment"))
+                .getBlockNumber().longValueExact();
+        LOG.info("deployed on chain {} by {} in {} ms: ProofManager {} (block {}), TestUsdc {}, TestVerifier {}", chainId,
                 deployer.getAddress(), (System.nanoTime() - began) / 1_000_000, deployment.proofManagerAddress(),
-                deployment.usdcAddress(), deployment.verifierAddress());
-        return deployment;
+                proofManagerBlock, deployment.usdcAddress(), deployment.verifierAddress());
+        return new Deployed(deployment, proofManagerBlock);
+    }
+
+    /** The preferred proving network of the ProofManager at {@code proofManager}. */
+    public ProvingNetwork preferredNetwork(final String proofManager) {
+        return ProvingNetwork.fromOnChainValue(call("read the preferred proving network of " + proofManager,
+                () -> ProofManager.load(proofManager, web3j, transactionManager(), gasProvider).preferredProvingNetwork().send())
+                .intValueExact());
+    }
+
+    /**
+     * Sets the preferred proving network of the ProofManager at {@code proofManager} ({@code updatePreferredProvingNetwork}),
+     * as the deployer, which must hold the admin role.
+     */
+    public void updatePreferredNetwork(final String proofManager, final ProvingNetwork network) {
+        Objects.requireNonNull(network, "network");
+        final ProofManager manager = ProofManager.load(proofManager, web3j, transactionManager(), gasProvider);
+        call("set the preferred proving network of " + proofManager + " to " + network.wireName() + " as "
+                + deployer.getAddress() + ", which needs the admin role",
+                () -> manager.updatePreferredProvingNetwork(BigInteger.valueOf(network.ordinal())).send());
     }
 
     /** Whether the node holds contract code at {@code address} (in the latest block). */

@@ -99,7 +99,7 @@ public final class LocalChain implements AutoCloseable {
         final LocalChain chain;
         try {
             final ContractDeployment deployment = new ContractDeployer(web3j, DEV_ACCOUNTS.get(0))
-                    .deploy(DEV_ACCOUNTS.get(1).getAddress(), DEV_ACCOUNTS.get(2).getAddress(), INITIAL_FUNDING);
+                    .deploy(DEV_ACCOUNTS.get(1).getAddress(), DEV_ACCOUNTS.get(2).getAddress(), INITIAL_FUNDING).contracts();
             chain = new LocalChain(Optional.of(anvil), anvil.rpcUrl(), rpc, web3j, chainId, deployment);
         } catch (final RuntimeException e) {
             web3j.shutdown();
