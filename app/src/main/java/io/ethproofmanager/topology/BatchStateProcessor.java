@@ -38,6 +38,8 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
     private KeyValueStore<BatchId, BatchState> store;
     private DeadlineIndex deadlineIndex;
     private KeyValueStore<String, ChainTime> chainClock;
+    /** The newest block timestamp of the chain-clock store, read once at init and kept with each tick. */
+    private Optional<Instant> chainTime = Optional.empty();
 
     /** The names of the batch-state, deadline-index and chain-clock stores and the sinks this processor forwards to. */
     record Children(String stateStore, String deadlineStore, String chainClockStore, String status, String command, String fallback) {
@@ -66,6 +68,7 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
         this.store = context.getStateStore(children.stateStore());
         this.deadlineIndex = new DeadlineIndex(context.getStateStore(children.deadlineStore()));
         this.chainClock = context.getStateStore(children.chainClockStore());
+        this.chainTime = newestStored();
         indexStoredBatchesIfNeeded();
     }
 
@@ -89,7 +92,7 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
         emit(batch, before, transition, timestamp);
         if (transition.outcome() == Outcome.BATCH_READY) {
             // the proof request goes out at once when this partition's chain time is known, else at its first tick
-            chainTime().ifPresent(now -> judge(batch, now, timestamp));
+            chainTime.ifPresent(now -> judge(batch, now, timestamp));
         }
     }
 
@@ -102,8 +105,9 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
         final ChainTime held = chainClock.get(tick.contractAddress());
         if (held == null || tick.blockTimestamp().isAfter(held.blockTimestamp())) {
             chainClock.put(tick.contractAddress(), tick);
+            chainTime = chainTime.filter(newest -> !newest.isBefore(tick.blockTimestamp())).or(() -> Optional.of(tick.blockTimestamp()));
         }
-        chainTime().ifPresent(now -> checkDeadlines(now, timestamp));
+        chainTime.ifPresent(now -> checkDeadlines(now, timestamp));
     }
 
     /** The due batches meet the chain time. */
@@ -156,8 +160,8 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
         }
     }
 
-    /** The newest chain time of this partition's ticks (one entry per contract). */
-    private Optional<Instant> chainTime() {
+    /** The newest chain time of this partition's stored ticks (one entry per contract). */
+    private Optional<Instant> newestStored() {
         try (KeyValueIterator<String, ChainTime> contracts = chainClock.all()) {
             Optional<Instant> newest = Optional.empty();
             while (contracts.hasNext()) {
