@@ -102,11 +102,13 @@ final class CommandProcessor {
             return Decision.done(alreadyOnChain(CommandRef.of(command), minedHash(command),
                     "the contract already holds the effect"));
         }
-        final Optional<L1TransactionResult> expired = expiry(command);
+        // one read of the latest block serves the deadline check and the fee quote
+        final L1Node.Head head = node.head();
+        final Optional<L1TransactionResult> expired = expiry(command, head);
         if (expired.isPresent()) {
             return Decision.done(expired.get());
         }
-        return send(command);
+        return send(command, head.fees(settings.priorityFee()));
     }
 
     // ---- the pick-up deadline -------------------------------------------------------------------------------------
@@ -115,7 +117,7 @@ final class CommandProcessor {
      * The {@code expired} result of a proof request that is recorded as expired, or that expires now: its deadline is
      * before the head's timestamp and none of its transactions may still mine. Empty when it may be sent.
      */
-    private Optional<L1TransactionResult> expiry(final L1Command command) {
+    private Optional<L1TransactionResult> expiry(final L1Command command, final L1Node.Head head) {
         if (!(command instanceof SubmitProofRequest request) || request.pickUpDeadline().isEmpty()) {
             return Optional.empty();
         }
@@ -129,7 +131,6 @@ final class CommandProcessor {
         final boolean mayMine = all.stream().anyMatch(attempt -> attempt.transaction().isPresent()
                 && attempt.state() != AttemptState.REPLACED && attempt.state() != AttemptState.REVERTED);
         final Instant deadline = request.pickUpDeadline().get();
-        final L1Node.Head head = node.head();
         if (mayMine || !head.timestamp().isAfter(deadline)) {
             return Optional.empty();
         }
@@ -281,8 +282,7 @@ final class CommandProcessor {
 
     // ---- sending --------------------------------------------------------------------------------------------------
 
-    private Decision send(final L1Command command) {
-        final Fees fees = node.quoteFees(settings.priorityFee());
+    private Decision send(final L1Command command, final Fees fees) {
         if (fees.exceeds(settings.maxFeePerGasCap())) {
             return hold(command, fees);
         }

@@ -49,16 +49,18 @@ final class L1Node {
 
     /** EIP-1559 fees: twice the base fee of the latest block plus the priority fee. */
     Fees quoteFees(final BigInteger priorityFee) {
-        final BigInteger baseFee = call("read the latest block",
-                () -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()).getBlock().getBaseFeePerGas();
-        return Fees.quote(baseFee, priorityFee);
+        return head().fees(priorityFee);
     }
 
-    /** The latest block's number and timestamp: the chain time a transaction sent now would be mined after. */
+    /**
+     * The latest block: its number, its timestamp (the chain time a transaction sent now would be mined after) and its
+     * base fee.
+     */
     Head head() {
         final EthBlock.Block block = call("read the latest block",
                 () -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()).getBlock();
-        return new Head(block.getNumber().longValueExact(), Instant.ofEpochSecond(block.getTimestamp().longValueExact()));
+        return new Head(block.getNumber().longValueExact(), Instant.ofEpochSecond(block.getTimestamp().longValueExact()),
+                block.getBaseFeePerGas());
     }
 
     /** Runs the call at the latest block: its revert (data when the node gives it, else the message), or empty. */
@@ -136,7 +138,12 @@ final class L1Node {
     }
 
     /** The chain's latest block. */
-    record Head(long number, Instant timestamp) {
+    record Head(long number, Instant timestamp, BigInteger baseFeePerGas) {
+
+        /** EIP-1559 fees quoted on this block: twice its base fee plus the priority fee. */
+        Fees fees(final BigInteger priorityFee) {
+            return Fees.quote(baseFeePerGas, priorityFee);
+        }
     }
 
     /** A call the contract refused at estimation: the revert data when the node returned it, and its message. */
