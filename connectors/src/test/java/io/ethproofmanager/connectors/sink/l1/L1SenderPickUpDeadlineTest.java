@@ -6,100 +6,30 @@ import static org.awaitility.Awaitility.await;
 import io.ethproofmanager.connectors.chain.LocalChain;
 import io.ethproofmanager.connectors.chain.contracts.ProofManager;
 import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestIdentifier;
-import io.ethproofmanager.connectors.db.Database;
-import io.ethproofmanager.connectors.testing.SharedInfrastructure;
 import io.ethproofmanager.schemas.BatchId;
-import io.ethproofmanager.schemas.L1Command;
 import io.ethproofmanager.schemas.L1TransactionResult;
 import io.ethproofmanager.schemas.L1TransactionResult.Outcome;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import io.ethproofmanager.schemas.SubmitProofRequest;
-import io.ethproofmanager.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.Request;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * The L1 sender's pick-up deadline ({@code notPickedUpBy}) against a real anvil chain, PostgreSQL and Kafka broker: a
  * request is expired only when chain time passed its deadline and none of its transactions may still mine, the expiry is
  * final, and a request on chain or signed is never expired.
  */
-class L1SenderPickUpDeadlineTest {
+class L1SenderPickUpDeadlineTest extends L1SenderTestBase {
 
     private static final long ROLLUP = 325;
-    private static final BigInteger HIGH_CAP = BigInteger.valueOf(1_000_000_000_000L);
-    private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Duration BACKOFF = Duration.ofMillis(300);
-    private static final AtomicInteger RUNS = new AtomicInteger();
 
-    private static LocalChain chain;
-    private static KafkaProducer<byte[], byte[]> producer;
-
-    private final List<L1TransactionSender> senders = new ArrayList<>();
-    private String snapshot;
-    private Database database;
-    private String commands;
-    private String results;
-    private String group;
-
-    @BeforeAll
-    static void startChainAndProducer() {
-        chain = LocalChain.start();
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-    }
-
-    @AfterAll
-    static void stop() {
-        producer.close();
-        chain.close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        snapshot = chain.snapshot();
-        final int run = RUNS.incrementAndGet();
-        database = SharedInfrastructure.freshDatabase("l1_sender_deadline_" + run);
-        commands = "test.l1-commands.deadline." + run;
-        results = "test.l1-tx-results.deadline." + run;
-        group = "l1-sender-deadline-" + run;
-        SharedInfrastructure.createTopics(bootstrap(), commands, results);
-    }
-
-    @AfterEach
-    void tearDown() {
-        senders.forEach(L1TransactionSender::close);
-        setAutomine(true);
-        database.close();
-        chain.revert(snapshot);
+    L1SenderPickUpDeadlineTest() {
+        super("deadline");
     }
 
     @Test
@@ -275,7 +205,7 @@ class L1SenderPickUpDeadlineTest {
     @Test
     void requestGivenUpAsUnknownWhoseNonceIsTakenIsSentAgainBeforeItsDeadline() throws Exception {
         final SubmitProofRequest command = request(8, head().plusSeconds(600));
-        setAutomine(false);
+        chain.setAutomine(false);
         start(settings(HIGH_CAP).withReceiptTimeout(Duration.ofMillis(500), 2));
         produce(command);
         assertThat(awaitResults(1).getFirst().outcome()).isEqualTo(Outcome.UNKNOWN);
@@ -288,7 +218,7 @@ class L1SenderPickUpDeadlineTest {
                 chain.outsider().getAddress(), "0x", higher);
         assertThat(chain.web3j().ethSendRawTransaction(other.rawHex()).send().hasError()).isFalse();
         chain.mine();
-        setAutomine(true);
+        chain.setAutomine(true);
 
         await().atMost(WAIT).until(() -> proofRequest(8).submittedAt.signum() != 0);
         await().atMost(WAIT).untilAsserted(() -> assertThat(resultsNow()).extracting(L1TransactionResult::outcome)
@@ -299,40 +229,11 @@ class L1SenderPickUpDeadlineTest {
     // ---- helpers --------------------------------------------------------------------------------------------------
 
     private L1SenderSettings settings(final BigInteger cap) {
-        return L1SenderSettings.defaults(chain.rpcUrl(), chain.proofManagerAddress(), chain.submitter(), cap, bootstrap(), group)
-                .withTopics(commands, results)
-                .withReceiptTimeout(Duration.ofSeconds(5), 3)
-                .withHeldRetryBackoff(BACKOFF);
+        return settings(cap, BACKOFF);
     }
 
     private L1TransactionSender start(final BigInteger cap) {
         return start(settings(cap));
-    }
-
-    private L1TransactionSender start(final L1SenderSettings settings) {
-        return start(settings, new SimpleMeterRegistry());
-    }
-
-    private L1TransactionSender start(final L1SenderSettings settings, final SimpleMeterRegistry meters) {
-        final L1TransactionSender sender = new L1TransactionSender(settings, database.dataSource(), meters);
-        senders.add(sender);
-        sender.start();
-        return sender;
-    }
-
-    /** Switches anvil's automine (one block per transaction) on or off; the snapshot does not restore it. */
-    private static void setAutomine(final boolean on) {
-        final LocalChain.RawResponse response = send(() -> new Request<>("evm_setAutomine", List.of(on),
-                new HttpService(chain.rpcUrl()), LocalChain.RawResponse.class).send());
-        assertThat(response.hasError()).as("evm_setAutomine error").isFalse();
-    }
-
-    private static <T> T send(final Callable<T> call) {
-        try {
-            return call.call();
-        } catch (final Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static double heldGauge(final SimpleMeterRegistry meters) {
@@ -361,55 +262,6 @@ class L1SenderPickUpDeadlineTest {
         chain.usdc(chain.outsider()).transfer(chain.proofManagerAddress(), LocalChain.INITIAL_FUNDING).send();
     }
 
-    private Attempts attempts() {
-        return new Attempts(database.dataSource());
-    }
-
-    private List<String> states(final String commandId) {
-        return attempts().of(commandId).stream().map(a -> a.state().column()).toList();
-    }
-
-    private void produce(final L1Command command) throws Exception {
-        producer.send(new ProducerRecord<>(commands, Topics.L1_COMMANDS.keySerde().encode(command.batchId()),
-                Topics.L1_COMMANDS.valueSerde().encode(command))).get(10, TimeUnit.SECONDS);
-    }
-
-    private List<L1TransactionResult> awaitResults(final int count) {
-        final AtomicReference<List<L1TransactionResult>> seen = new AtomicReference<>(List.of());
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
-                .alias("waiting for " + count + " result(s) on " + results)
-                .until(() -> {
-                    seen.set(resultsNow());
-                    return seen.get().size() >= count;
-                });
-        assertThat(seen.get()).hasSize(count);
-        return seen.get();
-    }
-
-    /** Every result on the results topic now, read_committed from the beginning. */
-    private List<L1TransactionResult> resultsNow() {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            final TopicPartition partition = new TopicPartition(results, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            final long end = consumer.endOffsets(List.of(partition)).get(partition);
-            final List<L1TransactionResult> found = new ArrayList<>();
-            while (consumer.position(partition) < end) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> found.add(Topics.L1_TX_RESULTS.valueSerde().decode(r.value())));
-            }
-            return found;
-        }
-    }
-
-    private static long nonce() throws Exception {
-        return chain.web3j().ethGetTransactionCount(chain.submitter().getAddress(), DefaultBlockParameterName.PENDING).send()
-                .getTransactionCount().longValueExact();
-    }
-
     private static ProofManager.ProofRequest proofRequest(final long batch) throws Exception {
         return chain.proofManager(chain.outsider()).proofRequest(
                 new ProofRequestIdentifier(BigInteger.valueOf(ROLLUP), BigInteger.valueOf(batch))).send();
@@ -420,7 +272,4 @@ class L1SenderPickUpDeadlineTest {
                 "https://blobs.example/" + batch, new ProtocolVersion(0, 29, 2), 4_800, 4_000_000, Instant.now(), notPickedUpBy);
     }
 
-    private static String bootstrap() {
-        return SharedInfrastructure.kafka().bootstrapServers();
-    }
 }

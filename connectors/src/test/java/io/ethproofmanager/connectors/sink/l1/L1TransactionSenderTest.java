@@ -7,99 +7,32 @@ import io.ethproofmanager.connectors.chain.LocalChain;
 import io.ethproofmanager.connectors.chain.contracts.ProofManager;
 import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestIdentifier;
 import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestParams;
-import io.ethproofmanager.connectors.db.Database;
-import io.ethproofmanager.connectors.testing.SharedInfrastructure;
 import io.ethproofmanager.schemas.BatchId;
-import io.ethproofmanager.schemas.L1Command;
 import io.ethproofmanager.schemas.L1TransactionResult;
 import io.ethproofmanager.schemas.L1TransactionResult.OnChainRequestStatus;
 import io.ethproofmanager.schemas.L1TransactionResult.Outcome;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import io.ethproofmanager.schemas.SubmitProofRequest;
 import io.ethproofmanager.schemas.SubmitProofValidationResult;
-import io.ethproofmanager.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.Request;
-import org.web3j.protocol.http.HttpService;
 
 /** The L1 sender against a real anvil chain, PostgreSQL and Kafka broker: one transaction per command, whatever happens. */
-class L1TransactionSenderTest {
+class L1TransactionSenderTest extends L1SenderTestBase {
 
     private static final long ROLLUP = 324;
-    private static final BigInteger HIGH_CAP = BigInteger.valueOf(1_000_000_000_000L);
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final AtomicInteger RUNS = new AtomicInteger();
 
-    private static LocalChain chain;
-    private static KafkaProducer<byte[], byte[]> producer;
-
-    private final List<L1TransactionSender> senders = new ArrayList<>();
-    private String snapshot;
-    private Database database;
-    private String commands;
-    private String results;
-    private String group;
-
-    @BeforeAll
-    static void startChainAndProducer() {
-        chain = LocalChain.start();
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-    }
-
-    @AfterAll
-    static void stop() {
-        producer.close();
-        chain.close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        snapshot = chain.snapshot();
-        final int run = RUNS.incrementAndGet();
-        database = SharedInfrastructure.freshDatabase("l1_sender_" + run);
-        commands = "test.l1-commands." + run;
-        results = "test.l1-tx-results." + run;
-        group = "l1-sender-" + run;
-        SharedInfrastructure.createTopics(bootstrap(), commands, results);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        senders.forEach(L1TransactionSender::close);
-        setAutomine(true);
-        database.close();
-        chain.revert(snapshot);
+    L1TransactionSenderTest() {
+        super("");
     }
 
     @Test
@@ -309,7 +242,7 @@ class L1TransactionSenderTest {
     void stuckTransactionIsReplacedWithHigherFeesAndTheSameNonce() throws Exception {
         final long nonceBefore = nonce();
         final SubmitProofRequest command = request(16, 4_000_000);
-        setAutomine(false);
+        chain.setAutomine(false);
         start(settings(HIGH_CAP).withReceiptTimeout(Duration.ofMillis(800), 5));
 
         produce(command);
@@ -333,7 +266,7 @@ class L1TransactionSenderTest {
     void unknownOutcomeIsResolvedByReconciliationNotByASecondRequest() throws Exception {
         final long nonceBefore = nonce();
         final SubmitProofRequest command = request(17, 4_000_000);
-        setAutomine(false);
+        chain.setAutomine(false);
         start(settings(HIGH_CAP).withReceiptTimeout(Duration.ofMillis(500), 2));
 
         produce(command);
@@ -359,7 +292,7 @@ class L1TransactionSenderTest {
         final ProofManager admin = chain.proofManager(chain.admin());
         admin.grantRole(admin.SUBMITTER_ROLE().send(), chain.outsider().getAddress()).send();
         final SubmitProofRequest command = request(18, 4_000_000);
-        setAutomine(false);
+        chain.setAutomine(false);
         start(HIGH_CAP);
         produce(command);
         await().atMost(WAIT).until(() -> states(command.commandId()).equals(List.of("broadcast")));
@@ -383,25 +316,11 @@ class L1TransactionSenderTest {
     // ---- helpers --------------------------------------------------------------------------------------------------
 
     private L1SenderSettings settings(final BigInteger cap) {
-        return L1SenderSettings.defaults(chain.rpcUrl(), chain.proofManagerAddress(), chain.submitter(), cap, bootstrap(), group)
-                .withTopics(commands, results)
-                .withReceiptTimeout(Duration.ofSeconds(5), 3)
-                .withHeldRetryBackoff(Duration.ofMillis(500));
+        return settings(cap, Duration.ofMillis(500));
     }
 
     private L1TransactionSender start(final BigInteger cap) {
         return start(settings(cap));
-    }
-
-    private L1TransactionSender start(final L1SenderSettings settings) {
-        return start(settings, new SimpleMeterRegistry());
-    }
-
-    private L1TransactionSender start(final L1SenderSettings settings, final SimpleMeterRegistry meters) {
-        final L1TransactionSender sender = new L1TransactionSender(settings, database.dataSource(), meters);
-        senders.add(sender);
-        sender.start();
-        return sender;
     }
 
     private CommandProcessor processor(final BigInteger cap) {
@@ -412,66 +331,6 @@ class L1TransactionSenderTest {
                 new NonceKeeper(signer, () -> node.pendingTransactionCount(signer), Optional.empty()), chain.chainId(),
                 new SenderMetrics(new SimpleMeterRegistry()), new AtomicReference<>(Optional.empty()),
                 new ReceiptWaiter(node, settings.receiptPollInterval(), new CountDownLatch(1)));
-    }
-
-    private Attempts attempts() {
-        return new Attempts(database.dataSource());
-    }
-
-    private List<String> states(final String commandId) {
-        return attempts().of(commandId).stream().map(a -> a.state().column()).toList();
-    }
-
-    private void produce(final L1Command command) throws Exception {
-        producer.send(new ProducerRecord<>(commands, Topics.L1_COMMANDS.keySerde().encode(command.batchId()),
-                Topics.L1_COMMANDS.valueSerde().encode(command))).get(10, TimeUnit.SECONDS);
-    }
-
-    private List<L1TransactionResult> awaitResults(final int count) {
-        final AtomicReference<List<L1TransactionResult>> seen = new AtomicReference<>(List.of());
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
-                .alias("waiting for " + count + " result(s) on " + results)
-                .until(() -> {
-                    seen.set(resultsNow());
-                    return seen.get().size() >= count;
-                });
-        assertThat(seen.get()).hasSize(count);
-        return seen.get();
-    }
-
-    /** Every result on the results topic now, read_committed from the beginning. */
-    private List<L1TransactionResult> resultsNow() {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            final TopicPartition partition = new TopicPartition(results, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            final long end = consumer.endOffsets(List.of(partition)).get(partition);
-            final List<L1TransactionResult> found = new ArrayList<>();
-            while (consumer.position(partition) < end) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> found.add(Topics.L1_TX_RESULTS.valueSerde().decode(r.value())));
-            }
-            return found;
-        }
-    }
-
-    private long nonce() throws Exception {
-        return pendingNonce(chain.submitter().getAddress());
-    }
-
-    private static long pendingNonce(final String address) throws Exception {
-        return chain.web3j().ethGetTransactionCount(address, DefaultBlockParameterName.PENDING).send()
-                .getTransactionCount().longValueExact();
-    }
-
-    /** Switches anvil's automine (one block per transaction) on or off; the snapshot does not restore it. */
-    private static void setAutomine(final boolean on) throws Exception {
-        final LocalChain.RawResponse response = new Request<>("evm_setAutomine", List.of(on),
-                new HttpService(chain.rpcUrl()), LocalChain.RawResponse.class).send();
-        assertThat(response.hasError()).as("evm_setAutomine error").isFalse();
     }
 
     private long txNonce(final String hash) throws Exception {
@@ -500,7 +359,4 @@ class L1TransactionSenderTest {
                 BigInteger.valueOf(4_800), BigInteger.valueOf(maxReward));
     }
 
-    private static String bootstrap() {
-        return SharedInfrastructure.kafka().bootstrapServers();
-    }
 }
