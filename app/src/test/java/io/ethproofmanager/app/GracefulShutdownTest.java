@@ -5,19 +5,14 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,36 +34,26 @@ class GracefulShutdownTest {
     @TempDir
     Path dir;
 
-    private Process manager;
+    private ManagerProcess manager;
 
     @AfterEach
     void killLeftover() {
-        if (manager != null && manager.isAlive()) {
-            manager.destroyForcibly();
+        if (manager != null) {
+            manager.close();
         }
     }
 
     @Test
     void sigtermStopsEveryComponentBeforeTheDatabaseAndTheChainWithoutConnectionErrors() throws Exception {
-        final int httpPort = freePort();
-        final Path log = dir.resolve("manager.log");
-        final ProcessBuilder builder = new ProcessBuilder(javaCommand(), "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().put("EPM_EMBEDDED_DATA_DIR", dir.resolve("data").toString());
-        builder.environment().put("EPM_HTTP_PORT", Integer.toString(httpPort));
-        builder.environment().put("EPM_L1_EMBEDDED_PORT", "0");
-        builder.environment().put("EPM_READINESS_POLL_INTERVAL", "100ms");
-        manager = builder.start();
-        awaitReady(httpPort, log);
+        manager = ManagerProcess.start(List.of(), Map.of(
+                "EPM_EMBEDDED_DATA_DIR", dir.resolve("data").toString(),
+                "EPM_L1_EMBEDDED_PORT", "0",
+                "EPM_READINESS_POLL_INTERVAL", "100ms"), dir.resolve("manager.log")).awaitReady(READY_TIMEOUT);
 
-        manager.destroy(); // SIGTERM
-
-        if (!manager.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            fail("the manager did not exit within " + EXIT_TIMEOUT.toSeconds() + " s of SIGTERM; its output:%n%s", read(log));
+        if (!manager.terminate(EXIT_TIMEOUT)) {
+            fail("the manager did not exit within " + EXIT_TIMEOUT.toSeconds() + " s of SIGTERM; its output:%n%s", manager.output());
         }
-        final List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        final List<String> lines = Files.readAllLines(manager.log(), StandardCharsets.UTF_8);
         final int shuttingDown = indexOf(lines, l -> l.contains("shutting down"));
         final int readinessChecker = indexOf(lines, l -> l.contains("readiness checker for chain") && l.contains("closed"));
         final int sender = indexOf(lines, l -> l.contains("L1 sender of group") && l.contains("stopped"));
@@ -111,27 +96,6 @@ class GracefulShutdownTest {
         return problems;
     }
 
-    private void awaitReady(final int httpPort, final Path log) throws Exception {
-        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        final HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/ready"))
-                .timeout(Duration.ofSeconds(2)).build();
-        final long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!manager.isAlive()) {
-                fail("the manager exited with code %d before it was ready; its output:%n%s", manager.exitValue(), read(log));
-            }
-            try {
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (final IOException notYet) {
-                // the HTTP server is not up yet
-            }
-            Thread.sleep(200);
-        }
-        fail("the manager did not answer 200 on /ready within %d s; its output:%n%s", READY_TIMEOUT.toSeconds(), read(log));
-    }
-
     private static int indexOf(final List<String> lines, final Predicate<String> match) {
         for (int i = 0; i < lines.size(); i++) {
             if (match.test(lines.get(i))) {
@@ -154,19 +118,5 @@ class GracefulShutdownTest {
         } catch (final IOException refused) {
             return false;
         }
-    }
-
-    private static String javaCommand() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String read(final Path log) throws IOException {
-        return Files.readString(log, StandardCharsets.UTF_8);
     }
 }

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and not mined yet, while the manager is down past the not-picked-up deadline; and a proof submitted on time while the
  * manager is down, after which the chain moves past the proving deadline. After the restart no batch is reported as not
  * picked up while its request is on chain, no request this manager made stays Proven, and every batch's status agrees
- * with the contract's {@code proofRequest(id)}.
+ * with the contract's {@code proofRequest(id)}. Run twice: the manager stopped in this JVM and started again, and the
+ * manager in a JVM of its own killed with {@code kill -9} and a second JVM started on the same data.
  */
 class OutageIntegrationTest {
 
@@ -45,7 +46,18 @@ class OutageIntegrationTest {
     private EmbeddedPostgresServer postgres;
     private LocalChain chain;
     private ServiceHarness harness;
-    private ProofManagerService service;
+    private Manager manager;
+
+    /** The manager under test, started and stopped the way a test case says. */
+    private interface Manager extends AutoCloseable {
+
+        void start() throws Exception;
+
+        void stop() throws Exception;
+
+        @Override
+        void close();
+    }
 
     @BeforeEach
     void startInfrastructure() {
@@ -60,8 +72,8 @@ class OutageIntegrationTest {
 
     @AfterEach
     void stopEverything() {
-        if (service != null) {
-            service.close();
+        if (manager != null) {
+            manager.close();
         }
         chain.close();
         postgres.close();
@@ -70,8 +82,64 @@ class OutageIntegrationTest {
 
     @Test
     void afterAnOutagePastTheDeadlinesEveryBatchAgreesWithTheChainAndNoRequestStaysProven() throws Exception {
+        manager = new Manager() {
+            private ProofManagerService service;
+
+            @Override
+            public void start() {
+                service = harness.start();
+            }
+
+            @Override
+            public void stop() {
+                close();
+            }
+
+            @Override
+            public void close() {
+                if (service != null) {
+                    service.close();
+                    service = null;
+                }
+            }
+        };
+        outagePastEveryDeadline();
+    }
+
+    @Test
+    void afterAKill9PastTheDeadlinesASecondJvmLeavesEveryBatchAgreeingWithTheChain() throws Exception {
+        final Path config = harness.writeConfig(dir.resolve("manager.conf"));
+        manager = new Manager() {
+            private ManagerProcess process;
+            private int starts;
+
+            @Override
+            public void start() throws Exception {
+                starts++;
+                process = ManagerProcess.start(List.of("--config", config.toString()), Map.of(),
+                        dir.resolve("manager-" + starts + ".log"));
+                // a start after kill -9 waits for the killed members' consumer sessions to expire
+                process.awaitReady(Duration.ofSeconds(120));
+            }
+
+            @Override
+            public void stop() throws Exception {
+                process.kill();
+            }
+
+            @Override
+            public void close() {
+                if (process != null) {
+                    process.close();
+                }
+            }
+        };
+        outagePastEveryDeadline();
+    }
+
+    private void outagePastEveryDeadline() throws Exception {
         // 1. batch P gets its request on L1 and is acknowledged: it will be proven while the manager is down
-        service = harness.start();
+        manager.start();
         final long proven = seed(1, 1).getFirst();
         awaitStatus(proven, "request_sent_to_l1");
         acknowledge(proven);
@@ -83,8 +151,7 @@ class OutageIntegrationTest {
         final List<Long> queued = seed(4, 2);
         await("the first queued request broadcast").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
                 .until(() -> pendingTransactions(chain.submitter().getAddress()) >= 1);
-        service.close();
-        service = null;
+        manager.stop();
 
         // 3. while the manager is down: the network proves P on time, in the block that also mines the request from the
         //    pool, after that request's not-picked-up deadline (300 s) and before P's proving deadline (600 s); then the
@@ -101,7 +168,7 @@ class OutageIntegrationTest {
         chain.mine();
 
         // 4. the restart: the request in the pool is resolved as mined, the queued ones expire, P is validated
-        service = harness.start();
+        manager.start();
         final List<Long> all = new java.util.ArrayList<>(queued);
         all.add(proven);
         await("the queued requests resolved").atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
@@ -151,6 +218,12 @@ class OutageIntegrationTest {
         assertThat(fallbacks).extracting(FallbackRecord::batchNumber).containsExactlyInAnyOrderElementsOf(
                 all.stream().filter(batch -> "fallen_back".equals(row(batch).get("status"))).toList());
         assertThat(harness.records(Topics.DEAD_LETTER)).isEmpty();
+        // nothing sent twice, nothing reverted on chain
+        try (var connection = harness.dataSource().getConnection(); var statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT count(*) FROM l1_transaction_attempts WHERE state = 'reverted'")) {
+            rows.next();
+            assertThat(rows.getLong(1)).as("reverted attempts").isZero();
+        }
     }
 
     /** A batch is settled when its row has a final status and, with its request on chain, the chain's status is final too. */
@@ -176,11 +249,11 @@ class OutageIntegrationTest {
     }
 
     private List<Long> seed(final int count, final int seed) {
-        return DemoBatchSeeder.seed(service.database().dataSource(), service.rollupBlobs(), count, new Random(seed));
+        return DemoBatchSeeder.seed(harness.dataSource(), harness.rollupBlobs(), count, new Random(seed));
     }
 
     private Map<String, String> row(final long batch) {
-        return ServiceHarness.row(service.database().dataSource(), batch);
+        return ServiceHarness.row(harness.dataSource(), batch);
     }
 
     private void awaitStatus(final long batch, final String status) {

@@ -66,7 +66,33 @@ final class ServiceHarness {
         return kafka.bootstrapServers();
     }
 
+    /**
+     * Writes the settings {@link #start()} runs with as a file for {@code --config}, so that the manager can run on the
+     * harness's infrastructure in a JVM of its own.
+     */
+    Path writeConfig(final Path file) throws java.io.IOException {
+        final Map<String, Object> settings = new HashMap<>(overrides());
+        settings.remove("epm.http.port"); // a file's key would win over EPM_HTTP_PORT, which the process is given
+        java.nio.file.Files.writeString(file, ConfigFactory.parseMap(settings).root()
+                .render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true)));
+        return file;
+    }
+
+    /** The harness's PostgreSQL, where the manager keeps its tables and the rollup's. */
+    DataSource dataSource() {
+        return postgres.dataSource();
+    }
+
+    /** The rollup's blob store the manager reads proof inputs from: its default directory under the data directory. */
+    io.ethproofmanager.connectors.blob.BlobStore rollupBlobs() {
+        return new io.ethproofmanager.connectors.blob.FileSystemBlobStore(dataDir.resolve("blobs/rollup"));
+    }
+
     private ManagerSettings settings() {
+        return ManagerSettings.from(ConfigFactory.parseMap(overrides()).withFallback(ConfigFactory.defaultReference()).resolve());
+    }
+
+    private Map<String, Object> overrides() {
         final Map<String, Object> overrides = new HashMap<>();
         overrides.put("epm.chain-id", LocalChain.DEFAULT_CHAIN_ID);
         overrides.put("epm.kafka.bootstrap-servers", kafka.bootstrapServers());
@@ -87,7 +113,7 @@ final class ServiceHarness {
         overrides.put("epm.readiness.retry-backoff-max", "1s");
         overrides.put("epm.postgres-sink.retry-backoff-max", "1s");
         overrides.putAll(extraSettings);
-        return ManagerSettings.from(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.defaultReference()).resolve());
+        return overrides;
     }
 
     /** Sends {@code call} as {@code account} and waits for it to be mined. */
