@@ -6,5 +6,5 @@ cd "$(dirname "$0")"
 source scripts/find-jdk.sh
 mvn -q -B -ntp -DskipTests package
 exec java ${JAVA_OPTS:-} -Xmx4g --enable-native-access=ALL-UNNAMED \
-  -cp "app/target/eth-proof-manager-app-0.1.0-SNAPSHOT.jar:app/target/lib/*" \
-  io.ethproofmanager.app.Main bench "$@"
+  -cp "sandbox/target/eth-proof-manager-sandbox-0.1.0-SNAPSHOT.jar:sandbox/target/lib/*" \
+  io.ethproofmanager.sandbox.SandboxMain bench "$@"

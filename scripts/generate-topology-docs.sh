@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/find-jdk.sh
 
-# package lays the app's runtime classpath out in app/target/lib
-mvn -q -B -pl app -am -DskipTests package
-java -cp "app/target/classes:app/target/lib/*" io.ethproofmanager.topology.TopologyDocs topology-docs
+# package lays the sandbox's runtime classpath (the topology module among it) out in sandbox/target/lib
+mvn -q -B -pl sandbox -am -DskipTests package
+java -cp "sandbox/target/lib/*" io.ethproofmanager.topology.TopologyDocs topology-docs
 echo "wrote topology-docs/topology.{txt,md} and topology-docs/reward-analytics.{txt,md}"

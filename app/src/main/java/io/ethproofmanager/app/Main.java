@@ -1,8 +1,5 @@
 package io.ethproofmanager.app;
 
-import io.ethproofmanager.app.bench.BenchCommand;
-import io.ethproofmanager.app.demo.NetworkCommand;
-import io.ethproofmanager.connectors.embedded.OrderedShutdown;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -14,12 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The command line: with no subcommand it starts the manager; {@code bench} measures it; {@code network} acts as a proving
- * network on a local chain; {@code deploy-contracts} deploys our contracts to a node.
+ * The service's command line, as a production image runs it: the manager on the configured Kafka cluster, PostgreSQL and
+ * L1, until SIGTERM. (The sandbox's command line, {@code ./run.sh}, adds embedded servers, the demo and benchmarks.)
  */
 @Command(name = "eth-proof-manager", mixinStandardHelpOptions = true, version = "eth-proof-manager 0.1.0",
-        description = "Hands a ZK rollup's batches to external proving networks through the L1 proof manager contract.",
-        subcommands = {BenchCommand.class, NetworkCommand.class, DeployContractsCommand.class})
+        description = "Hands a ZK rollup's batches to external proving networks through the L1 proof manager contract.")
 public final class Main implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -28,34 +24,13 @@ public final class Main implements Callable<Integer> {
             description = "settings file (HOCON or JSON) over the defaults; see README for every key and its environment variable")
     private Path config;
 
-    @Option(names = "--demo-batches", paramLabel = "N", defaultValue = "0",
-            description = "insert N ready batches with generated proof inputs into proof_generation_details at start")
-    private int demoBatches;
-
-    @Option(names = "--exit-when-done", description = "with --demo-batches: print a summary and exit once every demo batch reached its final status (validated or fallen back; with --networks off: once its proof request is on L1)")
-    private boolean exitWhenDone;
-
-    @Option(names = "--seed", defaultValue = "42", description = "random seed of the demo's generated data and networks")
-    private long seed;
-
-    @Option(names = "--networks", defaultValue = "valid=6,invalid=1,wrongVersion=1,refuse=1,silent=1,ignore=1",
-            description = "behaviour mix of the simulated Fermah and Lagrange networks on the local chain, embedded or an anvil development node (with --demo-batches); 'off' for none")
-    private String networks;
-
-    @Option(names = "--demo-proof-timeout", defaultValue = "600", paramLabel = "SECONDS",
-            description = "demo with simulated networks: the proving deadline of its proof requests (the contract accepts 121..7200)")
-    private long demoProofTimeout;
-
-    @Option(names = "--chain-speed", defaultValue = "20",
-            description = "demo with simulated networks: seconds of chain time per second (a block a second), so that deadlines pass in demo time")
-    private int chainSpeed;
-
     public static void main(final String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(new Main()).execute(args));
     }
 
-    static CommandLine commandLine() {
-        final CommandLine commandLine = new CommandLine(new Main());
+    /** A command line that logs a failed run with its cause and exits with 1. */
+    public static CommandLine commandLine(final Object command) {
+        final CommandLine commandLine = new CommandLine(command);
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             LOG.error("eth-proof-manager failed: {}", exception.getMessage(), exception);
             return 1;
@@ -65,48 +40,25 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (demoBatches < 0) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--demo-batches must not be negative");
-        }
-        final ManagerSettings loaded = ManagerSettings.load(Optional.ofNullable(config));
-        // the simulated networks and the fast chain clock need a local chain: the embedded one or a development node
-        final boolean simulated = demoBatches > 0 && !"off".equals(networks) && loaded.l1().localChainAvailable();
-        final ManagerSettings settings = simulated ? loaded.withProofTimeout(java.time.Duration.ofSeconds(demoProofTimeout)) : loaded;
-        final CountDownLatch stopped = new CountDownLatch(1);
+        final ManagerSettings settings = ManagerSettings.load(Optional.ofNullable(config));
         final ProofManagerService service = ProofManagerService.start(settings);
-        final Optional<String> mix = simulated ? Optional.of(networks) : Optional.empty();
-        final DemoRun demo = DemoRun.start(service, demoBatches, seed, mix, chainSpeed);
-        // the embedded servers' own last-resort hooks wait for this one, which stops them after their clients
-        final OrderedShutdown.Owner owner = OrderedShutdown.declareOwner("epm-shutdown");
-        final Thread shutdownHook = new Thread(() -> {
+        runUntilShutdown(service);
+        return 0;
+    }
+
+    /** Waits for the JVM's shutdown (SIGTERM, SIGINT), then closes {@code running}: sources first, sinks last. */
+    public static void runUntilShutdown(final AutoCloseable running) throws InterruptedException {
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down");
             try {
-                demo.close();
-                service.close();
+                running.close();
+            } catch (final Exception e) {
+                LOG.warn("shutting down failed: {}", e.toString());
             } finally {
-                owner.finished();
                 stopped.countDown();
             }
-        }, "epm-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-        try {
-            if (exitWhenDone && demoBatches > 0) {
-                final boolean done = mix.isPresent() ? demo.awaitAllFinal() : demo.awaitAllRequested();
-                demo.printSummary(System.out);
-                return done ? 0 : 2;
-            }
-            stopped.await();
-            return 0;
-        } finally {
-            if (stopped.getCount() > 0) {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-                try {
-                    demo.close();
-                    service.close();
-                } finally {
-                    owner.finished();
-                }
-            }
-        }
+        }, "epm-shutdown"));
+        stopped.await();
     }
 }

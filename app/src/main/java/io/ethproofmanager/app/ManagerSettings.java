@@ -29,14 +29,14 @@ public record ManagerSettings(
         io.ethproofmanager.topology.DeadlinePolicy deadlines,
         int maxProofBytes,
         int httpPort,
-        Optional<Path> embeddedDataDir) {
+        Optional<Path> dataDir) {
 
-    /** Kafka; an empty {@code bootstrapServers} means the embedded broker. */
+    /** Kafka; the service needs {@code bootstrapServers} ({@link Endpoints}). */
     public record Kafka(Optional<String> bootstrapServers, String applicationId, int partitions, short replicationFactor,
             Optional<Path> stateDir) {
     }
 
-    /** PostgreSQL; an empty {@code url} means the embedded server. */
+    /** PostgreSQL; the service needs {@code url} ({@link Endpoints}). */
     public record Database(Optional<String> url, String user, String password, int poolSize, boolean createRollupTables) {
     }
 
@@ -62,32 +62,18 @@ public record ManagerSettings(
     }
 
     /**
-     * The settlement chain; an empty {@code rpcUrl} means an embedded anvil node with our contract. With an
-     * {@code rpcUrl} and {@code developmentNode}, the node is an anvil development node with the well-known development
-     * accounts, which the demo can drive like the embedded one. An empty {@code startBlock} means block 0 on the embedded
-     * chain and the contract's deployment block, read from the node, on a configured one. The submitter key is kept out
-     * of {@link #toString()}.
+     * The settlement chain. The service needs every endpoint ({@link Endpoints}); with {@code rpcUrl}, the contract
+     * addresses and the submitter key are required together. An empty {@code startBlock} means the contract's deployment
+     * block, read from the node. The submitter key is kept out of {@link #toString()}.
      */
-    public record L1(Optional<String> rpcUrl, boolean developmentNode, int embeddedPort, Optional<String> contractAddress,
+    public record L1(Optional<String> rpcUrl, Optional<String> contractAddress,
             Optional<String> verifierAddress, Optional<String> submitterPrivateKey, int confirmations, Duration pollInterval, int maxBlockRange,
             Optional<Long> startBlock, int reorgWindow, java.math.BigInteger maxFeePerGasCap, java.math.BigInteger priorityFee,
             long gasLimit, Duration receiptTimeout, int maxAttempts) {
 
-        public boolean embedded() {
-            return rpcUrl.isEmpty();
-        }
-
-        /**
-         * Whether the manager has a local chain (time controls, development accounts) for the demo: the embedded one, or
-         * the configured development node.
-         */
-        public boolean localChainAvailable() {
-            return embedded() || developmentNode;
-        }
-
         @Override
         public String toString() {
-            return "L1[rpcUrl=" + rpcUrl.orElse("embedded anvil") + (developmentNode ? " (development node)" : "") + ", contract=" + contractAddress.orElse("deployed at start")
+            return "L1[rpcUrl=" + rpcUrl.orElse("none") + ", contract=" + contractAddress.orElse("none")
                     + ", confirmations=" + confirmations + ", maxFeePerGasCap=" + maxFeePerGasCap + "]";
         }
     }
@@ -96,32 +82,25 @@ public record ManagerSettings(
     public ManagerSettings withProofTimeout(final Duration timeoutAfter) {
         return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
                 new ProofRequest(timeoutAfter, proofRequest.maxRewardMicroUsdc()), postgresSink, l1, deadlines, maxProofBytes,
-                httpPort, embeddedDataDir);
+                httpPort, dataDir);
     }
 
     /** These settings with another port for the health, metrics and status endpoints (0: a free port). */
     public ManagerSettings withHttpPort(final int port) {
         return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
-                proofRequest, postgresSink, l1, deadlines, maxProofBytes, port(port), embeddedDataDir);
-    }
-
-    /** These settings with another port for the embedded anvil node (0: a free port); no effect with an external chain. */
-    public ManagerSettings withEmbeddedL1Port(final int port) {
-        final L1 moved = new L1(l1.rpcUrl(), l1.developmentNode(), port(port), l1.contractAddress(), l1.verifierAddress(), l1.submitterPrivateKey(),
-                l1.confirmations(), l1.pollInterval(), l1.maxBlockRange(), l1.startBlock(), l1.reorgWindow(), l1.maxFeePerGasCap(),
-                l1.priorityFee(), l1.gasLimit(), l1.receiptTimeout(), l1.maxAttempts());
-        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
-                proofRequest, postgresSink, moved, deadlines, maxProofBytes, httpPort, embeddedDataDir);
-    }
-
-    /** These settings with another directory for the embedded servers, default blob directories and Streams state. */
-    public ManagerSettings withEmbeddedDataDir(final Path dir) {
-        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
-                proofRequest, postgresSink, l1, deadlines, maxProofBytes, httpPort, Optional.of(dir));
+                proofRequest, postgresSink, l1, deadlines, maxProofBytes, port(port), dataDir);
     }
 
     /** Loads the settings: {@code file} (when given) over environment variables over {@code reference.conf}. */
     public static ManagerSettings load(final Optional<Path> file) {
+        return from(loadConfig(file));
+    }
+
+    /**
+     * The resolved configuration behind {@link #load}: {@code file} (when given) over environment variables over every
+     * {@code reference.conf} on the class path.
+     */
+    public static Config loadConfig(final Optional<Path> file) {
         ConfigFactory.invalidateCaches();
         Config config = ConfigFactory.defaultReference();
         if (file.isPresent()) {
@@ -131,7 +110,7 @@ public record ManagerSettings(
             config = ConfigFactory.parseFile(file.get().toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
                     .withFallback(config);
         }
-        return from(config.resolve());
+        return config.resolve();
     }
 
     /** Reads the {@code epm} block of a resolved config. */
@@ -154,7 +133,7 @@ public record ManagerSettings(
                             c.getDuration("deadlines.acknowledge"), c.getDuration("deadlines.max-proving")),
                     maxProofBytes(c),
                     port(c.getInt("http.port")),
-                    optionalPath(c.getString("embedded.data-dir")));
+                    optionalPath(c.getString("data-dir")));
         } catch (final ConfigException e) {
             throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
         }
@@ -219,35 +198,15 @@ public record ManagerSettings(
             throw new IllegalArgumentException("invalid configuration: epm.l1.contract-address, epm.l1.verifier-address and"
                     + " epm.l1.submitter-private-key are required when epm.l1.rpc-url is set");
         }
-        if (rpcUrl.isEmpty()) {
-            refuseExternalChainKeysWithoutRpcUrl(contract, verifier, key);
-        }
         if (c.getInt("confirmations") < 0) {
             throw new IllegalArgumentException("invalid configuration: epm.l1.confirmations must not be negative");
         }
-        return new L1(rpcUrl, c.getBoolean("development-node"), port(c.getInt("embedded-port")), contract, verifier, key, c.getInt("confirmations"),
+        return new L1(rpcUrl, contract, verifier, key, c.getInt("confirmations"),
                 c.getDuration("poll-interval"), (int) positive(c, "max-block-range", c.getInt("max-block-range")),
                 startBlock(c.getString("start-block")), (int) positive(c, "reorg-window", c.getInt("reorg-window")),
                 new java.math.BigInteger(c.getString("max-fee-per-gas-cap")), new java.math.BigInteger(c.getString("priority-fee")),
                 positive(c, "gas-limit", c.getLong("gas-limit")), c.getDuration("receipt-timeout"),
                 (int) positive(c, "max-attempts", c.getInt("max-attempts")));
-    }
-
-    /**
-     * Contract addresses or a submitter key without an RPC URL are settings meant for an external chain that lost its
-     * URL: starting an embedded chain instead would run the manager against a chain nobody else sees.
-     */
-    private static void refuseExternalChainKeysWithoutRpcUrl(final Optional<String> contract, final Optional<String> verifier,
-            final Optional<String> key) {
-        final java.util.List<String> named = new java.util.ArrayList<>();
-        contract.ifPresent(c -> named.add("epm.l1.contract-address (EPM_L1_CONTRACT_ADDRESS)"));
-        verifier.ifPresent(v -> named.add("epm.l1.verifier-address (EPM_L1_VERIFIER_ADDRESS)"));
-        key.ifPresent(k -> named.add("epm.l1.submitter-private-key (EPM_L1_SUBMITTER_PRIVATE_KEY)"));
-        if (!named.isEmpty()) {
-            throw new IllegalArgumentException("invalid configuration: " + String.join(", ", named) + (named.size() == 1 ? " is" : " are")
-                    + " set but epm.l1.rpc-url (EPM_L1_RPC_URL) is not: set the RPC URL of the chain they belong to, or unset them"
-                    + " to run on an embedded anvil chain");
-        }
     }
 
     private static Optional<Long> startBlock(final String value) {

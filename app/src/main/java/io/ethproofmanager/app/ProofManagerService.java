@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The running manager, wired against the order data flows: database and topics, the sinks (PostgreSQL, the L1
  * transaction sender), the topology, then what feeds it (proof handler, readiness checker, L1 log ingester); closed in
- * reverse order, so that nothing in flight is dropped: sources, topology, sinks, the database pool, and the
- * infrastructure last (embedded broker, PostgreSQL, anvil).
+ * reverse order, so that nothing in flight is dropped: sources, topology, sinks, then the database pool. It runs on the
+ * configured {@link Endpoints} and starts no server of its own.
  */
 public final class ProofManagerService implements AutoCloseable {
 
@@ -63,7 +63,8 @@ public final class ProofManagerService implements AutoCloseable {
     private static final CloseOptions LEAVING_GROUP = CloseOptions.timeout(STREAMS_CLOSE_TIMEOUT)
             .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
 
-    private final Infrastructure infrastructure;
+    private final ManagerSettings settings;
+    private final Endpoints endpoints;
     private final Database database;
     private final BlobStore rollupBlobs;
     private final BlobStore publicBlobs;
@@ -71,9 +72,10 @@ public final class ProofManagerService implements AutoCloseable {
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private HealthServer healthServer;
 
-    private ProofManagerService(final Infrastructure infrastructure, final Database database, final BlobStore rollupBlobs,
+    private ProofManagerService(final ManagerSettings settings, final Endpoints endpoints, final Database database, final BlobStore rollupBlobs,
             final BlobStore publicBlobs, final PrometheusMeterRegistry meters) {
-        this.infrastructure = infrastructure;
+        this.settings = settings;
+        this.endpoints = endpoints;
         this.database = database;
         this.rollupBlobs = rollupBlobs;
         this.publicBlobs = publicBlobs;
@@ -82,19 +84,18 @@ public final class ProofManagerService implements AutoCloseable {
 
     /** Starts every component; on a failure, stops what was started and rethrows. */
     public static ProofManagerService start(final ManagerSettings settings) {
-        final Infrastructure infrastructure = Infrastructure.start(settings);
+        final Endpoints endpoints = Endpoints.of(settings);
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
-        final Database database = Database.connect(infrastructure.jdbcUrl(), infrastructure.databaseUser(),
-                infrastructure.databasePassword(), settings.database().poolSize());
-        final BlobStore rollupBlobs = BlobStores.open(settings.rollupBlobs(), infrastructure.dataDir().resolve("blobs/rollup"));
+        final Database database = Database.connect(endpoints.jdbcUrl(), endpoints.databaseUser(),
+                endpoints.databasePassword(), settings.database().poolSize());
+        final BlobStore rollupBlobs = BlobStores.open(settings.rollupBlobs(), endpoints.dataDir().resolve("blobs/rollup"));
         // the public store holds both the published proof inputs and the received proofs
-        final BlobStore publicBlobs = BlobStores.open(settings.publicBlobs(), infrastructure.dataDir().resolve("blobs/public"));
-        final ProofManagerService service = new ProofManagerService(infrastructure, database, rollupBlobs, publicBlobs, meters);
-        service.running.push(infrastructure);
+        final BlobStore publicBlobs = BlobStores.open(settings.publicBlobs(), endpoints.dataDir().resolve("blobs/public"));
+        final ProofManagerService service = new ProofManagerService(settings, endpoints, database, rollupBlobs, publicBlobs, meters);
         service.running.push(database);
         try {
             service.startComponents(settings);
@@ -106,8 +107,8 @@ public final class ProofManagerService implements AutoCloseable {
     }
 
     private void startComponents(final ManagerSettings settings) {
-        database.migrate(settings.database().createRollupTables() || infrastructure.embeddedDatabase());
-        TopicProvisioner.ensureTopics(infrastructure.bootstrapServers(), settings.kafka().partitions(),
+        database.migrate(settings.database().createRollupTables());
+        TopicProvisioner.ensureTopics(endpoints.bootstrapServers(), settings.kafka().partitions(),
                 settings.kafka().replicationFactor());
 
         // against the flow of data, so that close() stops the sources first, then the topology, then its sinks
@@ -143,8 +144,8 @@ public final class ProofManagerService implements AutoCloseable {
 
     private KafkaStreams startTopology(final ManagerSettings settings) {
         final var policy = new ProofRequestPolicy(settings.proofRequest().timeoutAfter(), settings.proofRequest().maxRewardMicroUsdc());
-        final var stateDir = settings.kafka().stateDir().orElse(infrastructure.dataDir().resolve("streams"));
-        final var properties = StreamsSettings.properties(infrastructure.bootstrapServers(), settings.kafka().applicationId(),
+        final var stateDir = settings.kafka().stateDir().orElse(endpoints.dataDir().resolve("streams"));
+        final var properties = StreamsSettings.properties(endpoints.bootstrapServers(), settings.kafka().applicationId(),
                 stateDir, settings.kafka().replicationFactor());
         final KafkaStreams streams = new KafkaStreams(BatchTopology.build(policy, settings.deadlines(), meters), properties);
         streams.setUncaughtExceptionHandler(exception -> {
@@ -163,9 +164,9 @@ public final class ProofManagerService implements AutoCloseable {
 
     private KafkaStreams startRewardAnalytics(final ManagerSettings settings) {
         final String applicationId = settings.kafka().applicationId() + "-reward-analytics";
-        final var stateDir = settings.kafka().stateDir().orElse(infrastructure.dataDir().resolve("streams"));
+        final var stateDir = settings.kafka().stateDir().orElse(endpoints.dataDir().resolve("streams"));
         final KafkaStreams analytics = new KafkaStreams(RewardAnalyticsTopology.build(meters), StreamsSettings.properties(
-                infrastructure.bootstrapServers(), applicationId, stateDir, settings.kafka().replicationFactor()));
+                endpoints.bootstrapServers(), applicationId, stateDir, settings.kafka().replicationFactor()));
         analytics.setUncaughtExceptionHandler(exception -> {
             LOG.error("reward analytics thread failed; replacing it", exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -176,11 +177,11 @@ public final class ProofManagerService implements AutoCloseable {
     }
 
     private ProofHandler startProofHandler(final ManagerSettings settings) {
-        final var chain = infrastructure.chain();
+        final var chain = endpoints.chain();
         final org.web3j.protocol.Web3j web3j = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(chain.rpcUrl()));
         running.push(web3j::shutdown);
         final ProofHandler handler = new ProofHandler(
-                ProofHandlerSettings.defaults(infrastructure.bootstrapServers())
+                ProofHandlerSettings.defaults(endpoints.bootstrapServers())
                         .withGroupId(settings.kafka().applicationId() + "-proof-handler")
                         .withMaxProofBytes(settings.maxProofBytes()),
                 publicBlobs, new VerifierContractValidator(web3j, chain.proofManagerAddress(), chain.verifierAddress()), meters);
@@ -191,7 +192,7 @@ public final class ProofManagerService implements AutoCloseable {
 
     private BatchStatusSink startPostgresSink(final ManagerSettings settings) {
         final var sinkSettings = settings.postgresSink();
-        final BatchStatusSink sink = new BatchStatusSink(new BatchStatusSinkSettings(infrastructure.bootstrapServers(),
+        final BatchStatusSink sink = new BatchStatusSink(new BatchStatusSinkSettings(endpoints.bootstrapServers(),
                 settings.kafka().applicationId() + "-postgres-sink", Topics.BATCH_STATUS.name(), sinkSettings.maxBatchSize(),
                 sinkSettings.pollTimeout(), sinkSettings.retryBackoffMin(), sinkSettings.retryBackoffMax()),
                 database.dataSource(), meters);
@@ -202,7 +203,7 @@ public final class ProofManagerService implements AutoCloseable {
 
     private void startReadinessChecker(final ManagerSettings settings) {
         final var readiness = settings.readiness();
-        final ReadinessChecker checker = new ReadinessChecker(new ReadinessSettings(infrastructure.bootstrapServers(),
+        final ReadinessChecker checker = new ReadinessChecker(new ReadinessSettings(endpoints.bootstrapServers(),
                 settings.chainId(), settings.protocolVersion(), readiness.pollInterval(), readiness.batchLimit(),
                 readiness.retryBackoffMin(), readiness.retryBackoffMax(), settings.publicKeyPrefix(), readiness.maxInputsBytes(),
                 Map.of()),
@@ -213,9 +214,9 @@ public final class ProofManagerService implements AutoCloseable {
 
     private L1TransactionSender startL1Sender(final ManagerSettings settings) {
         final var l1 = settings.l1();
-        final var chain = infrastructure.chain();
+        final var chain = endpoints.chain();
         final var defaults = L1SenderSettings.defaults(chain.rpcUrl(), chain.proofManagerAddress(),
-                Credentials.create(chain.submitterPrivateKey()), l1.maxFeePerGasCap(), infrastructure.bootstrapServers(),
+                Credentials.create(chain.submitterPrivateKey()), l1.maxFeePerGasCap(), endpoints.bootstrapServers(),
                 settings.kafka().applicationId() + "-l1-sender");
         final L1SenderSettings senderSettings = new L1SenderSettings(defaults.rpcUrl(), defaults.contractAddress(),
                 defaults.signer(), defaults.l1ChainId(), defaults.maxFeePerGasCap(), l1.priorityFee(),
@@ -230,9 +231,9 @@ public final class ProofManagerService implements AutoCloseable {
 
     private void startL1Ingester(final ManagerSettings settings) {
         final var l1 = settings.l1();
-        final var chain = infrastructure.chain();
+        final var chain = endpoints.chain();
         final L1IngesterSettings ingesterSettings = L1IngesterSettings
-                .defaults(chain.rpcUrl(), chain.proofManagerAddress(), Set.of(settings.chainId()), infrastructure.bootstrapServers())
+                .defaults(chain.rpcUrl(), chain.proofManagerAddress(), Set.of(settings.chainId()), endpoints.bootstrapServers())
                 .withConfirmations(l1.confirmations())
                 .withPollInterval(l1.pollInterval())
                 .withMaxBlockRange(l1.maxBlockRange())
@@ -261,8 +262,14 @@ public final class ProofManagerService implements AutoCloseable {
         return rollupBlobs;
     }
 
-    public Infrastructure infrastructure() {
-        return infrastructure;
+    /** The settings the service runs with. */
+    public ManagerSettings settings() {
+        return settings;
+    }
+
+    /** The Kafka cluster, database, chain and data directory the service runs on. */
+    public Endpoints endpoints() {
+        return endpoints;
     }
 
     /** The port of the health and metrics endpoints. */
@@ -274,7 +281,7 @@ public final class ProofManagerService implements AutoCloseable {
         return meters;
     }
 
-    /** Stops the components in reverse start order: sources first, infrastructure last. */
+    /** Stops the components in reverse start order: sources first, the database pool last. */
     @Override
     public synchronized void close() {
         while (!running.isEmpty()) {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
-import io.ethproofmanager.connectors.chain.AnvilProcess;
-import io.ethproofmanager.connectors.chain.ContractDeployer;
-import io.ethproofmanager.connectors.chain.LocalChain;
+import io.ethproofmanager.devkit.chain.AnvilProcess;
+import io.ethproofmanager.devkit.chain.ContractDeployer;
+import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.schemas.ProvingNetwork;
 import java.io.IOException;
 import java.time.Duration;
@@ -31,7 +31,7 @@ class ConfiguredChainStartBlockTest {
                 final ContractDeployer.Deployed deployed = deploy(web3j);
                 mine(rpc, 12);
 
-                final long startBlock = Infrastructure.configuredStartBlock(l1(anvil.rpcUrl(), deployed, ""));
+                final long startBlock = Endpoints.startBlock(l1(anvil.rpcUrl(), deployed, ""));
 
                 assertThat(deployed.proofManagerBlock()).as("deployed after the 37 empty blocks").isGreaterThan(37);
                 assertThat(startBlock).isEqualTo(deployed.proofManagerBlock());
@@ -50,8 +50,8 @@ class ConfiguredChainStartBlockTest {
                 mine(rpc, 5);
                 final ContractDeployer.Deployed deployed = deploy(web3j);
 
-                assertThat(Infrastructure.configuredStartBlock(l1(anvil.rpcUrl(), deployed, "3"))).isEqualTo(3);
-                assertThat(Infrastructure.configuredStartBlock(l1(anvil.rpcUrl(), deployed, "0"))).as("0 is a block, not 'unset'")
+                assertThat(Endpoints.startBlock(l1(anvil.rpcUrl(), deployed, "3"))).isEqualTo(3);
+                assertThat(Endpoints.startBlock(l1(anvil.rpcUrl(), deployed, "0"))).as("0 is a block, not 'unset'")
                         .isZero();
             } finally {
                 web3j.shutdown();
@@ -69,12 +69,12 @@ class ConfiguredChainStartBlockTest {
                 mine(rpc, 10);
                 final ManagerSettings.L1 l1 = l1(anvil.rpcUrl(), deployed, "");
 
-                assertThatThrownBy(() -> Infrastructure.configuredStartBlock(l1))
+                assertThatThrownBy(() -> Endpoints.startBlock(l1))
                         .hasMessageContaining("epm.l1.start-block (EPM_L1_START_BLOCK) is not set")
                         .hasMessageContaining(deployed.contracts().proofManagerAddress())
                         .hasMessageContaining(anvil.rpcUrl())
                         .hasMessageContaining("set epm.l1.start-block or EPM_L1_START_BLOCK");
-                assertThat(Infrastructure.configuredStartBlock(l1(anvil.rpcUrl(), deployed, "2"))).isEqualTo(2);
+                assertThat(Endpoints.startBlock(l1(anvil.rpcUrl(), deployed, "2"))).isEqualTo(2);
             } finally {
                 web3j.shutdown();
             }

@@ -3,10 +3,10 @@ package io.ethproofmanager.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ethproofmanager.connectors.chain.LocalChain;
-import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
-import io.ethproofmanager.connectors.embedded.EmbeddedPostgresServer;
-import io.ethproofmanager.connectors.source.readiness.DemoBatchSeeder;
+import io.ethproofmanager.devkit.chain.LocalChain;
+import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
+import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
+import io.ethproofmanager.devkit.rollup.ReadyBatchSeeder;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.ChainTime;
 import io.ethproofmanager.schemas.FallbackReason;
@@ -63,7 +63,7 @@ class DeadlineWhileDownIntegrationTest {
     @Test
     void anAcknowledgementDeadlineThatPassedWhileDownFallsBackOnceAfterTheRestart() throws Exception {
         service = harness.start();
-        final long batch = DemoBatchSeeder.seed(service.database().dataSource(), service.rollupBlobs(), 1, new Random(3)).getFirst();
+        final long batch = ReadyBatchSeeder.seed(service.database().dataSource(), service.rollupBlobs()::write, 1, new Random(3)).getFirst();
         await("the proof request of batch " + batch + " on L1").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions()
                 .until(() -> "request_sent_to_l1".equals(ServiceHarness.row(service.database().dataSource(), batch).get("status")));
@@ -85,7 +85,7 @@ class DeadlineWhileDownIntegrationTest {
                         .hasEntrySatisfying("fallback_reason", reason -> assertThat(reason).startsWith("unacknowledged: ")));
         final List<FallbackRecord> fallbacks = harness.fallbacks();
         assertThat(fallbacks).singleElement().satisfies(fallback -> {
-            assertThat(fallback.batchId()).isEqualTo(new BatchId(LocalChain.DEFAULT_CHAIN_ID, batch));
+            assertThat(fallback.batchId()).isEqualTo(new BatchId(ServiceHarness.ROLLUP_CHAIN_ID, batch));
             assertThat(fallback.reason()).isEqualTo(FallbackReason.UNACKNOWLEDGED);
             assertThat(fallback.assignedTo()).isEqualTo(ProvingNetwork.FERMAH);
             assertThat(fallback.proofGenDataBlobUrl()).isNotBlank();

@@ -90,24 +90,7 @@ class ManagerSettingsTest {
                          verifier-address = "0x00000000000000000000000000000000000000bb",
                          submitter-private-key = "0xsecretsecret" }""");
 
-        assertThat(settings.l1().embedded()).isFalse();
         assertThat(settings.toString()).doesNotContain("secretsecret");
-    }
-
-    @Test
-    void contractAddressesOrASubmitterKeyWithoutAnRpcUrlAreRefusedRatherThanRunOnAnEmbeddedChain() {
-        assertThatThrownBy(() -> settingsWith("epm.l1.contract-address = \"0x00000000000000000000000000000000000000aa\""))
-                .hasMessage("invalid configuration: epm.l1.contract-address (EPM_L1_CONTRACT_ADDRESS) is set but epm.l1.rpc-url"
-                        + " (EPM_L1_RPC_URL) is not: set the RPC URL of the chain they belong to, or unset them to run on an"
-                        + " embedded anvil chain");
-        final var fromEnvironment = ConfigFactory.parseMap(Map.of(
-                        "EPM_L1_VERIFIER_ADDRESS", "0x00000000000000000000000000000000000000bb",
-                        "EPM_L1_SUBMITTER_PRIVATE_KEY", "0xsecretsecret"))
-                .withFallback(ConfigFactory.parseResources("reference.conf")).resolve();
-        assertThatThrownBy(() -> ManagerSettings.from(fromEnvironment))
-                .hasMessageContaining("epm.l1.verifier-address (EPM_L1_VERIFIER_ADDRESS), epm.l1.submitter-private-key"
-                        + " (EPM_L1_SUBMITTER_PRIVATE_KEY) are set but epm.l1.rpc-url (EPM_L1_RPC_URL) is not")
-                .message().doesNotContain("secretsecret");
     }
 
     @Test
@@ -124,56 +107,34 @@ class ManagerSettingsTest {
     }
 
     @Test
-    void aDevelopmentNodeIsALocalChainForTheDemoAndOnlyWhenSaidSo() {
-        // as docker-compose.yml configures the manager: the node and key from the environment, the addresses from the
-        // file `deploy-contracts --output` wrote (a file wins over the environment)
-        final var environment = ConfigFactory.parseMap(Map.of(
-                "EPM_L1_RPC_URL", "http://anvil:8545",
-                "EPM_L1_DEVELOPMENT_NODE", "true",
-                "EPM_L1_SUBMITTER_PRIVATE_KEY", "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-                "EPM_L1_CONTRACT_ADDRESS", "0x00000000000000000000000000000000000000ff"));
-        final var deployOutput = ConfigFactory.parseString("""
-                epm.l1 {
-                  contract-address = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"
-                  verifier-address = "0xa513E6E4b8f2a923D98304ec87F64353C4D5C853"
-                }""");
+    void theHttpPortAndTheDataDirCanBeMovedWithoutTouchingAnythingElse() {
+        final ManagerSettings defaults = settingsWith("");
 
-        final ManagerSettings settings = ManagerSettings.from(deployOutput.withFallback(environment)
-                .withFallback(ConfigFactory.parseResources("reference.conf")).resolve());
-
-        assertThat(settings.l1().rpcUrl()).contains("http://anvil:8545");
-        assertThat(settings.l1().embedded()).isFalse();
-        assertThat(settings.l1().developmentNode()).isTrue();
-        assertThat(settings.l1().localChainAvailable()).isTrue();
-        assertThat(settings.l1().contractAddress()).contains("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
-        assertThat(settings.l1().verifierAddress()).contains("0xa513E6E4b8f2a923D98304ec87F64353C4D5C853");
-
-        final ManagerSettings defaults = ManagerSettings.load(Optional.empty());
-        assertThat(defaults.l1().developmentNode()).isFalse();
-        assertThat(defaults.l1().localChainAvailable()).as("the embedded chain is a local chain").isTrue();
-        final ManagerSettings realChain = settingsWith("""
-                epm.l1 { rpc-url = "https://rpc.example", contract-address = "0x00000000000000000000000000000000000000aa",
-                         verifier-address = "0x00000000000000000000000000000000000000bb",
-                         submitter-private-key = "0xsecretsecret" }""");
-        assertThat(realChain.l1().localChainAvailable()).as("a configured node is not a development node by default").isFalse();
-        assertThatThrownBy(() -> settingsWith("epm.l1.development-node = maybe")).hasMessageContaining("development-node");
+        assertThat(defaults.httpPort()).isEqualTo(8080);
+        assertThat(defaults.dataDir()).as("default: a new temporary directory at start").isEmpty();
+        assertThat(defaults.withHttpPort(0).httpPort()).isZero();
+        assertThat(defaults.withHttpPort(0).withHttpPort(8080)).isEqualTo(defaults);
+        assertThat(settingsWith("epm.data-dir = /var/lib/epm").dataDir()).contains(Path.of("/var/lib/epm"));
+        final var fromEnvironment = ConfigFactory.parseMap(Map.of("EPM_DATA_DIR", "/data"))
+                .withFallback(ConfigFactory.parseResources("reference.conf")).resolve();
+        assertThat(ManagerSettings.from(fromEnvironment).dataDir()).contains(Path.of("/data"));
+        assertThatThrownBy(() -> defaults.withHttpPort(70_000)).hasMessageContaining("port must be 0..65535");
     }
 
     @Test
-    void portsAndTheDataDirCanBeMovedWithoutTouchingAnythingElse() {
-        final ManagerSettings defaults = settingsWith("");
-
-        final ManagerSettings moved = defaults.withHttpPort(0).withEmbeddedL1Port(0).withEmbeddedDataDir(Path.of("/tmp/epm-x"));
-
-        assertThat(defaults.httpPort()).isEqualTo(8080);
-        assertThat(defaults.l1().embeddedPort()).isEqualTo(8545);
-        assertThat(moved.httpPort()).isZero();
-        assertThat(moved.l1().embeddedPort()).isZero();
-        assertThat(moved.embeddedDataDir()).contains(Path.of("/tmp/epm-x"));
-        assertThat(moved.withHttpPort(8080).withEmbeddedL1Port(8545).withEmbeddedDataDir(Path.of("/tmp/epm-x")))
-                .isEqualTo(defaults.withEmbeddedDataDir(Path.of("/tmp/epm-x")));
-        assertThatThrownBy(() -> defaults.withHttpPort(70_000)).hasMessageContaining("port must be 0..65535");
-        assertThatThrownBy(() -> defaults.withEmbeddedL1Port(-1)).hasMessageContaining("port must be 0..65535");
+    void theServiceRefusesToStartWithoutItsEndpointsNamingEachMissingKey() {
+        assertThatThrownBy(() -> ProofManagerService.start(settingsWith("")))
+                .hasMessageContaining("epm.kafka.bootstrap-servers (EPM_KAFKA_BOOTSTRAP_SERVERS)")
+                .hasMessageContaining("epm.database.url (EPM_DATABASE_URL)")
+                .hasMessageContaining("epm.l1.rpc-url (EPM_L1_RPC_URL)")
+                .hasMessageContaining("epm.l1.contract-address (EPM_L1_CONTRACT_ADDRESS)")
+                .hasMessageContaining("epm.l1.verifier-address (EPM_L1_VERIFIER_ADDRESS)")
+                .hasMessageContaining("epm.l1.submitter-private-key (EPM_L1_SUBMITTER_PRIVATE_KEY)")
+                .hasMessageContaining("./run.sh");
+        assertThatThrownBy(() -> ProofManagerService.start(settingsWith(
+                "epm.kafka.bootstrap-servers = \"localhost:1\"\nepm.database.url = \"jdbc:postgresql://localhost:1/x\"")))
+                .hasMessageContaining("epm.l1.rpc-url (EPM_L1_RPC_URL)")
+                .message().doesNotContain("bootstrap-servers").doesNotContain("database.url");
     }
 
     private static ManagerSettings settingsWith(final String hocon) {

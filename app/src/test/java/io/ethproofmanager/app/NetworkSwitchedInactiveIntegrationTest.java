@@ -3,10 +3,10 @@ package io.ethproofmanager.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ethproofmanager.connectors.chain.LocalChain;
-import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
-import io.ethproofmanager.connectors.embedded.EmbeddedPostgresServer;
-import io.ethproofmanager.connectors.source.readiness.DemoBatchSeeder;
+import io.ethproofmanager.devkit.chain.LocalChain;
+import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
+import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
+import io.ethproofmanager.devkit.rollup.ReadyBatchSeeder;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.FallbackReason;
 import io.ethproofmanager.schemas.FallbackRecord;
@@ -91,7 +91,7 @@ class NetworkSwitchedInactiveIntegrationTest {
 
         final List<FallbackRecord> fallbacks = harness.fallbacks();
         assertThat(fallbacks).singleElement().satisfies(fallback -> {
-            assertThat(fallback.batchId()).isEqualTo(new BatchId(LocalChain.DEFAULT_CHAIN_ID, refused.getFirst()));
+            assertThat(fallback.batchId()).isEqualTo(new BatchId(ServiceHarness.ROLLUP_CHAIN_ID, refused.getFirst()));
             assertThat(fallback.reason()).isEqualTo(FallbackReason.REFUSED_AT_SUBMISSION);
             assertThat(fallback.detail()).contains("inactive");
         });
@@ -111,7 +111,7 @@ class NetworkSwitchedInactiveIntegrationTest {
 
     /** Seeds {@code count} ready batches and waits until each is requested on L1 or fallen back. */
     private List<Long> seedAndAwaitSettled(final int count) {
-        final List<Long> batches = DemoBatchSeeder.seed(service.database().dataSource(), service.rollupBlobs(), count, new Random(count));
+        final List<Long> batches = ReadyBatchSeeder.seed(service.database().dataSource(), service.rollupBlobs()::write, count, new Random(count));
         await("batches " + batches + " requested on L1 or fallen back").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions()
                 .until(() -> batches.stream().allMatch(b -> List.of("request_sent_to_l1", "fallen_back")

@@ -1,14 +1,16 @@
 package io.ethproofmanager.app;
 
+import io.ethproofmanager.connectors.testing.ManagerProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ethproofmanager.connectors.chain.LocalChain;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager;
-import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
-import io.ethproofmanager.connectors.embedded.EmbeddedPostgresServer;
+import io.ethproofmanager.devkit.chain.LocalChain;
+import io.ethproofmanager.contract.ProofManager;
+import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
+import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
 import io.ethproofmanager.connectors.proof.ProofFormat;
-import io.ethproofmanager.connectors.source.readiness.DemoBatchSeeder;
+import io.ethproofmanager.devkit.rollup.ReadyBatchSeeder;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.FallbackRecord;
 import io.ethproofmanager.schemas.L1TransactionResult.OnChainRequestStatus;
@@ -116,7 +118,7 @@ class OutageIntegrationTest {
             @Override
             public void start() throws Exception {
                 starts++;
-                process = ManagerProcess.start(List.of("--config", config.toString()), Map.of(),
+                process = ManagerProcess.start(Main.class, List.of("--config", config.toString()), Map.of(),
                         dir.resolve("manager-" + starts + ".log"));
                 // a start after kill -9 waits for the killed members' consumer sessions to expire
                 process.awaitReady(Duration.ofSeconds(120));
@@ -249,7 +251,7 @@ class OutageIntegrationTest {
     }
 
     private List<Long> seed(final int count, final int seed) {
-        return DemoBatchSeeder.seed(harness.dataSource(), harness.rollupBlobs(), count, new Random(seed));
+        return ReadyBatchSeeder.seed(harness.dataSource(), harness.rollupBlobs()::write, count, new Random(seed));
     }
 
     private Map<String, String> row(final long batch) {
@@ -274,7 +276,7 @@ class OutageIntegrationTest {
         final ProtocolVersion version = new ProtocolVersion(request.protocolMajor.intValueExact(),
                 request.protocolMinor.intValueExact(), request.protocolPatch.intValueExact());
         return ProofFormat.encode(version, ProofFormat.testVerifierSnark(
-                ProofFormat.publicInput(new BatchId(LocalChain.DEFAULT_CHAIN_ID, batch), request.proofInputsUrl)));
+                ProofFormat.publicInput(new BatchId(ServiceHarness.ROLLUP_CHAIN_ID, batch), request.proofInputsUrl)));
     }
 
     private OnChainRequestStatus onChainStatus(final long batch) {
@@ -290,6 +292,6 @@ class OutageIntegrationTest {
     }
 
     private static ProofManager.ProofRequestIdentifier id(final long batch) {
-        return new ProofManager.ProofRequestIdentifier(BigInteger.valueOf(LocalChain.DEFAULT_CHAIN_ID), BigInteger.valueOf(batch));
+        return new ProofManager.ProofRequestIdentifier(BigInteger.valueOf(ServiceHarness.ROLLUP_CHAIN_ID), BigInteger.valueOf(batch));
     }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
-import io.ethproofmanager.connectors.chain.LocalChain;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager;
-import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
-import io.ethproofmanager.connectors.embedded.EmbeddedPostgresServer;
-import io.ethproofmanager.connectors.source.readiness.DemoBatchSeeder;
+import io.ethproofmanager.devkit.chain.LocalChain;
+import io.ethproofmanager.contract.ProofManager;
+import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
+import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
+import io.ethproofmanager.devkit.rollup.ReadyBatchSeeder;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.BatchStatus;
 import io.ethproofmanager.schemas.BatchStatusRecord;
@@ -55,19 +55,20 @@ class PipelineIntegrationTest {
 
     private EmbeddedKafkaBroker kafka;
     private EmbeddedPostgresServer postgres;
+    private LocalChain chain;
     private ProofManagerService service;
 
     @BeforeEach
     void startInfrastructure() {
         kafka = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
         postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"));
-        service = ProofManagerService.start(settings());
+        chain = LocalChain.start(LocalChain.DEFAULT_CHAIN_ID, 0);
+        service = new ServiceHarness(kafka, postgres, chain, dir.resolve("data")).start();
         preferFermah();
     }
 
     /** Every request gets an active network (the preferred one starts as none, which the contract refuses at once). */
     private void preferFermah() {
-        final LocalChain chain = service.infrastructure().localChain().orElseThrow();
         try {
             chain.proofManager(chain.admin()).updatePreferredProvingNetwork(LocalChain.FERMAH).send();
         } catch (final Exception e) {
@@ -82,6 +83,7 @@ class PipelineIntegrationTest {
         }
         postgres.close();
         kafka.close();
+        chain.close();
     }
 
     @Test
@@ -98,7 +100,6 @@ class PipelineIntegrationTest {
     void anAcceptedAcknowledgementMakesTheBatchAcknowledgedAndARefusalMakesItFallBack() throws Exception {
         final List<Long> batches = seed(2);
         awaitRowsRequested(2);
-        final LocalChain chain = service.infrastructure().localChain().orElseThrow();
 
         acknowledge(chain, batches.get(0), true);
         acknowledge(chain, batches.get(1), false);
@@ -142,26 +143,28 @@ class PipelineIntegrationTest {
         assertThat(historyRowsPerBatch()).hasSize(20).allSatisfy((batch, rows) -> assertThat(rows).isEqualTo(2));
     }
 
-    private ManagerSettings settings() {
-        final Map<String, Object> overrides = new HashMap<>();
-        overrides.put("epm.kafka.bootstrap-servers", kafka.bootstrapServers());
-        overrides.put("epm.kafka.application-id", "pipeline-test-" + UUID.randomUUID());
-        overrides.put("epm.database.url", postgres.jdbcUrl());
-        overrides.put("epm.database.user", postgres.user());
-        overrides.put("epm.database.password", postgres.password());
-        overrides.put("epm.database.create-rollup-tables", true);
-        overrides.put("epm.embedded.data-dir", dir.resolve("data").toString());
-        overrides.put("epm.http.port", 0);
-        overrides.put("epm.l1.embedded-port", 0);
-        overrides.put("epm.readiness.poll-interval", "200ms");
-        overrides.put("epm.readiness.retry-backoff-min", "200ms");
-        overrides.put("epm.readiness.retry-backoff-max", "1s");
-        overrides.put("epm.postgres-sink.retry-backoff-max", "1s");
-        return ManagerSettings.from(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.defaultReference()).resolve());
+    @Test
+    void theRollupsChainIdNamesTheRequestAndTheL1sChainIdSignsItsTransaction() throws Exception {
+        final long batch = seed(1).getFirst();
+        awaitRowsRequested(1);
+        final String txHash = stringColumn("SELECT sent_proof_request_tx_hash FROM eth_proof_manager WHERE l1_batch_number = " + batch);
+
+        final long l1ChainId = chain.web3j().ethChainId().send().getChainId().longValueExact();
+        final var transaction = chain.web3j().ethGetTransactionByHash(txHash).send().getTransaction().orElseThrow();
+        final var byRollupId = chain.proofManager(chain.submitter()).proofRequest(new ProofManager.ProofRequestIdentifier(
+                BigInteger.valueOf(ServiceHarness.ROLLUP_CHAIN_ID), BigInteger.valueOf(batch))).send();
+        final var byL1Id = chain.proofManager(chain.submitter()).proofRequest(new ProofManager.ProofRequestIdentifier(
+                BigInteger.valueOf(l1ChainId), BigInteger.valueOf(batch))).send();
+
+        assertThat(l1ChainId).isEqualTo(LocalChain.DEFAULT_CHAIN_ID).isNotEqualTo(ServiceHarness.ROLLUP_CHAIN_ID);
+        assertThat(transaction.getChainId()).as("EIP-155 chain id the sender signed with").isEqualTo(l1ChainId);
+        assertThat(byRollupId.submittedAt).as("the request is named by the rollup's chain id").isPositive();
+        assertThat(byL1Id.submittedAt).as("nothing is named by the L1's chain id").isZero();
+        assertThat(readAll(Topics.BATCH_STATUS, 1).keySet()).containsExactly(new BatchId(ServiceHarness.ROLLUP_CHAIN_ID, batch));
     }
 
     private List<Long> seed(final int count) {
-        return DemoBatchSeeder.seed(service.database().dataSource(), service.rollupBlobs(), count, new Random(count));
+        return ReadyBatchSeeder.seed(service.database().dataSource(), service.rollupBlobs()::write, count, new Random(count));
     }
 
     private void awaitRowsRequested(final int count) {
@@ -176,10 +179,18 @@ class PipelineIntegrationTest {
     }
 
     private void acknowledge(final LocalChain chain, final long batch, final boolean accept) throws Exception {
-        final var id = new ProofManager.ProofRequestIdentifier(BigInteger.valueOf(271), BigInteger.valueOf(batch));
+        final var id = new ProofManager.ProofRequestIdentifier(BigInteger.valueOf(ServiceHarness.ROLLUP_CHAIN_ID), BigInteger.valueOf(batch));
         final var request = chain.proofManager(chain.submitter()).proofRequest(id).send();
         final ProvingNetwork network = ProvingNetwork.fromOnChainValue(request.assignedTo.intValueExact());
         chain.proofManager(LocalChain.networkAccount(network)).acknowledgeProofRequest(id, accept).send();
+    }
+
+    private String stringColumn(final String sql) throws SQLException {
+        try (Connection c = service.database().dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private long countRows(final String sql) throws SQLException {
@@ -211,7 +222,6 @@ class PipelineIntegrationTest {
                     .containsExactly(BatchStatus.READY_TO_BE_PROVEN, BatchStatus.REQUEST_SENT_TO_L1);
             assertThat(records).extracting(BatchStatusRecord::version).containsExactly(1L, 2L);
         });
-        final LocalChain chain = service.infrastructure().localChain().orElseThrow();
         assertThat(chain.proofManager(chain.submitter()).requestCounter().send()).isEqualTo(BigInteger.valueOf(batches.size()));
         assertThat(commands).hasSize(batches.size());
         assertThat(commands.values()).allSatisfy(list -> assertThat(list).singleElement().isInstanceOf(SubmitProofRequest.class));

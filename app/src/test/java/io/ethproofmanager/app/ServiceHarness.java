@@ -1,10 +1,10 @@
 package io.ethproofmanager.app;
 
 import com.typesafe.config.ConfigFactory;
-import io.ethproofmanager.connectors.chain.LocalChain;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager;
-import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
-import io.ethproofmanager.connectors.embedded.EmbeddedPostgresServer;
+import io.ethproofmanager.devkit.chain.LocalChain;
+import io.ethproofmanager.contract.ProofManager;
+import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
+import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
 import io.ethproofmanager.schemas.FallbackRecord;
 import io.ethproofmanager.schemas.Topic;
 import io.ethproofmanager.schemas.Topics;
@@ -30,6 +30,9 @@ import org.apache.kafka.common.TopicPartition;
  * a stop and a start of the service: the same application id and data directory make the second start a real restart.
  */
 final class ServiceHarness {
+
+    /** The rollup's chain id the service runs with: not the L1's ({@link LocalChain#DEFAULT_CHAIN_ID}). */
+    static final long ROLLUP_CHAIN_ID = 271;
 
     private final EmbeddedKafkaBroker kafka;
     private final EmbeddedPostgresServer postgres;
@@ -94,14 +97,14 @@ final class ServiceHarness {
 
     private Map<String, Object> overrides() {
         final Map<String, Object> overrides = new HashMap<>();
-        overrides.put("epm.chain-id", LocalChain.DEFAULT_CHAIN_ID);
+        overrides.put("epm.chain-id", ROLLUP_CHAIN_ID);
         overrides.put("epm.kafka.bootstrap-servers", kafka.bootstrapServers());
         overrides.put("epm.kafka.application-id", applicationId);
         overrides.put("epm.database.url", postgres.jdbcUrl());
         overrides.put("epm.database.user", postgres.user());
         overrides.put("epm.database.password", postgres.password());
         overrides.put("epm.database.create-rollup-tables", true);
-        overrides.put("epm.embedded.data-dir", dataDir.toString());
+        overrides.put("epm.data-dir", dataDir.toString());
         overrides.put("epm.http.port", 0);
         overrides.put("epm.l1.rpc-url", chain.rpcUrl());
         overrides.put("epm.l1.contract-address", chain.proofManagerAddress());
@@ -134,7 +137,7 @@ final class ServiceHarness {
     ProofManager.ProofRequest request(final long batch) {
         try {
             return chain.proofManager(chain.submitter()).proofRequest(new ProofManager.ProofRequestIdentifier(
-                    BigInteger.valueOf(LocalChain.DEFAULT_CHAIN_ID), BigInteger.valueOf(batch))).send();
+                    BigInteger.valueOf(ServiceHarness.ROLLUP_CHAIN_ID), BigInteger.valueOf(batch))).send();
         } catch (final Exception e) {
             throw new IllegalStateException("cannot read the request of batch " + batch, e);
         }

@@ -1,8 +1,8 @@
 package io.ethproofmanager.connectors.proof;
 
-import io.ethproofmanager.connectors.chain.contracts.ProofManager;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequest;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestIdentifier;
+import io.ethproofmanager.contract.ProofManager;
+import io.ethproofmanager.contract.ProofManager.ProofRequest;
+import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.ethproofmanager.connectors.proof;
 
-import io.ethproofmanager.connectors.chain.LocalChain;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestIdentifier;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestParams;
+import io.ethproofmanager.devkit.chain.LocalChain;
+import io.ethproofmanager.contract.ProofManager;
+import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
+import io.ethproofmanager.contract.ProofManager.ProofRequestParams;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.LogPosition;

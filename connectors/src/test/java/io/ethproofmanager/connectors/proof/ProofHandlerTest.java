@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ethproofmanager.connectors.blob.BlobStore;
 import io.ethproofmanager.connectors.blob.FileSystemBlobStore;
-import io.ethproofmanager.connectors.chain.LocalChain;
+import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.connectors.testing.SharedInfrastructure;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.L1Event;

@@ -3,7 +3,7 @@ package io.ethproofmanager.connectors.proof;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ethproofmanager.connectors.chain.LocalChain;
+import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import java.util.Arrays;

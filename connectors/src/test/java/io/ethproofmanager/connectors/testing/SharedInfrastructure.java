@@ -1,8 +1,8 @@
 package io.ethproofmanager.connectors.testing;
 
 import io.ethproofmanager.connectors.db.Database;
-import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
-import io.ethproofmanager.connectors.embedded.EmbeddedPostgresServer;
+import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
+import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.ethproofmanager.connectors.sink.l1;
 
-import io.ethproofmanager.connectors.chain.contracts.ProofManager;
+import io.ethproofmanager.contract.ProofManager;
 import io.ethproofmanager.connectors.kafka.RetryingConsumerLoop;
 import io.ethproofmanager.connectors.logging.CauseChain;
 import io.ethproofmanager.schemas.L1Command;

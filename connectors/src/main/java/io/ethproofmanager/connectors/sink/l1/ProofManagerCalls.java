@@ -1,10 +1,10 @@
 package io.ethproofmanager.connectors.sink.l1;
 
-import io.ethproofmanager.connectors.chain.ContractErrors;
-import io.ethproofmanager.connectors.chain.RevertData;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestIdentifier;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestParams;
+import io.ethproofmanager.contract.ContractErrors;
+import io.ethproofmanager.contract.RevertData;
+import io.ethproofmanager.contract.ProofManager;
+import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
+import io.ethproofmanager.contract.ProofManager.ProofRequestParams;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.L1Command;
 import io.ethproofmanager.schemas.L1TransactionResult.OnChainRequestStatus;

@@ -1,6 +1,6 @@
 package io.ethproofmanager.connectors.source.l1;
 
-import io.ethproofmanager.connectors.chain.contracts.ProofManager;
+import io.ethproofmanager.contract.ProofManager;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.LogPosition;
 import io.ethproofmanager.schemas.NetworkEvent;

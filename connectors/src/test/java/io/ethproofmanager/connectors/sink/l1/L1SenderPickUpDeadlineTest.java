@@ -3,9 +3,9 @@ package io.ethproofmanager.connectors.sink.l1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ethproofmanager.connectors.chain.LocalChain;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestIdentifier;
+import io.ethproofmanager.devkit.chain.LocalChain;
+import io.ethproofmanager.contract.ProofManager;
+import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.L1TransactionResult;
 import io.ethproofmanager.schemas.L1TransactionResult.Outcome;

@@ -3,7 +3,7 @@ package io.ethproofmanager.connectors.sink.l1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ethproofmanager.connectors.chain.LocalChain;
+import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.connectors.db.Database;
 import io.ethproofmanager.connectors.testing.SharedInfrastructure;
 import io.ethproofmanager.schemas.L1Command;

@@ -2,7 +2,7 @@ package io.ethproofmanager.connectors.source.l1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ethproofmanager.connectors.chain.contracts.ProofManager;
+import io.ethproofmanager.contract.ProofManager;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.LogPosition;
 import io.ethproofmanager.schemas.NetworkEvent;

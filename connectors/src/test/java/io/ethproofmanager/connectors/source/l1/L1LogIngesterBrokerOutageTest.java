@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.ethproofmanager.connectors.chain.LocalChain;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestIdentifier;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestParams;
-import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
+import io.ethproofmanager.devkit.chain.LocalChain;
+import io.ethproofmanager.contract.ProofManager;
+import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
+import io.ethproofmanager.contract.ProofManager.ProofRequestParams;
+import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.connectors.testing.SharedInfrastructure;
 import io.ethproofmanager.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -3,10 +3,10 @@ package io.ethproofmanager.connectors.source.l1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ethproofmanager.connectors.chain.LocalChain;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestIdentifier;
-import io.ethproofmanager.connectors.chain.contracts.ProofManager.ProofRequestParams;
+import io.ethproofmanager.devkit.chain.LocalChain;
+import io.ethproofmanager.contract.ProofManager;
+import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
+import io.ethproofmanager.contract.ProofManager.ProofRequestParams;
 import io.ethproofmanager.connectors.source.l1.PublishedEvents.Published;
 import io.ethproofmanager.connectors.testing.SharedInfrastructure;
 import io.ethproofmanager.schemas.BatchId;

@@ -1,11 +1,13 @@
 package io.ethproofmanager.connectors.source.readiness;
 
+import io.ethproofmanager.devkit.rollup.ReadyBatchSeeder;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ethproofmanager.connectors.blob.FileSystemBlobStore;
 import io.ethproofmanager.connectors.db.Database;
-import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
+import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.connectors.testing.SharedInfrastructure;
 import io.ethproofmanager.connectors.testing.TestClock;
 import io.ethproofmanager.schemas.ProtocolVersion;
@@ -61,11 +63,11 @@ class ReadinessCheckerBrokerOutageTest {
 
         try (ReadinessChecker checker = new ReadinessChecker(settings, database.dataSource(), rollupStore,
                 new FileSystemBlobStore(blobs.resolve("public")), meters, clock)) {
-            final List<Long> before = DemoBatchSeeder.seed(database.dataSource(), rollupStore, 1, random);
+            final List<Long> before = ReadyBatchSeeder.seed(database.dataSource(), rollupStore::write, 1, random);
             assertThat(checker.pollOnce()).isEqualTo(1);
 
             broker.stop();
-            final List<Long> during = DemoBatchSeeder.seed(database.dataSource(), rollupStore, 2, random);
+            final List<Long> during = ReadyBatchSeeder.seed(database.dataSource(), rollupStore::write, 2, random);
             assertThat(checker.pollOnce()).isZero();
             for (final long batch : during) {
                 final ReadinessRow row = ReadinessRow.existing(database.dataSource(), batch);

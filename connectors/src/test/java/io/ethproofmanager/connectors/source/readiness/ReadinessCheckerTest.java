@@ -1,5 +1,7 @@
 package io.ethproofmanager.connectors.source.readiness;
 
+import io.ethproofmanager.devkit.rollup.ReadyBatchSeeder;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -78,7 +80,7 @@ class ReadinessCheckerTest {
 
     @Test
     void readyBatchesArePublishedOnceWithTheirPublicCopy() {
-        final List<Long> batches = DemoBatchSeeder.seed(dataSource, rollupStore, 3, random);
+        final List<Long> batches = ReadyBatchSeeder.seed(dataSource, rollupStore::write, 3, random);
         ReadinessRow.execute(dataSource, "INSERT INTO proof_generation_details (l1_batch_number, status) VALUES (100, 'unpicked')");
 
         try (ReadinessChecker checker = checker()) {
@@ -105,7 +107,7 @@ class ReadinessCheckerTest {
 
     @Test
     void missingBlobFailsOnlyItsBatchAndIsRetriedAfterTheBackoff() throws Exception {
-        final List<Long> batches = DemoBatchSeeder.seed(dataSource, rollupStore, 3, random);
+        final List<Long> batches = ReadyBatchSeeder.seed(dataSource, rollupStore::write, 3, random);
         final long missing = batches.get(1);
         final Path missingFile = rollupRoot.resolve("proof_gen_data/" + missing + ".bin");
         final byte[] missingData = Files.readAllBytes(missingFile);
@@ -155,11 +157,11 @@ class ReadinessCheckerTest {
 
     @Test
     void aNewCheckerOnTheSameDatabasePublishesOnlyTheNewBatches() {
-        final List<Long> first = DemoBatchSeeder.seed(dataSource, rollupStore, 3, random);
+        final List<Long> first = ReadyBatchSeeder.seed(dataSource, rollupStore::write, 3, random);
         try (ReadinessChecker checker = checker()) {
             assertThat(checker.pollOnce()).isEqualTo(3);
         }
-        final List<Long> second = DemoBatchSeeder.seed(dataSource, rollupStore, 2, random);
+        final List<Long> second = ReadyBatchSeeder.seed(dataSource, rollupStore::write, 2, random);
 
         try (ReadinessChecker restarted = checker()) {
             assertThat(restarted.pollOnce()).isEqualTo(2);
@@ -175,7 +177,7 @@ class ReadinessCheckerTest {
     void startedCheckerPublishesOnItsNamedThreadAndStopsOnClose() {
         final ReadinessChecker checker = checker();
         checker.start();
-        final List<Long> batches = DemoBatchSeeder.seed(dataSource, rollupStore, 2, random);
+        final List<Long> batches = ReadyBatchSeeder.seed(dataSource, rollupStore::write, 2, random);
 
         await("both seeded batches published by the scheduled checker").atMost(Duration.ofSeconds(30))
                 .until(() -> eventsByBatch().keySet().containsAll(batches));
@@ -190,7 +192,7 @@ class ReadinessCheckerTest {
 
     @Test
     void scheduledCheckerSurvivesDatabaseFailuresAndCatchesUp() {
-        final List<Long> batches = DemoBatchSeeder.seed(dataSource, rollupStore, 2, random);
+        final List<Long> batches = ReadyBatchSeeder.seed(dataSource, rollupStore::write, 2, random);
         ReadinessRow.execute(dataSource, "ALTER TABLE eth_proof_manager_readiness RENAME TO readiness_away");
         try (ReadinessChecker checker = checker()) {
             checker.start();

@@ -1,0 +1,330 @@
+package io.ethproofmanager.devkit.chain;
+
+import io.ethproofmanager.contract.ProofManager;
+import io.ethproofmanager.devkit.chain.contracts.TestUsdc;
+import io.ethproofmanager.devkit.chain.contracts.TestVerifier;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.TransactionManager;
+import org.web3j.tx.gas.ContractEIP1559GasProvider;
+import org.web3j.tx.gas.StaticEIP1559GasProvider;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+
+/**
+ * A local L1 for the demo and the tests: an anvil node with TestUsdc and a funded ProofManager deployed (by
+ * {@link ContractDeployer}), Fermah and Lagrange registered and active, a TestVerifier deployed after them, plus the time
+ * and snapshot controls of anvil. Either started here ({@link #start()}, owning the anvil process) or attached to an
+ * anvil development node that runs elsewhere ({@link #attach(String, ContractDeployment)}).
+ */
+public final class LocalChain implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalChain.class);
+
+    /** Chain id of the local L1: anvil's default, unlike any rollup's chain id (the rollup of the sandbox is 271). */
+    public static final long DEFAULT_CHAIN_ID = 31_337;
+    /** USDC minted to the ProofManager at start: 1,000 USDC covers 200 requests in flight at the 5 USDC bound. */
+    public static final BigInteger INITIAL_FUNDING = BigInteger.valueOf(1_000_000_000L);
+    /** ProvingNetwork enum values of the contract. */
+    public static final BigInteger NONE = BigInteger.ZERO;
+    public static final BigInteger FERMAH = BigInteger.ONE;
+    public static final BigInteger LAGRANGE = BigInteger.TWO;
+    /** ProvingNetworkStatus enum values of the contract. */
+    public static final BigInteger ACTIVE = BigInteger.ZERO;
+    public static final BigInteger INACTIVE = BigInteger.ONE;
+
+    /** The well-known anvil development keys (mnemonic "test test ... junk"), accounts 0 to 3. */
+    private static final List<Credentials> DEV_ACCOUNTS = List.of(
+            Credentials.create("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"),
+            Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"),
+            Credentials.create("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"),
+            Credentials.create("0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"));
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
+    private static final int RECEIPT_POLL_MILLIS = 200;
+    private static final int RECEIPT_POLL_ATTEMPTS = 150;
+
+    private final Optional<AnvilProcess> anvil;
+    private final String rpcUrl;
+    private final HttpService rpc;
+    private final Web3j web3j;
+    private final long chainId;
+    private final ContractEIP1559GasProvider gasProvider;
+    private final String usdcAddress;
+    private final String proofManagerAddress;
+    private final String verifierAddress;
+
+    private LocalChain(final Optional<AnvilProcess> anvil, final String rpcUrl, final HttpService rpc, final Web3j web3j,
+            final long chainId, final ContractDeployment deployment) {
+        this.anvil = anvil;
+        this.rpcUrl = rpcUrl;
+        this.rpc = rpc;
+        this.web3j = web3j;
+        this.chainId = chainId;
+        this.gasProvider = new StaticEIP1559GasProvider(chainId,
+                BigInteger.valueOf(10_000_000_000L), BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(8_000_000L));
+        this.usdcAddress = deployment.usdcAddress();
+        this.proofManagerAddress = deployment.proofManagerAddress();
+        this.verifierAddress = deployment.verifierAddress();
+    }
+
+    /** Starts anvil with {@link #DEFAULT_CHAIN_ID} and deploys the contracts. */
+    public static LocalChain start() {
+        return start(DEFAULT_CHAIN_ID);
+    }
+
+    /** Starts anvil with {@code chainId} and deploys the contracts. */
+    public static LocalChain start(final long chainId) {
+        return start(chainId, 0);
+    }
+
+    /** Starts anvil with {@code chainId} on {@code port} (0 = a free port) and deploys the contracts. */
+    public static LocalChain start(final long chainId, final int port) {
+        final long began = System.nanoTime();
+        final AnvilProcess anvil = AnvilProcess.start(chainId, port, STARTUP_TIMEOUT);
+        final HttpService rpc = new HttpService(anvil.rpcUrl());
+        final Web3j web3j = Web3j.build(rpc);
+        final LocalChain chain;
+        try {
+            final ContractDeployment deployment = new ContractDeployer(web3j, DEV_ACCOUNTS.get(0))
+                    .deploy(DEV_ACCOUNTS.get(1).getAddress(), DEV_ACCOUNTS.get(2).getAddress(), INITIAL_FUNDING).contracts();
+            chain = new LocalChain(Optional.of(anvil), anvil.rpcUrl(), rpc, web3j, chainId, deployment);
+        } catch (final RuntimeException e) {
+            web3j.shutdown();
+            anvil.close();
+            throw e;
+        }
+        LOG.info("local chain {} ready on {} in {} ms: ProofManager {}, USDC {}, TestVerifier {}", chainId, chain.rpcUrl(),
+                (System.nanoTime() - began) / 1_000_000, chain.proofManagerAddress, chain.usdcAddress, chain.verifierAddress);
+        return chain;
+    }
+
+    /**
+     * A local chain on an anvil development node that is already running at {@code rpcUrl}, with the well-known
+     * development accounts and {@code deployment} on it (for example from {@link ContractDeployer} with account 0 as
+     * the deployer, Fermah account 1 and Lagrange account 2). It owns no process: {@link #close()} only shuts the client
+     * down. Fails when the node does not answer or holds no ProofManager at the given address.
+     */
+    public static LocalChain attach(final String rpcUrl, final ContractDeployment deployment) {
+        Objects.requireNonNull(rpcUrl, "rpcUrl");
+        Objects.requireNonNull(deployment, "deployment");
+        final HttpService rpc = new HttpService(rpcUrl);
+        final Web3j web3j = Web3j.build(rpc);
+        try {
+            final long chainId = send("read the chain id", () -> web3j.ethChainId().send().getChainId().longValueExact());
+            if (!ContractDeployer.hasCode(web3j, deployment.proofManagerAddress())) {
+                throw new IllegalStateException("no contract at the ProofManager address " + deployment.proofManagerAddress()
+                        + " on " + rpcUrl + " (was the node restarted since the contracts were deployed?)");
+            }
+            final LocalChain chain = new LocalChain(Optional.empty(), rpcUrl, rpc, web3j, chainId, deployment);
+            LOG.info("attached to the development node {} (chain {}): ProofManager {}, USDC {}, TestVerifier {}", rpcUrl, chainId,
+                    chain.proofManagerAddress, chain.usdcAddress, chain.verifierAddress);
+            return chain;
+        } catch (final RuntimeException e) {
+            web3j.shutdown();
+            throw e;
+        }
+    }
+
+    /**
+     * {@link #attach(String, ContractDeployment)} with the TestUsdc address read from the ProofManager ({@code USDC()}).
+     */
+    public static LocalChain attach(final String rpcUrl, final String proofManagerAddress, final String verifierAddress) {
+        final Web3j web3j = Web3j.build(new HttpService(rpcUrl));
+        final String usdc;
+        try {
+            usdc = send("read the USDC address of the ProofManager " + proofManagerAddress, () -> ProofManager.load(
+                    proofManagerAddress, web3j, DEV_ACCOUNTS.get(0), new org.web3j.tx.gas.DefaultGasProvider()).USDC().send());
+        } finally {
+            web3j.shutdown();
+        }
+        return attach(rpcUrl, new ContractDeployment(usdc, proofManagerAddress, verifierAddress));
+    }
+
+    /** Where the contracts are. */
+    public ContractDeployment deployment() {
+        return new ContractDeployment(usdcAddress, proofManagerAddress, verifierAddress);
+    }
+
+    /** Whether this chain started its own anvil node (false when attached to a running one). */
+    public boolean ownsNode() {
+        return anvil.isPresent();
+    }
+
+    public String rpcUrl() {
+        return rpcUrl;
+    }
+
+    public long chainId() {
+        return chainId;
+    }
+
+    public Web3j web3j() {
+        return web3j;
+    }
+
+    public String proofManagerAddress() {
+        return proofManagerAddress;
+    }
+
+    public String usdcAddress() {
+        return usdcAddress;
+    }
+
+    /** Address of the TestVerifier, which accepts exactly {@code ProofFormat.testVerifierSnark(publicInput)}. */
+    public String verifierAddress() {
+        return verifierAddress;
+    }
+
+    /** The TestVerifier wrapper, for calls. */
+    public TestVerifier verifier() {
+        return TestVerifier.load(verifierAddress, web3j, transactionManager(admin()), gasProvider);
+    }
+
+    /** The anvil development account a proving network is registered with on a local chain (Fermah 1, Lagrange 2). */
+    public static Credentials networkAccount(final io.ethproofmanager.schemas.ProvingNetwork network) {
+        return switch (network) {
+            case FERMAH -> DEV_ACCOUNTS.get(1);
+            case LAGRANGE -> DEV_ACCOUNTS.get(2);
+            case NONE -> throw new IllegalArgumentException("no account stands for proving network none");
+        };
+    }
+
+    /** The anvil development account holding the admin and submitter roles on a local chain. */
+    public static Credentials submitterAccount() {
+        return DEV_ACCOUNTS.get(0);
+    }
+
+    /** Holder of the admin role and deployer of both contracts (anvil account 0). */
+    public Credentials admin() {
+        return DEV_ACCOUNTS.get(0);
+    }
+
+    /** Holder of the submitter role (anvil account 0, the same account as the admin). */
+    public Credentials submitter() {
+        return DEV_ACCOUNTS.get(0);
+    }
+
+    /** Fermah's registered address (anvil account 1). */
+    public Credentials fermah() {
+        return DEV_ACCOUNTS.get(1);
+    }
+
+    /** Lagrange's registered address (anvil account 2). */
+    public Credentials lagrange() {
+        return DEV_ACCOUNTS.get(2);
+    }
+
+    /** A funded account with no role and no network (anvil account 3). */
+    public Credentials outsider() {
+        return DEV_ACCOUNTS.get(3);
+    }
+
+    public ContractEIP1559GasProvider gasProvider() {
+        return gasProvider;
+    }
+
+    /** EIP-1559 signing transaction manager of {@code account}, polling receipts every 200 ms (30 s at most). */
+    public TransactionManager transactionManager(final Credentials account) {
+        Objects.requireNonNull(account, "account");
+        return new RawTransactionManager(web3j, account, chainId,
+                new PollingTransactionReceiptProcessor(web3j, RECEIPT_POLL_MILLIS, RECEIPT_POLL_ATTEMPTS));
+    }
+
+    /** The ProofManager wrapper sending as {@code account}. */
+    public ProofManager proofManager(final Credentials account) {
+        return ProofManager.load(proofManagerAddress, web3j, transactionManager(account), gasProvider);
+    }
+
+    /** The TestUsdc wrapper sending as {@code account}. */
+    public TestUsdc usdc(final Credentials account) {
+        return TestUsdc.load(usdcAddress, web3j, transactionManager(account), gasProvider);
+    }
+
+    /** Moves the chain's clock forward by {@code seconds} for the next block. */
+    public void increaseTime(final long seconds) {
+        rpc("evm_increaseTime", List.of(seconds));
+    }
+
+    /** Gives the next block exactly the timestamp {@code epochSeconds}. */
+    public void setNextBlockTimestamp(final long epochSeconds) {
+        rpc("evm_setNextBlockTimestamp", List.of(epochSeconds));
+    }
+
+    /** Turns anvil's mining of each transaction as it arrives on or off (off: transactions wait in the pool for {@link #mine()}). */
+    public void setAutomine(final boolean on) {
+        rpc("evm_setAutomine", List.of(on));
+    }
+
+    /** Mines one block (with the pool's transactions when automine is off). */
+    public void mine() {
+        rpc("evm_mine", List.of());
+    }
+
+    /** Snapshots the chain state; returns the id for {@link #revert(String)}. */
+    public String snapshot() {
+        return String.valueOf(rpc("evm_snapshot", List.of()));
+    }
+
+    /** Restores the state of snapshot {@code id} (which anvil then forgets). */
+    public void revert(final String id) {
+        final Object reverted = rpc("evm_revert", List.of(id));
+        if (!Boolean.TRUE.equals(reverted)) {
+            throw new IllegalStateException("anvil refused to revert to snapshot " + id + ": " + reverted);
+        }
+    }
+
+    /** Timestamp of the latest block, in epoch seconds. */
+    public long latestBlockTimestamp() {
+        return send("read the latest block", () -> web3j.ethGetBlockByNumber(
+                DefaultBlockParameterName.LATEST, false).send().getBlock().getTimestamp().longValueExact());
+    }
+
+    @Override
+    public void close() {
+        web3j.shutdown();
+        anvil.ifPresent(AnvilProcess::close);
+    }
+
+    private Object rpc(final String method, final List<?> params) {
+        final RawResponse response = send(method, () -> new Request<>(method, params, rpc, RawResponse.class).send());
+        if (response.hasError()) {
+            throw new IllegalStateException(method + " failed on " + rpcUrl() + ": " + response.getError().getMessage());
+        }
+        return response.getResult();
+    }
+
+    private static <T> T send(final String what, final Call<T> call) {
+        try {
+            return call.call();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot " + what + " on the local chain", e);
+        } catch (final RuntimeException e) {
+            throw e;
+        } catch (final Exception e) {
+            throw new IllegalStateException("cannot " + what + " on the local chain", e);
+        }
+    }
+
+    /** A call to the node that may fail. */
+    @FunctionalInterface
+    private interface Call<T> {
+        T call() throws Exception;
+    }
+
+    /** JSON-RPC response whose result is kept as plain JSON values. */
+    public static final class RawResponse extends Response<Object> {
+    }
+}

@@ -1,0 +1,174 @@
+package io.ethproofmanager.sandbox;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.ethproofmanager.devkit.chain.LocalChain;
+import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
+import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The devkit's embedded servers for every endpoint the settings leave empty: a KRaft broker and a PostgreSQL in this JVM,
+ * an anvil node with the contracts deployed; and the settings that point the service at them. A configured chain that is
+ * an anvil development node ({@code epm.sandbox.development-node}) is attached to as a local chain, for the demo.
+ */
+public final class LocalInfrastructure implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalInfrastructure.class);
+
+    /** The sandbox's own settings ({@code epm.sandbox} of its reference.conf). */
+    public record SandboxSettings(int anvilPort, long l1ChainId, boolean developmentNode) {
+
+        public static SandboxSettings from(final Config root) {
+            final Config c = root.getConfig("epm.sandbox");
+            final int port = c.getInt("anvil-port");
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("invalid configuration: epm.sandbox.anvil-port must be 0..65535, was " + port);
+            }
+            final long l1ChainId = c.getLong("l1-chain-id");
+            if (l1ChainId <= 0) {
+                throw new IllegalArgumentException("invalid configuration: epm.sandbox.l1-chain-id must be positive, was " + l1ChainId);
+            }
+            return new SandboxSettings(port, l1ChainId, c.getBoolean("development-node"));
+        }
+    }
+
+    private final Config config;
+    private final Optional<EmbeddedKafkaBroker> kafka;
+    private final Optional<EmbeddedPostgresServer> postgres;
+    private final Optional<LocalChain> localChain;
+
+    private LocalInfrastructure(final Config config, final Optional<EmbeddedKafkaBroker> kafka,
+            final Optional<EmbeddedPostgresServer> postgres, final Optional<LocalChain> localChain) {
+        this.config = config;
+        this.kafka = kafka;
+        this.postgres = postgres;
+        this.localChain = localChain;
+    }
+
+    /** Starts an embedded server for each endpoint {@code config} (resolved) leaves empty. */
+    public static LocalInfrastructure start(final Config config) {
+        final SandboxSettings sandbox = SandboxSettings.from(config);
+        final boolean ownChain = config.getString("epm.l1.rpc-url").isBlank();
+        if (ownChain) {
+            refuseExternalChainKeysWithoutRpcUrl(config);
+        }
+        final Map<String, Object> overrides = new HashMap<>();
+        final Path dataDir = config.getString("epm.data-dir").isBlank() ? newTempDir() : Path.of(config.getString("epm.data-dir"));
+        overrides.put("epm.data-dir", dataDir.toString());
+        final List<AutoCloseable> started = new ArrayList<>();
+        try {
+            final Optional<LocalChain> chain;
+            if (ownChain) {
+                final LocalChain local = LocalChain.start(sandbox.l1ChainId(), sandbox.anvilPort());
+                started.add(local);
+                overrides.put("epm.l1.rpc-url", local.rpcUrl());
+                overrides.put("epm.l1.contract-address", local.proofManagerAddress());
+                overrides.put("epm.l1.verifier-address", local.verifierAddress());
+                overrides.put("epm.l1.submitter-private-key", local.submitter().getEcKeyPair().getPrivateKey().toString(16));
+                overrides.put("epm.l1.start-block", "0");
+                chain = Optional.of(local);
+            } else if (sandbox.developmentNode()) {
+                chain = Optional.of(LocalChain.attach(config.getString("epm.l1.rpc-url"), config.getString("epm.l1.contract-address"),
+                        config.getString("epm.l1.verifier-address")));
+            } else {
+                chain = Optional.empty();
+            }
+            final Optional<EmbeddedKafkaBroker> broker;
+            if (config.getString("epm.kafka.bootstrap-servers").isBlank()) {
+                final EmbeddedKafkaBroker embedded = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"));
+                started.add(embedded);
+                overrides.put("epm.kafka.bootstrap-servers", embedded.bootstrapServers());
+                broker = Optional.of(embedded);
+            } else {
+                broker = Optional.empty();
+            }
+            final Optional<EmbeddedPostgresServer> database;
+            if (config.getString("epm.database.url").isBlank()) {
+                final EmbeddedPostgresServer embedded = EmbeddedPostgresServer.start(dataDir.resolve("postgres"));
+                started.add(embedded);
+                overrides.put("epm.database.url", embedded.jdbcUrl());
+                overrides.put("epm.database.user", embedded.user());
+                overrides.put("epm.database.password", embedded.password());
+                // the embedded database stands in for the rollup's too
+                overrides.put("epm.database.create-rollup-tables", true);
+                database = Optional.of(embedded);
+            } else {
+                database = Optional.empty();
+            }
+            LOG.info("sandbox: Kafka {}, PostgreSQL {}, L1 {}; data: {}", broker.isPresent() ? "embedded" : "configured",
+                    database.isPresent() ? "embedded" : "configured",
+                    ownChain ? "embedded anvil (chain id " + sandbox.l1ChainId() + ")"
+                            : chain.isPresent() ? "anvil development node" : "configured", dataDir);
+            return new LocalInfrastructure(ConfigFactory.parseMap(overrides).withFallback(config).resolve(), broker, database, chain);
+        } catch (final RuntimeException e) {
+            // stop what was started, newest first
+            for (int i = started.size() - 1; i >= 0; i--) {
+                try {
+                    started.get(i).close();
+                } catch (final Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Contract addresses or a submitter key without an RPC URL are settings meant for an external chain that lost its
+     * URL: starting an embedded chain instead would run the manager against a chain nobody else sees.
+     */
+    private static void refuseExternalChainKeysWithoutRpcUrl(final Config config) {
+        final List<String> named = new ArrayList<>();
+        if (!config.getString("epm.l1.contract-address").isBlank()) {
+            named.add("epm.l1.contract-address (EPM_L1_CONTRACT_ADDRESS)");
+        }
+        if (!config.getString("epm.l1.verifier-address").isBlank()) {
+            named.add("epm.l1.verifier-address (EPM_L1_VERIFIER_ADDRESS)");
+        }
+        if (!config.getString("epm.l1.submitter-private-key").isBlank()) {
+            named.add("epm.l1.submitter-private-key (EPM_L1_SUBMITTER_PRIVATE_KEY)");
+        }
+        if (!named.isEmpty()) {
+            throw new IllegalArgumentException("invalid configuration: " + String.join(", ", named) + (named.size() == 1 ? " is" : " are")
+                    + " set but epm.l1.rpc-url (EPM_L1_RPC_URL) is not: set the RPC URL of the chain they belong to, or unset them"
+                    + " to run on an embedded anvil chain");
+        }
+    }
+
+    /** The settings with every embedded endpoint filled in, for {@code ManagerSettings.from}. */
+    public Config config() {
+        return config;
+    }
+
+    /** The local chain: the embedded one, or the configured development node attached to. */
+    public Optional<LocalChain> localChain() {
+        return localChain;
+    }
+
+    /** Stops the embedded servers, after the service that used them: the broker, then PostgreSQL, then the chain. */
+    @Override
+    public void close() {
+        kafka.ifPresent(EmbeddedKafkaBroker::close);
+        postgres.ifPresent(EmbeddedPostgresServer::close);
+        localChain.ifPresent(LocalChain::close);
+    }
+
+    private static Path newTempDir() {
+        try {
+            return Files.createTempDirectory("eth-proof-manager-");
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot create a temporary data directory", e);
+        }
+    }
+}
