@@ -32,6 +32,8 @@ class RecordSchemasTest {
                         "https://b/7.bin", V, 4800, 4_000_000, AT)},
                 new Object[] {Topics.L1_COMMANDS, new SubmitProofRequest(SubmitProofRequest.commandIdFor(new BatchId(271, 7)), 271, 7,
                         "https://b/7.bin", V, 4800, 4_000_000, AT, AT.plusSeconds(600))},
+                new Object[] {Topics.L1_COMMANDS, new SubmitProofRequest(SubmitProofRequest.commandIdFor(new BatchId(271, 7)), 271, 7,
+                        "https://b/7.bin", V, 7200, 1, AT, AT.plusSeconds(600))},
                 new Object[] {Topics.L1_COMMANDS, new SubmitProofValidationResult("v:271:7", 271, 7, true, AT)},
                 new Object[] {Topics.L1_EVENTS, new L1Event.ProofRequestSubmitted(271, 7, ProvingNetwork.FERMAH, "https://b/7.bin", V,
                         4800, 4_000_000, 0, LOG, false)},
@@ -128,6 +130,17 @@ class RecordSchemasTest {
         final SubmitProofRequest old = (SubmitProofRequest) Topics.L1_COMMANDS.valueSerde().decode(RecordJson.toBytes(tree));
 
         assertThat(old.pickUpDeadline()).isEmpty();
+    }
+
+    @Test
+    void aProofRequestsMaxRewardIsWithinTheContractsBounds() {
+        final ObjectNode tree = (ObjectNode) RecordJson.toTree(new SubmitProofRequest(
+                SubmitProofRequest.commandIdFor(new BatchId(271, 7)), 271, 7, "https://b/7.bin", V, 4800, 1, AT, AT));
+        final RecordSchema schema = Topics.L1_COMMANDS.valueSerde().schema();
+
+        assertThat(schema.violations(tree)).isEmpty();
+        assertThat(schema.violations(tree.put("maxRewardMicroUsdc", 0))).isNotEmpty();
+        assertThat(schema.violations(tree.put("maxRewardMicroUsdc", 5_000_001))).isNotEmpty();
     }
 
     @Test
