@@ -123,8 +123,8 @@ contract ProofManager is AccessControl {
     uint256 public constant ACK_TIMEOUT = 2 minutes;
     /// @notice Upper bound of a request's proving timeout (the lower bound is ACK_TIMEOUT, exclusive).
     uint256 public constant MAX_PROOF_TIMEOUT = 2 hours;
-    /// @notice Lower bound of a request's maximum reward: 1 USDC (6 decimals).
-    uint256 public constant MIN_REWARD = 1_000_000;
+    /// @notice Lower bound of a request's maximum reward: 1 unit of the token (0.000001 USDC, 6 decimals).
+    uint256 public constant MIN_REWARD = 1;
     /// @notice Upper bound of a request's maximum reward: 5 USDC (6 decimals).
     uint256 public constant MAX_REWARD = 5_000_000;
     /// @notice How many in-flight requests a submission checks for expiry at most.
@@ -156,6 +156,8 @@ contract ProofManager is AccessControl {
         _;
     }
 
+    /// @dev Only the request's assignee passes; anyone else, an account that is no proving network included, is refused
+    ///      with OnlyProvingNetworkAssigneeAllowed(sender).
     modifier onlyAssignee(ProofRequestIdentifier calldata id) {
         ProvingNetwork assignee = _requests[id.chainId][id.blockNumber].assignedTo;
         if (assignee == ProvingNetwork.None || _networks[assignee].addr != msg.sender) {
@@ -251,7 +253,6 @@ contract ProofManager is AccessControl {
     /// @notice The assigned network accepts (Committed) or refuses (Refused) a pending request, inclusive deadline.
     function acknowledgeProofRequest(ProofRequestIdentifier calldata id, bool accept)
         external
-        onlyProvingNetwork
         onlyAssignee(id)
     {
         ProofRequest storage request = _requests[id.chainId][id.blockNumber];
@@ -272,7 +273,6 @@ contract ProofManager is AccessControl {
     /// @notice The assigned network delivers the proof of a committed request; the price is capped at maxReward.
     function submitProof(ProofRequestIdentifier calldata id, bytes calldata proof, uint256 provingNetworkPrice)
         external
-        onlyProvingNetwork
         onlyAssignee(id)
     {
         ProofRequest storage request = _requests[id.chainId][id.blockNumber];

@@ -58,7 +58,7 @@ function drawNetworks(body) {
     tr.append(cell(n.network),
       cell(String(n.requestsAssigned), "num"), cell(String(n.accepted), "num"), cell(String(n.refused), "num"),
       cell(String(n.proven), "num"), cell(String(n.validated), "num"), cell(String(n.validationFailed), "num"),
-      cell(String(n.timedOut), "num"),
+      cell(String(n.unacknowledged), "num"), cell(String(n.timedOut), "num"),
       cell(seconds(n.acknowledgeSecondsP50), "num"), cell(seconds(n.acknowledgeSecondsP99), "num"),
       cell(seconds(n.proveSecondsP50), "num"), cell(seconds(n.proveSecondsP99), "num"),
       cell(usdc(n.rewardsOwedMicroUsdc), "num"), cell(usdc(n.rewardsClaimedMicroUsdc), "num"));

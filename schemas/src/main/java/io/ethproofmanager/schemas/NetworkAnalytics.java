@@ -6,7 +6,9 @@ import java.util.Objects;
 /**
  * Reward analytics of one proving network, from the contract's events: what it was assigned and did, how fast, and what
  * it earned. Topic {@link Topics#NETWORK_ANALYTICS} (compacted, keyed by {@link ProvingNetwork}); schema
- * {@code v1/network-analytics.schema.json}. Durations are in chain time (block timestamps), in seconds.
+ * {@code v1/network-analytics.schema.json}, which says what each count means. Durations are in chain time (block
+ * timestamps), in seconds. {@code unacknowledged} is null in records written before it existed, whose {@code timedOut}
+ * also counted the requests that ended Unacknowledged.
  */
 public record NetworkAnalytics(
         ProvingNetwork network,
@@ -16,6 +18,7 @@ public record NetworkAnalytics(
         long proven,
         long validated,
         long validationFailed,
+        Long unacknowledged,
         long timedOut,
         Double acknowledgeSecondsP50,
         Double acknowledgeSecondsP99,

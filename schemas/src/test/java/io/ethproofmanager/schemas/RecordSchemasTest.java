@@ -32,6 +32,8 @@ class RecordSchemasTest {
                         "https://b/7.bin", V, 4800, 4_000_000, AT)},
                 new Object[] {Topics.L1_COMMANDS, new SubmitProofRequest(SubmitProofRequest.commandIdFor(new BatchId(271, 7)), 271, 7,
                         "https://b/7.bin", V, 4800, 4_000_000, AT, AT.plusSeconds(600))},
+                new Object[] {Topics.L1_COMMANDS, new SubmitProofRequest(SubmitProofRequest.commandIdFor(new BatchId(271, 7)), 271, 7,
+                        "https://b/7.bin", V, 7200, 1, AT, AT.plusSeconds(600))},
                 new Object[] {Topics.L1_COMMANDS, new SubmitProofValidationResult("v:271:7", 271, 7, true, AT)},
                 new Object[] {Topics.L1_EVENTS, new L1Event.ProofRequestSubmitted(271, 7, ProvingNetwork.FERMAH, "https://b/7.bin", V,
                         4800, 4_000_000, 0, LOG, false)},
@@ -54,9 +56,9 @@ class RecordSchemasTest {
                         ProvingNetwork.LAGRANGE, "https://b/7.bin", V, AT)},
                 new Object[] {Topics.FALLBACK, new FallbackRecord(271, 8, FallbackReason.REFUSED_AT_SUBMISSION, "assigned to none",
                         null, null, null, AT)},
-                new Object[] {Topics.NETWORK_ANALYTICS, new NetworkAnalytics(ProvingNetwork.FERMAH, 10, 8, 2, 7, 6, 1, 1, 3.0, 9.5,
+                new Object[] {Topics.NETWORK_ANALYTICS, new NetworkAnalytics(ProvingNetwork.FERMAH, 12, 8, 2, 7, 6, 1, 2L, 1, 3.0, 9.5,
                         120.0, 600.0, 12_000_000, 6_000_000, AT)},
-                new Object[] {Topics.NETWORK_ANALYTICS, new NetworkAnalytics(ProvingNetwork.LAGRANGE, 0, 0, 0, 0, 0, 0, 0, null, null,
+                new Object[] {Topics.NETWORK_ANALYTICS, new NetworkAnalytics(ProvingNetwork.LAGRANGE, 0, 0, 0, 0, 0, 0, 0L, 0, null, null,
                         null, null, 0, 0, AT)},
                 new Object[] {Topics.L1_EVENTS, new ChainTime("0x" + "ab".repeat(20), 120, AT)},
                 new Object[] {Topics.L1_TX_RESULTS, new L1TransactionResult("c", 271, 7, L1TransactionResult.Kind.SUBMIT_PROOF_REQUEST,
@@ -128,6 +130,29 @@ class RecordSchemasTest {
         final SubmitProofRequest old = (SubmitProofRequest) Topics.L1_COMMANDS.valueSerde().decode(RecordJson.toBytes(tree));
 
         assertThat(old.pickUpDeadline()).isEmpty();
+    }
+
+    @Test
+    void aProofRequestsMaxRewardIsWithinTheContractsBounds() {
+        final ObjectNode tree = (ObjectNode) RecordJson.toTree(new SubmitProofRequest(
+                SubmitProofRequest.commandIdFor(new BatchId(271, 7)), 271, 7, "https://b/7.bin", V, 4800, 1, AT, AT));
+        final RecordSchema schema = Topics.L1_COMMANDS.valueSerde().schema();
+
+        assertThat(schema.violations(tree)).isEmpty();
+        assertThat(schema.violations(tree.put("maxRewardMicroUsdc", 0))).isNotEmpty();
+        assertThat(schema.violations(tree.put("maxRewardMicroUsdc", 5_000_001))).isNotEmpty();
+    }
+
+    @Test
+    void anAnalyticsRecordWrittenBeforeUnacknowledgedWasCountedApartHasNoneAndStillValidates() {
+        final ObjectNode tree = (ObjectNode) RecordJson.toTree(new NetworkAnalytics(ProvingNetwork.FERMAH, 10, 8, 1, 7, 6, 1, 0L, 1,
+                3.0, 9.5, 120.0, 600.0, 12_000_000, 6_000_000, AT));
+        tree.remove("unacknowledged");
+
+        final NetworkAnalytics old = Topics.NETWORK_ANALYTICS.valueSerde().decode(RecordJson.toBytes(tree));
+
+        assertThat(old.unacknowledged()).isNull();
+        assertThat(old.timedOut()).isEqualTo(1L);
     }
 
     @Test

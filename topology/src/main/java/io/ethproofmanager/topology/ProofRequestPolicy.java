@@ -10,8 +10,8 @@ public record ProofRequestPolicy(Duration timeoutAfter, long maxRewardMicroUsdc)
     public static final Duration MIN_TIMEOUT_EXCLUSIVE = Duration.ofMinutes(2);
     /** The contract refuses a timeout above 2 hours ({@code InvalidProofRequestTimeout}). */
     public static final Duration MAX_TIMEOUT = Duration.ofHours(2);
-    /** 1 USDC in 6 decimals: the contract's lowest accepted max reward ({@code MaxRewardOutOfBounds}). */
-    public static final long MIN_REWARD_MICRO_USDC = 1_000_000L;
+    /** 1 micro-unit (0.000001 USDC): the contract's lowest accepted max reward ({@code MaxRewardOutOfBounds}). */
+    public static final long MIN_REWARD_MICRO_USDC = 1L;
     /** 5 USDC in 6 decimals: the contract's highest accepted max reward ({@code MaxRewardOutOfBounds}). */
     public static final long MAX_REWARD_MICRO_USDC = 5_000_000L;
 
@@ -26,7 +26,7 @@ public record ProofRequestPolicy(Duration timeoutAfter, long maxRewardMicroUsdc)
         }
         if (maxRewardMicroUsdc < MIN_REWARD_MICRO_USDC || maxRewardMicroUsdc > MAX_REWARD_MICRO_USDC) {
             throw new IllegalArgumentException(
-                    "maxRewardMicroUsdc must be 1_000_000..5_000_000 (1 to 5 USDC, contract rule), was " + maxRewardMicroUsdc);
+                    "maxRewardMicroUsdc must be 1..5_000_000 (1 micro-unit to 5 USDC, contract rule), was " + maxRewardMicroUsdc);
         }
     }
 

@@ -476,7 +476,8 @@ class BatchStateMachineTest {
 
     @Test
     void policyAcceptsTheContractBounds() {
-        assertThat(new ProofRequestPolicy(Duration.ofSeconds(121), 1_000_000L).timeoutAfter()).hasSeconds(121);
+        assertThat(new ProofRequestPolicy(Duration.ofSeconds(121), 4_000_000L).timeoutAfter()).hasSeconds(121);
+        assertThat(new ProofRequestPolicy(Duration.ofSeconds(600), 1L).maxRewardMicroUsdc()).isEqualTo(1L);
         assertThat(new ProofRequestPolicy(Duration.ofHours(2), 5_000_000L).maxRewardMicroUsdc()).isEqualTo(5_000_000L);
     }
 
@@ -485,7 +486,7 @@ class BatchStateMachineTest {
         assertThatThrownBy(() -> new ProofRequestPolicy(Duration.ofSeconds(120), 4_000_000L)).hasMessageContaining("timeoutAfter");
         assertThatThrownBy(() -> new ProofRequestPolicy(Duration.ofSeconds(7_201), 4_000_000L)).hasMessageContaining("timeoutAfter");
         assertThatThrownBy(() -> new ProofRequestPolicy(Duration.ofMillis(150_500), 4_000_000L)).hasMessageContaining("whole seconds");
-        assertThatThrownBy(() -> new ProofRequestPolicy(Duration.ofSeconds(600), 999_999L)).hasMessageContaining("maxReward");
+        assertThatThrownBy(() -> new ProofRequestPolicy(Duration.ofSeconds(600), 0L)).hasMessageContaining("maxReward");
         assertThatThrownBy(() -> new ProofRequestPolicy(Duration.ofSeconds(600), 5_000_001L)).hasMessageContaining("maxReward");
     }
 

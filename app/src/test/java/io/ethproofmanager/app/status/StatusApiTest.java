@@ -143,6 +143,8 @@ class StatusApiTest {
         final JsonNode fermah = networks.get(0);
         assertThat(fermah.get("network").asText()).isEqualTo("fermah");
         assertThat(fermah.get("requestsAssigned").asLong()).isEqualTo(7);
+        assertThat(fermah.get("unacknowledged").asLong()).isEqualTo(2);
+        assertThat(fermah.get("timedOut").asLong()).isEqualTo(1);
         assertThat(fermah.get("acknowledgeSecondsP99").asDouble()).isEqualTo(9.0);
         assertThat(fermah.get("rewardsOwedMicroUsdc").asLong()).isEqualTo(1_500_000);
     }

@@ -71,7 +71,7 @@ final class StatusFixtures {
     }
 
     static NetworkAnalytics fermahAnalytics() {
-        return new NetworkAnalytics(ProvingNetwork.FERMAH, 7, 6, 1, 5, 4, 1, 1, 2.5, 9.0, 120.0, 300.0, 1_500_000, 250_000, START);
+        return new NetworkAnalytics(ProvingNetwork.FERMAH, 7, 6, 1, 5, 4, 1, 2L, 1, 2.5, 9.0, 120.0, 300.0, 1_500_000, 250_000, START);
     }
 
     /** The health server with the status API's routes, on a free port. */

@@ -52,7 +52,9 @@ class StatusPageBrowserTest {
                 assertThat(countShown(dom, "fallen_back")).hasValue("1");
                 assertThat(countShown(dom, "received_proof")).hasValue("0");
                 assertThat(dom).containsPattern("id=\"counts-total\">4<");
-                assertThat(row(dom, "data-network=\"fermah\"")).contains(">7<", ">2.5<", ">300.0<", ">1.50<", ">0.25<");
+                assertThat(row(dom, "data-network=\"fermah\"")).contains(">7<", ">2.5<", ">300.0<", ">1.50<", ">0.25<")
+                        // failed 1, unacknowledged 2, timed out 1, then ack p50
+                        .contains(">1</td><td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">2.5<");
                 assertThat(row(dom, "data-batch=\"270/7\""))
                         .contains("&lt;b&gt;fermah&lt;/b&gt; refused the request")
                         .contains("2026-11-01T10:00:02Z");

@@ -178,14 +178,16 @@ class ProofManagerContractTest {
     }
 
     @Test
-    void maxRewardMustBeOneToFiveUsdc() throws Exception {
-        assertRevert(asSubmitter.submitProofRequest(id(1), params(PROOF_TIMEOUT, BigInteger.valueOf(999_999))),
+    void maxRewardMustBeFromOneUnitToFiveUsdc() throws Exception {
+        assertRevert(asSubmitter.submitProofRequest(id(1), params(PROOF_TIMEOUT, BigInteger.ZERO)),
                 ProofManager.MAXREWARDOUTOFBOUNDS_ERROR);
         assertRevert(asSubmitter.submitProofRequest(id(1), params(PROOF_TIMEOUT, BigInteger.valueOf(5_000_001))),
                 ProofManager.MAXREWARDOUTOFBOUNDS_ERROR);
 
-        submit(id(1), params(PROOF_TIMEOUT, BigInteger.valueOf(1_000_000)));
+        submit(id(1), params(PROOF_TIMEOUT, BigInteger.ONE));
         submit(id(2), params(PROOF_TIMEOUT, BigInteger.valueOf(5_000_000)));
+        assertThat(List.of(request(id(1)).maxReward, request(id(2)).maxReward))
+                .containsExactly(BigInteger.ONE, BigInteger.valueOf(5_000_000));
     }
 
     @Test
@@ -223,7 +225,23 @@ class ProofManagerContractTest {
         assertRevert(asLagrange.acknowledgeProofRequest(id(1), true),
                 ProofManager.ONLYPROVINGNETWORKASSIGNEEALLOWED_ERROR, chain.lagrange().getAddress());
         assertRevert(asOutsider.acknowledgeProofRequest(id(1), true),
-                ProofManager.ONLYPROVINGNETWORKALLOWED_ERROR, chain.outsider().getAddress());
+                ProofManager.ONLYPROVINGNETWORKASSIGNEEALLOWED_ERROR, chain.outsider().getAddress());
+        assertRevert(asFermah.acknowledgeProofRequest(id(404), true),
+                ProofManager.ONLYPROVINGNETWORKASSIGNEEALLOWED_ERROR, chain.fermah().getAddress());
+        assertThat(request(id(1)).status).isEqualTo(PENDING_ACKNOWLEDGEMENT);
+    }
+
+    @Test
+    void onlyTheAssignedNetworkMaySubmitTheProof() throws Exception {
+        commit(id(1), asFermah);
+
+        assertRevert(asLagrange.submitProof(id(1), PROOF, FOUR_USDC),
+                ProofManager.ONLYPROVINGNETWORKASSIGNEEALLOWED_ERROR, chain.lagrange().getAddress());
+        assertRevert(asOutsider.submitProof(id(1), PROOF, FOUR_USDC),
+                ProofManager.ONLYPROVINGNETWORKASSIGNEEALLOWED_ERROR, chain.outsider().getAddress());
+        assertRevert(asFermah.submitProof(id(404), PROOF, FOUR_USDC),
+                ProofManager.ONLYPROVINGNETWORKASSIGNEEALLOWED_ERROR, chain.fermah().getAddress());
+        assertThat(request(id(1)).status).isEqualTo(COMMITTED);
     }
 
     @Test
@@ -365,7 +383,7 @@ class ProofManagerContractTest {
         assertThat(ProofManager.getProvingNetworkAddressUpdatedEvents(rotation)).singleElement()
                 .satisfies(e -> assertThat(e.addr).isEqualTo(chain.outsider().getAddress()));
         assertRevert(asFermah.acknowledgeProofRequest(id(1), true),
-                ProofManager.ONLYPROVINGNETWORKALLOWED_ERROR, chain.fermah().getAddress());
+                ProofManager.ONLYPROVINGNETWORKASSIGNEEALLOWED_ERROR, chain.fermah().getAddress());
         asOutsider.acknowledgeProofRequest(id(1), true).send();
         assertThat(request(id(1)).status).isEqualTo(COMMITTED);
     }

@@ -1,5 +1,7 @@
 package io.ethproofmanager.topology.analytics;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import io.ethproofmanager.schemas.FallbackReason;
 import io.ethproofmanager.schemas.FallbackRecord;
 import io.ethproofmanager.schemas.L1Event;
@@ -18,9 +20,12 @@ import java.util.stream.Stream;
  * nothing and a retraction takes its fact out, so the batch's contribution to {@link NetworkStats} can be recomputed.
  *
  * @param facts at most one fact per {@link Kind}, the event's log position included; kept in {@link Kind} order
- * @param timedOut whether the batch fell back because its network missed a deadline (unacknowledged or timed out)
+ * @param unacknowledged whether the request ended Unacknowledged: the batch fell back because its network did not
+ *     acknowledge it in time. Facts stored before this flag existed read false; their {@code timedOut} covered both.
+ * @param timedOut whether the request ended TimedOut: the batch fell back because its network accepted it but did not
+ *     prove it in time
  */
-public record BatchRequestFacts(List<Fact> facts, boolean timedOut) {
+public record BatchRequestFacts(List<Fact> facts, @JsonSetter(nulls = Nulls.AS_EMPTY) boolean unacknowledged, boolean timedOut) {
 
     /** The contract event a fact comes from. */
     public enum Kind { SUBMITTED, ACKNOWLEDGED, PROVEN, VALIDATION }
@@ -60,23 +65,29 @@ public record BatchRequestFacts(List<Fact> facts, boolean timedOut) {
 
     /** A batch nothing is known of. */
     public static BatchRequestFacts none() {
-        return new BatchRequestFacts(List.of(), false);
+        return new BatchRequestFacts(List.of(), false, false);
     }
 
     /** These facts after {@code event}: a new or re-mined event replaces its kind's fact, a retraction removes its own. */
     public BatchRequestFacts with(final L1Event event) {
         final Fact fact = Fact.of(event);
         if (event.removed()) {
-            return new BatchRequestFacts(facts.stream().filter(f -> !retractedBy(f, fact)).toList(), timedOut);
+            return new BatchRequestFacts(facts.stream().filter(f -> !retractedBy(f, fact)).toList(), unacknowledged, timedOut);
         }
         final Stream<Fact> others = facts.stream().filter(f -> f.kind() != fact.kind());
-        return new BatchRequestFacts(Stream.concat(others, Stream.of(fact)).toList(), timedOut);
+        return new BatchRequestFacts(Stream.concat(others, Stream.of(fact)).toList(), unacknowledged, timedOut);
     }
 
-    /** These facts after the batch fell back to in-house proving for {@code fallback}'s reason. */
+    /**
+     * These facts after the batch fell back to in-house proving for {@code fallback}'s reason. A request ends in one
+     * state: once a missed deadline is recorded, a later fallback record (a redelivery) changes nothing.
+     */
     public BatchRequestFacts with(final FallbackRecord fallback) {
-        final boolean deadlineMissed = fallback.reason() == FallbackReason.TIMED_OUT || fallback.reason() == FallbackReason.UNACKNOWLEDGED;
-        return new BatchRequestFacts(facts, timedOut || deadlineMissed);
+        if (unacknowledged || timedOut) {
+            return this;
+        }
+        return new BatchRequestFacts(facts, fallback.reason() == FallbackReason.UNACKNOWLEDGED,
+                fallback.reason() == FallbackReason.TIMED_OUT);
     }
 
     /** The network the request is assigned to: the Submitted event's, else any other event's. */

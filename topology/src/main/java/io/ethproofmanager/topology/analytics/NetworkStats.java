@@ -1,5 +1,7 @@
 package io.ethproofmanager.topology.analytics;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import io.ethproofmanager.schemas.NetworkAnalytics;
 import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.topology.analytics.BatchRequestFacts.Fact;
@@ -10,7 +12,8 @@ import java.util.Optional;
 
 /**
  * One proving network's running figures: the sum of its batches' contributions (each computed from the batch's
- * {@link BatchRequestFacts}, so that it can be taken out again) and of its claimed rewards.
+ * {@link BatchRequestFacts}, so that it can be taken out again) and of its claimed rewards. Figures stored before
+ * {@code unacknowledged} existed read 0 there: their {@code timedOut} also counted the unacknowledged requests.
  */
 public record NetworkStats(
         long assigned,
@@ -19,6 +22,7 @@ public record NetworkStats(
         long proven,
         long validated,
         long validationFailed,
+        @JsonSetter(nulls = Nulls.AS_EMPTY) long unacknowledged,
         long timedOut,
         DurationHistogram acknowledgeSeconds,
         DurationHistogram proveSeconds,
@@ -34,7 +38,8 @@ public record NetworkStats(
 
     /** A network nothing is known of. */
     public static NetworkStats empty() {
-        return new NetworkStats(0L, 0L, 0L, 0L, 0L, 0L, 0L, DurationHistogram.empty(), DurationHistogram.empty(), 0L, 0L, Instant.EPOCH);
+        return new NetworkStats(0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, DurationHistogram.empty(), DurationHistogram.empty(), 0L, 0L,
+                Instant.EPOCH);
     }
 
     /** These figures with a batch's contribution replaced: {@code before}'s taken out, {@code after}'s added. */
@@ -54,14 +59,14 @@ public record NetworkStats(
 
     /** These figures after a reward claim of {@code amountMicroUsdc} (negative: a retracted claim). */
     public NetworkStats claimed(final long amountMicroUsdc) {
-        return new NetworkStats(assigned, accepted, refused, proven, validated, validationFailed, timedOut, acknowledgeSeconds,
-                proveSeconds, earnedMicroUsdc, nonNegative(claimedMicroUsdc + amountMicroUsdc), updatedAt);
+        return new NetworkStats(assigned, accepted, refused, proven, validated, validationFailed, unacknowledged, timedOut,
+                acknowledgeSeconds, proveSeconds, earnedMicroUsdc, nonNegative(claimedMicroUsdc + amountMicroUsdc), updatedAt);
     }
 
     /** These figures, last changed at {@code at}. */
     public NetworkStats at(final Instant at) {
-        return new NetworkStats(assigned, accepted, refused, proven, validated, validationFailed, timedOut, acknowledgeSeconds,
-                proveSeconds, earnedMicroUsdc, claimedMicroUsdc, at);
+        return new NetworkStats(assigned, accepted, refused, proven, validated, validationFailed, unacknowledged, timedOut,
+                acknowledgeSeconds, proveSeconds, earnedMicroUsdc, claimedMicroUsdc, at);
     }
 
     /** Rewards validated but not claimed yet. */
@@ -71,7 +76,7 @@ public record NetworkStats(
 
     /** The published record of {@code network}'s figures. */
     public NetworkAnalytics toAnalytics(final ProvingNetwork network) {
-        return new NetworkAnalytics(network, assigned, accepted, refused, proven, validated, validationFailed, timedOut,
+        return new NetworkAnalytics(network, assigned, accepted, refused, proven, validated, validationFailed, unacknowledged, timedOut,
                 quantile(acknowledgeSeconds, 0.5), quantile(acknowledgeSeconds, 0.99),
                 quantile(proveSeconds, 0.5), quantile(proveSeconds, 0.99), owedMicroUsdc(), claimedMicroUsdc, updatedAt);
     }
@@ -86,6 +91,7 @@ public record NetworkStats(
                 count(proven, sign, facts.fact(Kind.PROVEN).isPresent()),
                 count(validated, sign, validation.orElse(false)),
                 count(validationFailed, sign, validation.map(valid -> !valid).orElse(false)),
+                count(unacknowledged, sign, facts.unacknowledged()),
                 count(timedOut, sign, facts.timedOut()),
                 sample(acknowledgeSeconds, sign, facts.acknowledgeSeconds()),
                 sample(proveSeconds, sign, facts.proveSeconds()),

@@ -10,6 +10,7 @@ import static io.ethproofmanager.topology.analytics.AnalyticsFixtures.validation
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.FallbackReason;
 import io.ethproofmanager.schemas.NetworkAnalytics;
@@ -83,6 +84,37 @@ class NetworkStatsTest {
     }
 
     @Test
+    void unacknowledgedAndTimedOutBatchesAreCountedApart() {
+        final BatchRequestFacts unacknowledged = BatchRequestFacts.none().with(submitted(BATCH, LAGRANGE))
+                .with(AnalyticsFixtures.fallback(BATCH, LAGRANGE, FallbackReason.UNACKNOWLEDGED));
+        final BatchId other = new BatchId(271L, 43L);
+        final BatchRequestFacts timedOut = BatchRequestFacts.none().with(submitted(other, LAGRANGE))
+                .with(acknowledged(other, LAGRANGE, true)).with(AnalyticsFixtures.fallback(other, LAGRANGE, FallbackReason.TIMED_OUT));
+
+        final NetworkStats stats = NetworkStats.empty().plus(unacknowledged).plus(timedOut).plus(unacknowledged);
+        final NetworkAnalytics analytics = stats.toAnalytics(LAGRANGE);
+
+        assertThat(analytics.unacknowledged()).isEqualTo(2L);
+        assertThat(analytics.timedOut()).isEqualTo(1L);
+        assertThat(stats.minus(unacknowledged).unacknowledged()).isEqualTo(1L);
+        assertThat(stats.minus(unacknowledged).timedOut()).isEqualTo(1L);
+    }
+
+    @Test
+    void statsStoredBeforeUnacknowledgedExistedReadOnWithNoneCountedApart() {
+        final BatchRequestFacts timedOut = BatchRequestFacts.none().with(submitted(BATCH, LAGRANGE))
+                .with(AnalyticsFixtures.fallback(BATCH, LAGRANGE, FallbackReason.TIMED_OUT));
+        final ObjectNode stored = (ObjectNode) RecordJson.toTree(NetworkStats.empty().plus(timedOut).at(NOW));
+        stored.remove("unacknowledged");
+
+        final NetworkStats old = RecordJson.fromBytes(RecordJson.toBytes(stored), NetworkStats.class);
+
+        assertThat(old).isEqualTo(NetworkStats.empty().plus(timedOut).at(NOW));
+        assertThat(old.unacknowledged()).isZero();
+        assertThat(old.timedOut()).isEqualTo(1L);
+    }
+
+    @Test
     void claimMovesOwedToClaimed() {
         final NetworkStats stats = NetworkStats.empty().plus(lifecycle(BATCH, true)).plus(lifecycle(new BatchId(271L, 43L), true))
                 .claimed(REQUESTED_REWARD);
@@ -105,6 +137,7 @@ class NetworkStatsTest {
 
         assertThat(Topics.NETWORK_ANALYTICS.valueSerde().schema().violations(RecordJson.toTree(empty))).isEmpty();
         assertThat(Topics.NETWORK_ANALYTICS.valueSerde().schema().violations(RecordJson.toTree(full))).isEmpty();
+        assertThat(empty.unacknowledged()).isZero();
     }
 
     @Test

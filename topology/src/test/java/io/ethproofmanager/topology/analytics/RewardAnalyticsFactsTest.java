@@ -11,12 +11,14 @@ import static io.ethproofmanager.topology.analytics.AnalyticsFixtures.submitted;
 import static io.ethproofmanager.topology.analytics.AnalyticsFixtures.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ethproofmanager.schemas.FallbackReason;
 import io.ethproofmanager.schemas.LogPosition;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.RecordJson;
 import io.ethproofmanager.topology.analytics.BatchRequestFacts.Kind;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RewardAnalyticsFactsTest {
@@ -69,12 +71,31 @@ class RewardAnalyticsFactsTest {
     }
 
     @Test
-    void missedDeadlineMarksTheBatchTimedOutButRefusalDoesNot() {
+    void eachMissedDeadlineMarksItsOwnFlagAndRefusalNeither() {
         final BatchRequestFacts submitted = BatchRequestFacts.none().with(submitted(BATCH, FERMAH));
 
-        assertThat(submitted.with(AnalyticsFixtures.fallback(BATCH, FERMAH, FallbackReason.TIMED_OUT)).timedOut()).isTrue();
-        assertThat(submitted.with(AnalyticsFixtures.fallback(BATCH, FERMAH, FallbackReason.UNACKNOWLEDGED)).timedOut()).isTrue();
-        assertThat(submitted.with(AnalyticsFixtures.fallback(BATCH, FERMAH, FallbackReason.REFUSED)).timedOut()).isFalse();
+        final BatchRequestFacts timedOut = submitted.with(AnalyticsFixtures.fallback(BATCH, FERMAH, FallbackReason.TIMED_OUT));
+        final BatchRequestFacts unacknowledged = submitted.with(AnalyticsFixtures.fallback(BATCH, FERMAH, FallbackReason.UNACKNOWLEDGED));
+        final BatchRequestFacts refused = submitted.with(AnalyticsFixtures.fallback(BATCH, FERMAH, FallbackReason.REFUSED));
+
+        assertThat(List.of(timedOut.unacknowledged(), timedOut.timedOut())).containsExactly(false, true);
+        assertThat(List.of(unacknowledged.unacknowledged(), unacknowledged.timedOut())).containsExactly(true, false);
+        assertThat(List.of(refused.unacknowledged(), refused.timedOut())).containsExactly(false, false);
+    }
+
+    @Test
+    void factsStoredBeforeUnacknowledgedExistedReadOnWithTheirTimedOutFlag() {
+        final ObjectNode stored = (ObjectNode) RecordJson.toTree(BatchRequestFacts.none().with(submitted(BATCH, FERMAH))
+                .with(AnalyticsFixtures.fallback(BATCH, FERMAH, FallbackReason.UNACKNOWLEDGED)));
+        stored.remove("unacknowledged");
+        stored.put("timedOut", true);
+
+        final BatchRequestFacts old = RecordJson.fromBytes(RecordJson.toBytes(stored), BatchRequestFacts.class);
+
+        assertThat(old.unacknowledged()).isFalse();
+        assertThat(old.timedOut()).isTrue();
+        assertThat(old.network()).contains(FERMAH);
+        assertThat(old.with(AnalyticsFixtures.fallback(BATCH, FERMAH, FallbackReason.UNACKNOWLEDGED))).isEqualTo(old);
     }
 
     @Test

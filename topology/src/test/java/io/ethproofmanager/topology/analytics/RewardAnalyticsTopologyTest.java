@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
@@ -176,7 +177,34 @@ class RewardAnalyticsTopologyTest {
 
         pipeFallback(AnalyticsFixtures.fallback(BATCH, LAGRANGE, FallbackReason.TIMED_OUT));
 
-        assertThat(latest().get(LAGRANGE).timedOut()).isEqualTo(1L);
+        final NetworkAnalytics lagrange = latest().get(LAGRANGE);
+        assertThat(lagrange.timedOut()).isEqualTo(1L);
+        assertThat(lagrange.unacknowledged()).isZero();
+    }
+
+    @Test
+    void unacknowledgedRequestsAreCountedApartFromTimedOutOnesInRecordsThatFollowTheSchema() {
+        final BatchId silentBatch = new BatchId(271L, 44L);
+        // Lagrange accepts one request and never proves it; Fermah never acknowledges either of its two
+        pipeL1(submitted(BATCH, LAGRANGE));
+        pipeL1(acknowledged(BATCH, LAGRANGE, true));
+        pipeL1(submitted(OTHER_BATCH, FERMAH));
+        pipeL1(submitted(silentBatch, FERMAH));
+
+        pipeFallback(AnalyticsFixtures.fallback(BATCH, LAGRANGE, FallbackReason.TIMED_OUT));
+        pipeFallback(AnalyticsFixtures.fallback(OTHER_BATCH, FERMAH, FallbackReason.UNACKNOWLEDGED));
+        pipeFallback(AnalyticsFixtures.fallback(silentBatch, FERMAH, FallbackReason.UNACKNOWLEDGED));
+        pipeFallback(AnalyticsFixtures.fallback(silentBatch, FERMAH, FallbackReason.UNACKNOWLEDGED));
+
+        final List<KeyValue<ProvingNetwork, NetworkAnalytics>> published = analytics.readKeyValuesToList();
+        assertThat(published).allSatisfy(record ->
+                assertThat(Topics.NETWORK_ANALYTICS.valueSerde().schema().violations(RecordJson.toTree(record.value))).isEmpty());
+        final Map<ProvingNetwork, NetworkAnalytics> latest = published.stream()
+                .collect(Collectors.toMap(record -> record.key, record -> record.value, (older, newer) -> newer));
+        assertThat(List.of(latest.get(FERMAH).requestsAssigned(), latest.get(FERMAH).unacknowledged(), latest.get(FERMAH).timedOut()))
+                .containsExactly(2L, 2L, 0L);
+        assertThat(List.of(latest.get(LAGRANGE).requestsAssigned(), latest.get(LAGRANGE).unacknowledged(), latest.get(LAGRANGE).timedOut()))
+                .containsExactly(1L, 0L, 1L);
     }
 
     @Test
