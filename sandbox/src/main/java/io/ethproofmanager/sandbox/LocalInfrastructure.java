@@ -70,7 +70,7 @@ public final class LocalInfrastructure implements AutoCloseable {
         try {
             final Optional<LocalChain> chain;
             if (ownChain) {
-                final LocalChain local = LocalChain.start(sandbox.l1ChainId(), sandbox.anvilPort());
+                final LocalChain local = LocalChain.startIn(dataDir.resolve("anvil"), sandbox.l1ChainId(), sandbox.anvilPort());
                 started.add(local);
                 overrides.put("epm.l1.rpc-url", local.rpcUrl());
                 overrides.put("epm.l1.contract-address", local.proofManagerAddress());

@@ -6,6 +6,10 @@ import io.ethproofmanager.devkit.chain.contracts.TestVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.util.Properties;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -53,6 +57,8 @@ public final class LocalChain implements AutoCloseable {
             Credentials.create("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"),
             Credentials.create("0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"));
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
+    /** In a chain directory ({@link #startIn}): the addresses of the contracts deployed there. */
+    static final String DEPLOYMENT_FILE = "deployment.properties";
     private static final int RECEIPT_POLL_MILLIS = 200;
     private static final int RECEIPT_POLL_ATTEMPTS = 150;
 
@@ -109,6 +115,67 @@ public final class LocalChain implements AutoCloseable {
         LOG.info("local chain {} ready on {} in {} ms: ProofManager {}, USDC {}, TestVerifier {}", chainId, chain.rpcUrl(),
                 (System.nanoTime() - began) / 1_000_000, chain.proofManagerAddress, chain.usdcAddress, chain.verifierAddress);
         return chain;
+    }
+
+    /**
+     * A local chain that lives in {@code dir} across restarts of this process, {@code kill -9} included: the anvil node
+     * of {@link AnvilProcess#startIn} (adopted when a process that died left it running, else started from the state it
+     * dumped there), with the contracts deployed once and their addresses kept in {@value #DEPLOYMENT_FILE}.
+     */
+    public static LocalChain startIn(final Path dir, final long chainId, final int port) {
+        final long began = System.nanoTime();
+        final AnvilProcess anvil = AnvilProcess.startIn(dir, chainId, port, STARTUP_TIMEOUT);
+        final HttpService rpc = new HttpService(anvil.rpcUrl());
+        final Web3j web3j = Web3j.build(rpc);
+        final LocalChain chain;
+        try {
+            final long nodeChainId = send("read the chain id", () -> web3j.ethChainId().send().getChainId().longValueExact());
+            final Optional<ContractDeployment> kept = deploymentIn(dir)
+                    .filter(d -> ContractDeployer.hasCode(web3j, d.proofManagerAddress()));
+            final ContractDeployment deployment = kept.orElseGet(() -> {
+                final ContractDeployment deployed = new ContractDeployer(web3j, DEV_ACCOUNTS.get(0))
+                        .deploy(DEV_ACCOUNTS.get(1).getAddress(), DEV_ACCOUNTS.get(2).getAddress(), INITIAL_FUNDING).contracts();
+                writeDeployment(dir.resolve(DEPLOYMENT_FILE), deployed);
+                return deployed;
+            });
+            chain = new LocalChain(Optional.of(anvil), anvil.rpcUrl(), rpc, web3j, nodeChainId, deployment);
+            LOG.info("local chain {} ready on {} in {} ms ({}): ProofManager {}, USDC {}, TestVerifier {}", nodeChainId, chain.rpcUrl(),
+                    (System.nanoTime() - began) / 1_000_000, kept.isPresent() ? "contracts kept from the last run" : "contracts deployed",
+                    chain.proofManagerAddress, chain.usdcAddress, chain.verifierAddress);
+        } catch (final RuntimeException e) {
+            web3j.shutdown();
+            anvil.close();
+            throw e;
+        }
+        return chain;
+    }
+
+    /** The contracts a chain directory ({@link #startIn}) holds, when they were deployed there. */
+    public static Optional<ContractDeployment> deploymentIn(final Path dir) {
+        final Path file = dir.resolve(DEPLOYMENT_FILE);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        final Properties properties = new Properties();
+        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(in);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read the local chain's deployment " + file, e);
+        }
+        return Optional.of(new ContractDeployment(properties.getProperty("usdc"), properties.getProperty("proof-manager"),
+                properties.getProperty("verifier")));
+    }
+
+    private static void writeDeployment(final Path file, final ContractDeployment deployment) {
+        final Properties properties = new Properties();
+        properties.setProperty("usdc", deployment.usdcAddress());
+        properties.setProperty("proof-manager", deployment.proofManagerAddress());
+        properties.setProperty("verifier", deployment.verifierAddress());
+        try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            properties.store(out, "contracts of the local chain in this directory");
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot write the local chain's deployment " + file, e);
+        }
     }
 
     /**

@@ -101,6 +101,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // after a kill -9, the broker's new incarnation registers only once the controller has let the dead one's session
+        // lapse: 2 s here, not the default 9 s
+        p.put("broker.heartbeat.interval.ms", "500");
+        p.put("broker.session.timeout.ms", "2000");
         p.put("auto.create.topics.enable", "false");
         return p;
     }

@@ -8,7 +8,16 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -20,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * integration tests'. Port and data directory survive {@link #stop()} and {@link #start()}, and the port also survives a
  * new process on the same data directory: once up, the server writes its JDBC URL to {@value #JDBC_URL_FILE} in the data
  * directory, where tools find it, and a later start takes the port from there (another free one if it is taken).
+ * A server left running by a process that died without stopping it ({@code kill -9}) is stopped before the start: its
+ * {@code postmaster.pid} names it, and the data directory's lock file, free, says that no live process owns it.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -28,6 +39,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public static final String DATABASE = "postgres";
     /** The file in the data directory that holds the server's JDBC URL, user included. */
     public static final String JDBC_URL_FILE = "jdbc-url";
+    /** The lock file zonky's {@code EmbeddedPostgres} holds in the data directory while it runs a server there. */
+    static final String OWNER_LOCK_FILE = "epg-lock";
+    private static final Duration LEFTOVER_STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Pattern URL_PORT = Pattern.compile("^jdbc:postgresql://127\\.0\\.0\\.1:(\\d+)/");
 
     private final Path dataDir;
@@ -45,9 +59,80 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * is free, else on a free port.
      */
     public static EmbeddedPostgresServer start(final Path dataDir) {
+        stopLeftover(dataDir);
         final EmbeddedPostgresServer server = new EmbeddedPostgresServer(dataDir, port(dataDir));
         server.start();
         return server;
+    }
+
+    /**
+     * Stops the PostgreSQL that {@code dataDir}'s {@code postmaster.pid} names when it still runs although no process
+     * holds the data directory's lock (zonky's {@value #OWNER_LOCK_FILE}): the server of a manager killed with
+     * {@code kill -9}, which would otherwise keep the data directory and its port. SIGINT first (PostgreSQL's fast
+     * shutdown: its clients died with their process), SIGKILL after {@link #LEFTOVER_STOP_TIMEOUT}.
+     */
+    static void stopLeftover(final Path dataDir) {
+        final Optional<ProcessHandle> server = postmaster(dataDir);
+        if (server.isEmpty() || !ownerLockFree(dataDir)) {
+            return;
+        }
+        final ProcessHandle process = server.get();
+        LOG.warn("a PostgreSQL (pid {}) left running on {} by a process that died is stopped before the start", process.pid(), dataDir);
+        signalInterrupt(process);
+        try {
+            process.onExit().get(LEFTOVER_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (final TimeoutException e) {
+            LOG.warn("the leftover PostgreSQL (pid {}) did not stop within {} s; killing it", process.pid(), LEFTOVER_STOP_TIMEOUT.toSeconds());
+            process.destroyForcibly();
+            process.onExit().join();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the leftover PostgreSQL on " + dataDir, e);
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("cannot stop the leftover PostgreSQL on " + dataDir, e);
+        }
+    }
+
+    /** SIGINT, which ProcessHandle cannot send: {@code kill -INT}; SIGTERM (a smart shutdown) when that fails. */
+    private static void signalInterrupt(final ProcessHandle process) {
+        try {
+            if (new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor() == 0) {
+                return;
+            }
+        } catch (final IOException e) {
+            LOG.debug("kill -INT {} failed: {}", process.pid(), e.toString());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroy();
+    }
+
+    /** The live process {@code postmaster.pid} names, when it is a postgres. */
+    private static Optional<ProcessHandle> postmaster(final Path dataDir) {
+        final Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.isReadable(pidFile)) {
+            return Optional.empty();
+        }
+        try {
+            final long pid = Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.UTF_8).getFirst().trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+        } catch (final IOException | RuntimeException unreadable) {
+            LOG.warn("cannot read {}: {}", pidFile, unreadable.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Whether no process (this one included) holds the lock zonky takes on the data directory while it runs a server. */
+    private static boolean ownerLockFree(final Path dataDir) {
+        try (FileChannel channel = FileChannel.open(dataDir.resolve(OWNER_LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = channel.tryLock()) {
+            return lock != null;
+        } catch (final OverlappingFileLockException heldHere) {
+            return false;
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot check the lock of the embedded PostgreSQL's data directory " + dataDir, e);
+        }
     }
 
     /** The port {@code dataDir}'s JDBC URL file names, when it is free; a free port otherwise. */

@@ -55,6 +55,29 @@ class EmbeddedPostgresServerTest {
         }
     }
 
+    @Test
+    void aServerLeftRunningByAKilledProcessIsStoppedAndTheDataDirectoryStartsAgainOnItsPort() throws Exception {
+        final Path data = dir.resolve("postgres");
+        final Process owner = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
+                System.getProperty("java.class.path"), PostgresOwnerProcess.class.getName(), data.toString())
+                .redirectErrorStream(true).start();
+        final String url;
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(owner.getInputStream()))) {
+            url = out.lines().filter(line -> line.startsWith("UP ")).findFirst().orElseThrow().substring(3);
+        }
+        createTable(url + "?user=postgres");
+        final long leftover = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().trim());
+
+        owner.destroyForcibly().waitFor(); // kill -9: no hook stops the server
+        assertThat(ProcessHandle.of(leftover).map(ProcessHandle::isAlive)).as("PostgreSQL outlives its owner").contains(true);
+
+        try (EmbeddedPostgresServer restarted = EmbeddedPostgresServer.start(data)) {
+            assertThat(ProcessHandle.of(leftover).map(ProcessHandle::isAlive).orElse(false)).as("the leftover is stopped").isFalse();
+            assertThat(restarted.jdbcUrl()).as("on the port of the killed process's server").isEqualTo(url);
+            assertThat(countRows(url + "?user=postgres")).as("with its data").isEqualTo(1);
+        }
+    }
+
     private static void createTable(final String url) throws Exception {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE kept (id int)");
