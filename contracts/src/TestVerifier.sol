@@ -57,10 +57,4 @@ contract TestVerifier is IVerifier {
         }
         return _proof[offset + FFLONK_WORDS - 1] == uint256(keccak256(abi.encodePacked(hashed))) % R;
     }
-
-    /// @notice The rule of the stand-in this replaced (a 32-byte SNARK keccak256(abi.encode(publicInput))); kept until
-    ///         the simulated networks submit proofs in the rollup's format.
-    function verify(bytes32 publicInput, bytes calldata snark) external pure returns (bool) {
-        return snark.length == 32 && bytes32(snark) == keccak256(abi.encode(publicInput));
-    }
 }

@@ -28,6 +28,7 @@ public record ManagerSettings(
         L1 l1,
         io.ethproofmanager.topology.DeadlinePolicy deadlines,
         int maxProofBytes,
+        Proofs proofs,
         int httpPort,
         Optional<Path> embeddedDataDir) {
 
@@ -51,6 +52,15 @@ public record ManagerSettings(
     /** The readiness checker's pace, and the largest proof inputs it copies. */
     public record Readiness(Duration pollInterval, int batchLimit, Duration retryBackoffMin, Duration retryBackoffMax,
             long maxInputsBytes) {
+    }
+
+    /**
+     * How received proofs are validated: the kind of the L1 verifier ({@code plain}: the 24 FFLONK words; {@code dual}:
+     * the verifier type word first), the proof variants accepted, and the query of the rollup's batch commitments that
+     * the public input must follow from (empty: the proof's own public input is used).
+     */
+    public record Proofs(io.ethproofmanager.connectors.proof.VerifierKind verifierKind, java.util.Set<String> acceptedVariants,
+            Optional<String> commitmentsQuery) {
     }
 
     /** The parameters of every proof request. */
@@ -96,13 +106,13 @@ public record ManagerSettings(
     public ManagerSettings withProofTimeout(final Duration timeoutAfter) {
         return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
                 new ProofRequest(timeoutAfter, proofRequest.maxRewardMicroUsdc()), postgresSink, l1, deadlines, maxProofBytes,
-                httpPort, embeddedDataDir);
+                proofs, httpPort, embeddedDataDir);
     }
 
     /** These settings with another port for the health, metrics and status endpoints (0: a free port). */
     public ManagerSettings withHttpPort(final int port) {
         return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
-                proofRequest, postgresSink, l1, deadlines, maxProofBytes, port(port), embeddedDataDir);
+                proofRequest, postgresSink, l1, deadlines, maxProofBytes, proofs, port(port), embeddedDataDir);
     }
 
     /** These settings with another port for the embedded anvil node (0: a free port); no effect with an external chain. */
@@ -111,13 +121,13 @@ public record ManagerSettings(
                 l1.confirmations(), l1.pollInterval(), l1.maxBlockRange(), l1.startBlock(), l1.reorgWindow(), l1.maxFeePerGasCap(),
                 l1.priorityFee(), l1.gasLimit(), l1.receiptTimeout(), l1.maxAttempts());
         return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
-                proofRequest, postgresSink, moved, deadlines, maxProofBytes, httpPort, embeddedDataDir);
+                proofRequest, postgresSink, moved, deadlines, maxProofBytes, proofs, httpPort, embeddedDataDir);
     }
 
     /** These settings with another directory for the embedded servers, default blob directories and Streams state. */
     public ManagerSettings withEmbeddedDataDir(final Path dir) {
         return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
-                proofRequest, postgresSink, l1, deadlines, maxProofBytes, httpPort, Optional.of(dir));
+                proofRequest, postgresSink, l1, deadlines, maxProofBytes, proofs, httpPort, Optional.of(dir));
     }
 
     /** Loads the settings: {@code file} (when given) over environment variables over {@code reference.conf}. */
@@ -153,6 +163,7 @@ public record ManagerSettings(
                     new io.ethproofmanager.topology.DeadlinePolicy(c.getDuration("deadlines.not-picked-up"),
                             c.getDuration("deadlines.acknowledge"), c.getDuration("deadlines.max-proving")),
                     maxProofBytes(c),
+                    proofs(c),
                     port(c.getInt("http.port")),
                     optionalPath(c.getString("embedded.data-dir")));
         } catch (final ConfigException e) {
@@ -282,6 +293,27 @@ public record ManagerSettings(
                     + " (a proof's hex must fit a 1 MiB Kafka record), was " + bytes);
         }
         return (int) bytes;
+    }
+
+    private static Proofs proofs(final Config c) {
+        final io.ethproofmanager.connectors.proof.VerifierKind kind;
+        try {
+            kind = io.ethproofmanager.connectors.proof.VerifierKind.parse(c.getString("l1.verifier-kind"));
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid configuration: epm.l1.verifier-kind (EPM_L1_VERIFIER_KIND): " + e.getMessage(), e);
+        }
+        final java.util.Set<String> variants = new java.util.LinkedHashSet<>();
+        for (final String variant : c.getString("proofs.accepted-variants").split(",")) {
+            if (variant.isBlank()) {
+                continue;
+            }
+            if (!io.ethproofmanager.connectors.proof.L1BatchProofCodec.VARIANTS.contains(variant.trim())) {
+                throw new IllegalArgumentException("invalid configuration: epm.proofs.accepted-variants: unknown proof variant '"
+                        + variant.trim() + "' (known: " + String.join(", ", io.ethproofmanager.connectors.proof.L1BatchProofCodec.VARIANTS) + ")");
+            }
+            variants.add(variant.trim());
+        }
+        return new Proofs(kind, java.util.Collections.unmodifiableSet(variants), optionalText(c.getString("proofs.commitments-query")));
     }
 
     private static int port(final int port) {

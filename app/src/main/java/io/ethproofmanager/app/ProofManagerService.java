@@ -7,6 +7,8 @@ import io.ethproofmanager.app.status.StatusApi;
 import io.ethproofmanager.connectors.db.Database;
 import io.ethproofmanager.connectors.proof.ProofHandler;
 import io.ethproofmanager.connectors.proof.ProofHandlerSettings;
+import io.ethproofmanager.connectors.proof.RollupCommitments;
+import io.ethproofmanager.connectors.proof.SqlRollupCommitments;
 import io.ethproofmanager.connectors.proof.VerifierContractValidator;
 import io.ethproofmanager.topology.analytics.RewardAnalyticsTopology;
 import io.ethproofmanager.topology.analytics.RewardAnalyticsView;
@@ -183,10 +185,23 @@ public final class ProofManagerService implements AutoCloseable {
                 ProofHandlerSettings.defaults(infrastructure.bootstrapServers())
                         .withGroupId(settings.kafka().applicationId() + "-proof-handler")
                         .withMaxProofBytes(settings.maxProofBytes()),
-                publicBlobs, new VerifierContractValidator(web3j, chain.proofManagerAddress(), chain.verifierAddress()), meters);
+                publicBlobs, validator(settings, web3j), meters);
         handler.start();
         running.push(handler);
         return handler;
+    }
+
+    /** The verifier contract's validator, with the rollup's commitments when their query is configured. */
+    private VerifierContractValidator validator(final ManagerSettings settings, final org.web3j.protocol.Web3j web3j) {
+        final var chain = infrastructure.chain();
+        final var proofs = settings.proofs();
+        final RollupCommitments commitments = proofs.commitmentsQuery()
+                .<RollupCommitments>map(sql -> new SqlRollupCommitments(database.dataSource(), sql))
+                .orElse(RollupCommitments.NONE);
+        final VerifierContractValidator validator = new VerifierContractValidator(web3j, chain.proofManagerAddress(),
+                chain.verifierAddress(), proofs.verifierKind(), proofs.acceptedVariants(), commitments);
+        LOG.info("proofs are validated by {}", validator);
+        return validator;
     }
 
     private BatchStatusSink startPostgresSink(final ManagerSettings settings) {

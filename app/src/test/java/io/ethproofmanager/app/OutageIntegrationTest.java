@@ -7,7 +7,8 @@ import io.ethproofmanager.connectors.chain.LocalChain;
 import io.ethproofmanager.connectors.chain.contracts.ProofManager;
 import io.ethproofmanager.connectors.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.connectors.embedded.EmbeddedPostgresServer;
-import io.ethproofmanager.connectors.proof.ProofFormat;
+import io.ethproofmanager.connectors.proof.L1BatchProofCodec;
+import io.ethproofmanager.connectors.proof.TestVerifierProofs;
 import io.ethproofmanager.connectors.source.readiness.DemoBatchSeeder;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.FallbackRecord;
@@ -273,8 +274,8 @@ class OutageIntegrationTest {
         final ProofManager.ProofRequest request = harness.request(batch);
         final ProtocolVersion version = new ProtocolVersion(request.protocolMajor.intValueExact(),
                 request.protocolMinor.intValueExact(), request.protocolPatch.intValueExact());
-        return ProofFormat.encode(version, ProofFormat.testVerifierSnark(
-                ProofFormat.publicInput(new BatchId(LocalChain.DEFAULT_CHAIN_ID, batch), request.proofInputsUrl)));
+        final BatchId id = new BatchId(LocalChain.DEFAULT_CHAIN_ID, batch);
+        return L1BatchProofCodec.encode(TestVerifierProofs.valid(version, TestVerifierProofs.demoPublicInput(id), batch));
     }
 
     private OnChainRequestStatus onChainStatus(final long batch) {

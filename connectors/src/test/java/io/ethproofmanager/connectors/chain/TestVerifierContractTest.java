@@ -7,13 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ethproofmanager.connectors.chain.contracts.TestVerifier;
 import io.ethproofmanager.connectors.proof.Bn254;
 import io.ethproofmanager.connectors.proof.FflonkVerifierInput;
-import io.ethproofmanager.connectors.proof.ProofFormat;
 import io.ethproofmanager.connectors.proof.TestVerifierProofs;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,13 +19,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The TestVerifier on a real anvil chain: its IVerifier.verify(uint256[], uint256[]) accepts the proofs of
- * TestVerifierProofs, plain (24 words) and behind the dual verifier's type word, and refuses a changed word; the old
- * bytes rule still holds until the simulated networks move to the rollup's format.
+ * TestVerifierProofs, plain (24 words) and behind the dual verifier's type word, and refuses a changed word, returning
+ * false or reverting with the reason.
  */
 class TestVerifierContractTest {
 
     private static final BatchId BATCH = new BatchId(324, 17);
-    private static final String PROOF_INPUTS_URL = "https://blobs.example/324/17/proof-inputs.bin";
 
     private static LocalChain chain;
     private static TestVerifier verifier;
@@ -87,40 +84,6 @@ class TestVerifierContractTest {
 
     private static void assertReverts(final List<BigInteger> inputs, final List<BigInteger> words, final String reason) {
         assertThatThrownBy(() -> verifier.verify(inputs, words).send()).hasMessageContaining(reason);
-    }
-
-    @Test
-    void acceptsTheSnarkOfTheBatchPublicInput() throws Exception {
-        final byte[] publicInput = ProofFormat.publicInput(BATCH, PROOF_INPUTS_URL);
-
-        assertThat(verifier.verify(publicInput, ProofFormat.testVerifierSnark(publicInput)).send()).isTrue();
-    }
-
-    @Test
-    void refusesASnarkWithOneByteChanged() throws Exception {
-        final byte[] publicInput = ProofFormat.publicInput(BATCH, PROOF_INPUTS_URL);
-        final byte[] snark = ProofFormat.testVerifierSnark(publicInput);
-        snark[31] ^= 1;
-
-        assertThat(verifier.verify(publicInput, snark).send()).isFalse();
-    }
-
-    @Test
-    void refusesTheSnarkOfAnotherBatch() throws Exception {
-        final byte[] publicInput = ProofFormat.publicInput(BATCH, PROOF_INPUTS_URL);
-        final byte[] otherSnark = ProofFormat.testVerifierSnark(ProofFormat.publicInput(new BatchId(324, 18), PROOF_INPUTS_URL));
-
-        assertThat(verifier.verify(publicInput, otherSnark).send()).isFalse();
-    }
-
-    @Test
-    void refusesTheValidSnarkWithATrailingByteOrTruncated() throws Exception {
-        final byte[] publicInput = ProofFormat.publicInput(BATCH, PROOF_INPUTS_URL);
-        final byte[] snark = ProofFormat.testVerifierSnark(publicInput);
-
-        assertThat(verifier.verify(publicInput, Arrays.copyOf(snark, 33)).send()).isFalse();
-        assertThat(verifier.verify(publicInput, Arrays.copyOf(snark, 31)).send()).isFalse();
-        assertThat(verifier.verify(publicInput, new byte[0]).send()).isFalse();
     }
 
     @Test
