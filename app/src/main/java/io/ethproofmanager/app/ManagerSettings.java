@@ -21,7 +21,7 @@ public record ManagerSettings(
         Database database,
         BlobStore rollupBlobs,
         BlobStore publicBlobs,
-        String publicKeyPrefix,
+        String publicKeyTemplate,
         Readiness readiness,
         ProofRequest proofRequest,
         PostgresSink postgresSink,
@@ -57,10 +57,12 @@ public record ManagerSettings(
     /**
      * How received proofs are validated: the kind of the L1 verifier ({@code plain}: the 24 FFLONK words; {@code dual}:
      * the verifier type word first), the proof variants accepted, and the query of the rollup's batch commitments that
-     * the public input must follow from (empty: the proof's own public input is used).
+     * the public input must follow from (empty: the proof's own public input is used); and whether valid proofs and
+     * fallbacks are handed back to the rollup (its blob store and {@code proof_generation_details}), valid proofs under
+     * {@code handoffProofKeyTemplate}.
      */
     public record Proofs(io.ethproofmanager.connectors.proof.VerifierKind verifierKind, java.util.Set<String> acceptedVariants,
-            Optional<String> commitmentsQuery) {
+            Optional<String> commitmentsQuery, boolean handoff, String handoffProofKeyTemplate) {
     }
 
     /** The parameters of every proof request. */
@@ -104,14 +106,14 @@ public record ManagerSettings(
 
     /** These settings with another proving deadline for proof requests. */
     public ManagerSettings withProofTimeout(final Duration timeoutAfter) {
-        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
+        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyTemplate, readiness,
                 new ProofRequest(timeoutAfter, proofRequest.maxRewardMicroUsdc()), postgresSink, l1, deadlines, maxProofBytes,
                 proofs, httpPort, embeddedDataDir);
     }
 
     /** These settings with another port for the health, metrics and status endpoints (0: a free port). */
     public ManagerSettings withHttpPort(final int port) {
-        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
+        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyTemplate, readiness,
                 proofRequest, postgresSink, l1, deadlines, maxProofBytes, proofs, port(port), embeddedDataDir);
     }
 
@@ -120,13 +122,13 @@ public record ManagerSettings(
         final L1 moved = new L1(l1.rpcUrl(), l1.developmentNode(), port(port), l1.contractAddress(), l1.verifierAddress(), l1.submitterPrivateKey(),
                 l1.confirmations(), l1.pollInterval(), l1.maxBlockRange(), l1.startBlock(), l1.reorgWindow(), l1.maxFeePerGasCap(),
                 l1.priorityFee(), l1.gasLimit(), l1.receiptTimeout(), l1.maxAttempts());
-        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
+        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyTemplate, readiness,
                 proofRequest, postgresSink, moved, deadlines, maxProofBytes, proofs, httpPort, embeddedDataDir);
     }
 
     /** These settings with another directory for the embedded servers, default blob directories and Streams state. */
     public ManagerSettings withEmbeddedDataDir(final Path dir) {
-        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
+        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyTemplate, readiness,
                 proofRequest, postgresSink, l1, deadlines, maxProofBytes, proofs, httpPort, Optional.of(dir));
     }
 
@@ -155,7 +157,7 @@ public record ManagerSettings(
                     database(c.getConfig("database")),
                     blobStore(c.getConfig("blob-stores.rollup"), "epm.blob-stores.rollup"),
                     blobStore(c.getConfig("blob-stores.public"), "epm.blob-stores.public"),
-                    c.getString("blob-stores.public.key-prefix"),
+                    c.getString("blob-stores.public.key-template"),
                     readiness(c.getConfig("readiness")),
                     new ProofRequest(c.getDuration("proof-request.timeout-after"), c.getLong("proof-request.max-reward")),
                     postgresSink(c.getConfig("postgres-sink")),
@@ -313,7 +315,13 @@ public record ManagerSettings(
             }
             variants.add(variant.trim());
         }
-        return new Proofs(kind, java.util.Collections.unmodifiableSet(variants), optionalText(c.getString("proofs.commitments-query")));
+        final String proofKeyTemplate = c.getString("proofs.handoff.proof-key-template");
+        if (!proofKeyTemplate.contains("{batch}")) {
+            throw new IllegalArgumentException("invalid configuration: epm.proofs.handoff.proof-key-template must contain {batch}, was '"
+                    + proofKeyTemplate + "'");
+        }
+        return new Proofs(kind, java.util.Collections.unmodifiableSet(variants), optionalText(c.getString("proofs.commitments-query")),
+                c.getBoolean("proofs.handoff.enabled"), proofKeyTemplate);
     }
 
     private static int port(final int port) {

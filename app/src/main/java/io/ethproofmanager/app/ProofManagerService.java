@@ -5,9 +5,11 @@ import io.ethproofmanager.app.status.BatchStatusQueries;
 import io.ethproofmanager.app.status.ManagerMetrics;
 import io.ethproofmanager.app.status.StatusApi;
 import io.ethproofmanager.connectors.db.Database;
+import io.ethproofmanager.connectors.proof.FallbackHandoff;
 import io.ethproofmanager.connectors.proof.ProofHandler;
 import io.ethproofmanager.connectors.proof.ProofHandlerSettings;
 import io.ethproofmanager.connectors.proof.RollupCommitments;
+import io.ethproofmanager.connectors.proof.RollupHandoff;
 import io.ethproofmanager.connectors.proof.SqlRollupCommitments;
 import io.ethproofmanager.connectors.proof.VerifierContractValidator;
 import io.ethproofmanager.topology.analytics.RewardAnalyticsTopology;
@@ -114,10 +116,14 @@ public final class ProofManagerService implements AutoCloseable {
 
         // against the flow of data, so that close() stops the sources first, then the topology, then its sinks
         final BatchStatusSink sink = startPostgresSink(settings);
+        final java.util.Optional<RollupHandoff> handoff = settings.proofs().handoff()
+                ? java.util.Optional.of(new RollupHandoff(database.dataSource(), rollupBlobs, settings.proofs().handoffProofKeyTemplate()))
+                : java.util.Optional.empty();
+        final java.util.Optional<FallbackHandoff> fallbacks = handoff.map(h -> startFallbackHandoff(settings, h));
         final L1TransactionSender sender = startL1Sender(settings);
         final KafkaStreams streams = startTopology(settings);
         final KafkaStreams analytics = startRewardAnalytics(settings);
-        final ProofHandler proofs = startProofHandler(settings);
+        final ProofHandler proofs = startProofHandler(settings, handoff);
         startReadinessChecker(settings);
         startL1Ingester(settings);
 
@@ -127,6 +133,7 @@ public final class ProofManagerService implements AutoCloseable {
         checks.put("reward-analytics", () -> analytics.state() == KafkaStreams.State.RUNNING);
         checks.put("l1-sender", sender::isHealthy);
         checks.put("proof-handler", proofs::isHealthy);
+        fallbacks.ifPresent(f -> checks.put("fallback-handoff", f::isHealthy));
         checks.put("database", this::databaseAnswers);
         final BatchStatusQueries statusQueries = new BatchStatusQueries(database.dataSource());
         running.push(ManagerMetrics.start(statusQueries, meters, Duration.ofSeconds(5)));
@@ -177,7 +184,18 @@ public final class ProofManagerService implements AutoCloseable {
         return analytics;
     }
 
-    private ProofHandler startProofHandler(final ManagerSettings settings) {
+    /** Hands the batches that fall back to the rollup's provers ({@code proof_generation_details}). */
+    private FallbackHandoff startFallbackHandoff(final ManagerSettings settings, final RollupHandoff handoff) {
+        LOG.info("handing back to the rollup: {}", handoff);
+        final FallbackHandoff fallbacks = new FallbackHandoff(infrastructure.bootstrapServers(),
+                settings.kafka().applicationId() + "-fallback-handoff", Topics.FALLBACK.name(), settings.chainId(), handoff,
+                ProofHandlerSettings.defaults(infrastructure.bootstrapServers()), meters);
+        fallbacks.start();
+        running.push(fallbacks);
+        return fallbacks;
+    }
+
+    private ProofHandler startProofHandler(final ManagerSettings settings, final java.util.Optional<RollupHandoff> handoff) {
         final var chain = infrastructure.chain();
         final org.web3j.protocol.Web3j web3j = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(chain.rpcUrl()));
         running.push(web3j::shutdown);
@@ -185,7 +203,7 @@ public final class ProofManagerService implements AutoCloseable {
                 ProofHandlerSettings.defaults(infrastructure.bootstrapServers())
                         .withGroupId(settings.kafka().applicationId() + "-proof-handler")
                         .withMaxProofBytes(settings.maxProofBytes()),
-                publicBlobs, validator(settings, web3j), meters);
+                publicBlobs, validator(settings, web3j), handoff, meters);
         handler.start();
         running.push(handler);
         return handler;
@@ -219,7 +237,7 @@ public final class ProofManagerService implements AutoCloseable {
         final var readiness = settings.readiness();
         final ReadinessChecker checker = new ReadinessChecker(new ReadinessSettings(infrastructure.bootstrapServers(),
                 settings.chainId(), settings.protocolVersion(), readiness.pollInterval(), readiness.batchLimit(),
-                readiness.retryBackoffMin(), readiness.retryBackoffMax(), settings.publicKeyPrefix(), readiness.maxInputsBytes(),
+                readiness.retryBackoffMin(), readiness.retryBackoffMax(), settings.publicKeyTemplate(), readiness.maxInputsBytes(),
                 Map.of()),
                 database.dataSource(), rollupBlobs, publicBlobs, meters, Clock.systemUTC());
         checker.start();

@@ -70,6 +70,27 @@ class ManagerSettingsTest {
         assertThat(proofs.verifierKind()).isEqualTo(io.ethproofmanager.connectors.proof.VerifierKind.DUAL);
         assertThat(proofs.acceptedVariants()).containsExactly("Fflonk");
         assertThat(proofs.commitmentsQuery()).isEmpty();
+        assertThat(proofs.handoff()).isTrue();
+        assertThat(proofs.handoffProofKeyTemplate()).isEqualTo("proofs_fri/l1_batch_proof_{batch}_{major}_{minor}_{patch}.cbor");
+        assertThat(ManagerSettings.load(Optional.empty()).publicKeyTemplate())
+                .isEqualTo("public_witness_inputs/witness_inputs_{batch}_{chain_id}.cbor");
+    }
+
+    @Test
+    void theHandoffCanBeTurnedOffAndItsKeysChanged() {
+        final var withEnv = ConfigFactory.parseMap(Map.of("EPM_PROOFS_HANDOFF_ENABLED", "false",
+                        "EPM_PROOFS_HANDOFF_PROOF_KEY_TEMPLATE", "proofs/{chain_id}/{batch}.cbor",
+                        "EPM_PUBLIC_BLOBS_KEY_TEMPLATE", "inputs/{chain_id}/{batch}.cbor"))
+                .withFallback(ConfigFactory.parseResources("reference.conf"))
+                .resolve();
+
+        final ManagerSettings settings = ManagerSettings.from(withEnv);
+
+        assertThat(settings.proofs().handoff()).isFalse();
+        assertThat(settings.proofs().handoffProofKeyTemplate()).isEqualTo("proofs/{chain_id}/{batch}.cbor");
+        assertThat(settings.publicKeyTemplate()).isEqualTo("inputs/{chain_id}/{batch}.cbor");
+        assertThatThrownBy(() -> settingsWith("epm.proofs.handoff.proof-key-template = \"proofs/latest.cbor\""))
+                .hasMessageContaining("must contain {batch}");
     }
 
     @Test
