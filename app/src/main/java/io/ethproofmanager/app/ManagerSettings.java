@@ -21,13 +21,14 @@ public record ManagerSettings(
         Database database,
         BlobStore rollupBlobs,
         BlobStore publicBlobs,
-        String publicKeyPrefix,
+        String publicKeyTemplate,
         Readiness readiness,
         ProofRequest proofRequest,
         PostgresSink postgresSink,
         L1 l1,
         io.ethproofmanager.topology.DeadlinePolicy deadlines,
         int maxProofBytes,
+        Proofs proofs,
         int httpPort,
         Optional<Path> dataDir) {
 
@@ -51,6 +52,17 @@ public record ManagerSettings(
     /** The readiness checker's pace, and the largest proof inputs it copies. */
     public record Readiness(Duration pollInterval, int batchLimit, Duration retryBackoffMin, Duration retryBackoffMax,
             long maxInputsBytes) {
+    }
+
+    /**
+     * How received proofs are validated: the kind of the L1 verifier ({@code plain}: the 24 FFLONK words; {@code dual}:
+     * the verifier type word first), the proof variants accepted, and the query of the rollup's batch commitments that
+     * the public input must follow from (empty: the proof's own public input is used); and whether valid proofs and
+     * fallbacks are handed back to the rollup (its blob store and {@code proof_generation_details}), valid proofs under
+     * {@code handoffProofKeyTemplate}.
+     */
+    public record Proofs(io.ethproofmanager.connectors.proof.VerifierKind verifierKind, java.util.Set<String> acceptedVariants,
+            Optional<String> commitmentsQuery, boolean handoff, String handoffProofKeyTemplate) {
     }
 
     /** The parameters of every proof request. */
@@ -80,15 +92,15 @@ public record ManagerSettings(
 
     /** These settings with another proving deadline for proof requests. */
     public ManagerSettings withProofTimeout(final Duration timeoutAfter) {
-        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
+        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyTemplate, readiness,
                 new ProofRequest(timeoutAfter, proofRequest.maxRewardMicroUsdc()), postgresSink, l1, deadlines, maxProofBytes,
-                httpPort, dataDir);
+                proofs, httpPort, dataDir);
     }
 
     /** These settings with another port for the health, metrics and status endpoints (0: a free port). */
     public ManagerSettings withHttpPort(final int port) {
-        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyPrefix, readiness,
-                proofRequest, postgresSink, l1, deadlines, maxProofBytes, port(port), dataDir);
+        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, publicKeyTemplate, readiness,
+                proofRequest, postgresSink, l1, deadlines, maxProofBytes, proofs, port(port), dataDir);
     }
 
     /** Loads the settings: {@code file} (when given) over environment variables over {@code reference.conf}. */
@@ -124,7 +136,7 @@ public record ManagerSettings(
                     database(c.getConfig("database")),
                     blobStore(c.getConfig("blob-stores.rollup"), "epm.blob-stores.rollup"),
                     blobStore(c.getConfig("blob-stores.public"), "epm.blob-stores.public"),
-                    c.getString("blob-stores.public.key-prefix"),
+                    c.getString("blob-stores.public.key-template"),
                     readiness(c.getConfig("readiness")),
                     new ProofRequest(c.getDuration("proof-request.timeout-after"), c.getLong("proof-request.max-reward")),
                     postgresSink(c.getConfig("postgres-sink")),
@@ -132,6 +144,7 @@ public record ManagerSettings(
                     new io.ethproofmanager.topology.DeadlinePolicy(c.getDuration("deadlines.not-picked-up"),
                             c.getDuration("deadlines.acknowledge"), c.getDuration("deadlines.max-proving")),
                     maxProofBytes(c),
+                    proofs(c),
                     port(c.getInt("http.port")),
                     optionalPath(c.getString("data-dir")));
         } catch (final ConfigException e) {
@@ -241,6 +254,33 @@ public record ManagerSettings(
                     + " (a proof's hex must fit a 1 MiB Kafka record), was " + bytes);
         }
         return (int) bytes;
+    }
+
+    private static Proofs proofs(final Config c) {
+        final io.ethproofmanager.connectors.proof.VerifierKind kind;
+        try {
+            kind = io.ethproofmanager.connectors.proof.VerifierKind.parse(c.getString("l1.verifier-kind"));
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid configuration: epm.l1.verifier-kind (EPM_L1_VERIFIER_KIND): " + e.getMessage(), e);
+        }
+        final java.util.Set<String> variants = new java.util.LinkedHashSet<>();
+        for (final String variant : c.getString("proofs.accepted-variants").split(",")) {
+            if (variant.isBlank()) {
+                continue;
+            }
+            if (!io.ethproofmanager.connectors.proof.L1BatchProofCodec.VARIANTS.contains(variant.trim())) {
+                throw new IllegalArgumentException("invalid configuration: epm.proofs.accepted-variants: unknown proof variant '"
+                        + variant.trim() + "' (known: " + String.join(", ", io.ethproofmanager.connectors.proof.L1BatchProofCodec.VARIANTS) + ")");
+            }
+            variants.add(variant.trim());
+        }
+        final String proofKeyTemplate = c.getString("proofs.handoff.proof-key-template");
+        if (!proofKeyTemplate.contains("{batch}")) {
+            throw new IllegalArgumentException("invalid configuration: epm.proofs.handoff.proof-key-template must contain {batch}, was '"
+                    + proofKeyTemplate + "'");
+        }
+        return new Proofs(kind, java.util.Collections.unmodifiableSet(variants), optionalText(c.getString("proofs.commitments-query")),
+                c.getBoolean("proofs.handoff.enabled"), proofKeyTemplate);
     }
 
     private static int port(final int port) {

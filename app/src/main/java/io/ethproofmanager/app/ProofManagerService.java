@@ -5,8 +5,12 @@ import io.ethproofmanager.app.status.BatchStatusQueries;
 import io.ethproofmanager.app.status.ManagerMetrics;
 import io.ethproofmanager.app.status.StatusApi;
 import io.ethproofmanager.connectors.db.Database;
+import io.ethproofmanager.connectors.proof.FallbackHandoff;
 import io.ethproofmanager.connectors.proof.ProofHandler;
 import io.ethproofmanager.connectors.proof.ProofHandlerSettings;
+import io.ethproofmanager.connectors.proof.RollupCommitments;
+import io.ethproofmanager.connectors.proof.RollupHandoff;
+import io.ethproofmanager.connectors.proof.SqlRollupCommitments;
 import io.ethproofmanager.connectors.proof.VerifierContractValidator;
 import io.ethproofmanager.topology.analytics.RewardAnalyticsTopology;
 import io.ethproofmanager.topology.analytics.RewardAnalyticsView;
@@ -113,10 +117,14 @@ public final class ProofManagerService implements AutoCloseable {
 
         // against the flow of data, so that close() stops the sources first, then the topology, then its sinks
         final BatchStatusSink sink = startPostgresSink(settings);
+        final java.util.Optional<RollupHandoff> handoff = settings.proofs().handoff()
+                ? java.util.Optional.of(new RollupHandoff(database.dataSource(), rollupBlobs, settings.proofs().handoffProofKeyTemplate()))
+                : java.util.Optional.empty();
+        final java.util.Optional<FallbackHandoff> fallbacks = handoff.map(h -> startFallbackHandoff(settings, h));
         final L1TransactionSender sender = startL1Sender(settings);
         final KafkaStreams streams = startTopology(settings);
         final KafkaStreams analytics = startRewardAnalytics(settings);
-        final ProofHandler proofs = startProofHandler(settings);
+        final ProofHandler proofs = startProofHandler(settings, handoff);
         startReadinessChecker(settings);
         startL1Ingester(settings);
 
@@ -126,6 +134,7 @@ public final class ProofManagerService implements AutoCloseable {
         checks.put("reward-analytics", () -> analytics.state() == KafkaStreams.State.RUNNING);
         checks.put("l1-sender", sender::isHealthy);
         checks.put("proof-handler", proofs::isHealthy);
+        fallbacks.ifPresent(f -> checks.put("fallback-handoff", f::isHealthy));
         checks.put("database", this::databaseAnswers);
         final BatchStatusQueries statusQueries = new BatchStatusQueries(database.dataSource());
         running.push(ManagerMetrics.start(statusQueries, meters, Duration.ofSeconds(5)));
@@ -176,7 +185,18 @@ public final class ProofManagerService implements AutoCloseable {
         return analytics;
     }
 
-    private ProofHandler startProofHandler(final ManagerSettings settings) {
+    /** Hands the batches that fall back to the rollup's provers ({@code proof_generation_details}). */
+    private FallbackHandoff startFallbackHandoff(final ManagerSettings settings, final RollupHandoff handoff) {
+        LOG.info("handing back to the rollup: {}", handoff);
+        final FallbackHandoff fallbacks = new FallbackHandoff(endpoints.bootstrapServers(),
+                settings.kafka().applicationId() + "-fallback-handoff", Topics.FALLBACK.name(), settings.chainId(), handoff,
+                ProofHandlerSettings.defaults(endpoints.bootstrapServers()), meters);
+        fallbacks.start();
+        running.push(fallbacks);
+        return fallbacks;
+    }
+
+    private ProofHandler startProofHandler(final ManagerSettings settings, final java.util.Optional<RollupHandoff> handoff) {
         final var chain = endpoints.chain();
         final org.web3j.protocol.Web3j web3j = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(chain.rpcUrl()));
         running.push(web3j::shutdown);
@@ -184,10 +204,23 @@ public final class ProofManagerService implements AutoCloseable {
                 ProofHandlerSettings.defaults(endpoints.bootstrapServers())
                         .withGroupId(settings.kafka().applicationId() + "-proof-handler")
                         .withMaxProofBytes(settings.maxProofBytes()),
-                publicBlobs, new VerifierContractValidator(web3j, chain.proofManagerAddress(), chain.verifierAddress()), meters);
+                publicBlobs, validator(settings, web3j), handoff, meters);
         handler.start();
         running.push(handler);
         return handler;
+    }
+
+    /** The verifier contract's validator, with the rollup's commitments when their query is configured. */
+    private VerifierContractValidator validator(final ManagerSettings settings, final org.web3j.protocol.Web3j web3j) {
+        final var chain = endpoints.chain();
+        final var proofs = settings.proofs();
+        final RollupCommitments commitments = proofs.commitmentsQuery()
+                .<RollupCommitments>map(sql -> new SqlRollupCommitments(database.dataSource(), sql))
+                .orElse(RollupCommitments.NONE);
+        final VerifierContractValidator validator = new VerifierContractValidator(web3j, chain.proofManagerAddress(),
+                chain.verifierAddress(), proofs.verifierKind(), proofs.acceptedVariants(), commitments);
+        LOG.info("proofs are validated by {}", validator);
+        return validator;
     }
 
     private BatchStatusSink startPostgresSink(final ManagerSettings settings) {
@@ -205,7 +238,7 @@ public final class ProofManagerService implements AutoCloseable {
         final var readiness = settings.readiness();
         final ReadinessChecker checker = new ReadinessChecker(new ReadinessSettings(endpoints.bootstrapServers(),
                 settings.chainId(), settings.protocolVersion(), readiness.pollInterval(), readiness.batchLimit(),
-                readiness.retryBackoffMin(), readiness.retryBackoffMax(), settings.publicKeyPrefix(), readiness.maxInputsBytes(),
+                readiness.retryBackoffMin(), readiness.retryBackoffMax(), settings.publicKeyTemplate(), readiness.maxInputsBytes(),
                 Map.of()),
                 database.dataSource(), rollupBlobs, publicBlobs, meters, Clock.systemUTC());
         checker.start();

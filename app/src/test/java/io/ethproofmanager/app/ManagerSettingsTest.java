@@ -64,6 +64,54 @@ class ManagerSettingsTest {
     }
 
     @Test
+    void proofsAreValidatedBehindADualVerifierAcceptingFflonkWithoutCommitmentsByDefault() {
+        final ManagerSettings.Proofs proofs = ManagerSettings.load(Optional.empty()).proofs();
+
+        assertThat(proofs.verifierKind()).isEqualTo(io.ethproofmanager.connectors.proof.VerifierKind.DUAL);
+        assertThat(proofs.acceptedVariants()).containsExactly("Fflonk");
+        assertThat(proofs.commitmentsQuery()).isEmpty();
+        assertThat(proofs.handoff()).isTrue();
+        assertThat(proofs.handoffProofKeyTemplate()).isEqualTo("proofs_fri/l1_batch_proof_{batch}_{major}_{minor}_{patch}.cbor");
+        assertThat(ManagerSettings.load(Optional.empty()).publicKeyTemplate())
+                .isEqualTo("public_witness_inputs/witness_inputs_{batch}_{chain_id}.cbor");
+    }
+
+    @Test
+    void theHandoffCanBeTurnedOffAndItsKeysChanged() {
+        final var withEnv = ConfigFactory.parseMap(Map.of("EPM_PROOFS_HANDOFF_ENABLED", "false",
+                        "EPM_PROOFS_HANDOFF_PROOF_KEY_TEMPLATE", "proofs/{chain_id}/{batch}.cbor",
+                        "EPM_PUBLIC_BLOBS_KEY_TEMPLATE", "inputs/{chain_id}/{batch}.cbor"))
+                .withFallback(ConfigFactory.parseResources("reference.conf"))
+                .resolve();
+
+        final ManagerSettings settings = ManagerSettings.from(withEnv);
+
+        assertThat(settings.proofs().handoff()).isFalse();
+        assertThat(settings.proofs().handoffProofKeyTemplate()).isEqualTo("proofs/{chain_id}/{batch}.cbor");
+        assertThat(settings.publicKeyTemplate()).isEqualTo("inputs/{chain_id}/{batch}.cbor");
+        assertThatThrownBy(() -> settingsWith("epm.proofs.handoff.proof-key-template = \"proofs/latest.cbor\""))
+                .hasMessageContaining("must contain {batch}");
+    }
+
+    @Test
+    void theVerifierKindVariantsAndCommitmentsQueryAreConfigurable() {
+        final var withEnv = ConfigFactory.parseMap(Map.of("EPM_L1_VERIFIER_KIND", "plain",
+                        "EPM_PROOFS_ACCEPTED_VARIANTS", "Fflonk, Plonk",
+                        "EPM_PROOFS_COMMITMENTS_QUERY", "SELECT number, commitment FROM l1_batches WHERE number BETWEEN ? - 1 AND ?"))
+                .withFallback(ConfigFactory.parseResources("reference.conf"))
+                .resolve();
+
+        final ManagerSettings.Proofs proofs = ManagerSettings.from(withEnv).proofs();
+
+        assertThat(proofs.verifierKind()).isEqualTo(io.ethproofmanager.connectors.proof.VerifierKind.PLAIN);
+        assertThat(proofs.acceptedVariants()).containsExactly("Fflonk", "Plonk");
+        assertThat(proofs.commitmentsQuery()).contains("SELECT number, commitment FROM l1_batches WHERE number BETWEEN ? - 1 AND ?");
+        assertThatThrownBy(() -> settingsWith("epm.l1.verifier-kind = triple")).hasMessageContaining("epm.l1.verifier-kind");
+        assertThatThrownBy(() -> settingsWith("epm.proofs.accepted-variants = \"Fflonk,Groth16\""))
+                .hasMessageContaining("epm.proofs.accepted-variants").hasMessageContaining("Groth16");
+    }
+
+    @Test
     void aMissingFileIsAClearError() {
         assertThatThrownBy(() -> ManagerSettings.load(Optional.of(Path.of("/nonexistent/manager.conf"))))
                 .hasMessageContaining("/nonexistent/manager.conf")

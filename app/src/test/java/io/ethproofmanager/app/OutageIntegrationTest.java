@@ -9,7 +9,8 @@ import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.contract.ProofManager;
 import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
-import io.ethproofmanager.connectors.proof.ProofFormat;
+import io.ethproofmanager.connectors.proof.L1BatchProofCodec;
+import io.ethproofmanager.connectors.proof.TestVerifierProofs;
 import io.ethproofmanager.devkit.rollup.ReadyBatchSeeder;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.FallbackRecord;
@@ -275,8 +276,8 @@ class OutageIntegrationTest {
         final ProofManager.ProofRequest request = harness.request(batch);
         final ProtocolVersion version = new ProtocolVersion(request.protocolMajor.intValueExact(),
                 request.protocolMinor.intValueExact(), request.protocolPatch.intValueExact());
-        return ProofFormat.encode(version, ProofFormat.testVerifierSnark(
-                ProofFormat.publicInput(new BatchId(ServiceHarness.ROLLUP_CHAIN_ID, batch), request.proofInputsUrl)));
+        final BatchId id = new BatchId(ServiceHarness.ROLLUP_CHAIN_ID, batch);
+        return L1BatchProofCodec.encode(TestVerifierProofs.valid(version, TestVerifierProofs.demoPublicInput(id), batch));
     }
 
     private OnChainRequestStatus onChainStatus(final long batch) {

@@ -109,8 +109,49 @@ class PipelineIntegrationTest {
             assertThat(row(batches.get(1))).containsEntry("status", "fallen_back").containsEntry("fallback_reason", "refused: lagrange refused the request");
         });
         final Map<BatchId, List<BatchStatusRecord>> statuses = readAll(Topics.BATCH_STATUS, 2);
-        assertThat(statuses.get(new BatchId(271, batches.get(0)))).extracting(BatchStatusRecord::status)
+        assertThat(statuses.get(new BatchId(ServiceHarness.ROLLUP_CHAIN_ID, batches.get(0)))).extracting(BatchStatusRecord::status)
                 .containsExactly(BatchStatus.READY_TO_BE_PROVEN, BatchStatus.REQUEST_SENT_TO_L1, BatchStatus.ACKNOWLEDGED);
+    }
+
+    @Test
+    void aProofInTheRollupsFormatIsValidatedAndHandedBackWhereTheNodeLooksAndARefusalGoesToTheProverCluster() throws Exception {
+        final List<Long> batches = seed(2);
+        awaitRowsRequested(2);
+        final long proven = batches.get(0);
+        final long refused = batches.get(1);
+
+        acknowledge(chain, proven, true);
+        acknowledge(chain, refused, false);
+        final var id = new ProofManager.ProofRequestIdentifier(BigInteger.valueOf(ServiceHarness.ROLLUP_CHAIN_ID), BigInteger.valueOf(proven));
+        final var request = chain.proofManager(chain.submitter()).proofRequest(id).send();
+        final var version = new io.ethproofmanager.schemas.ProtocolVersion(request.protocolMajor.intValueExact(),
+                request.protocolMinor.intValueExact(), request.protocolPatch.intValueExact());
+        final byte[] proof = io.ethproofmanager.connectors.proof.L1BatchProofCodec.encode(
+                io.ethproofmanager.connectors.proof.TestVerifierProofs.valid(version,
+                        io.ethproofmanager.connectors.proof.TestVerifierProofs.demoPublicInput(new BatchId(ServiceHarness.ROLLUP_CHAIN_ID, proven)), proven));
+        chain.proofManager(LocalChain.networkAccount(ProvingNetwork.fromOnChainValue(request.assignedTo.intValueExact())))
+                .submitProof(id, proof, BigInteger.valueOf(3_000_000)).send();
+
+        final String key = "proofs_fri/l1_batch_proof_" + proven + "_" + version.major() + "_" + version.minor() + "_"
+                + version.patch() + ".cbor";
+        await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
+            assertThat(row(proven)).containsEntry("status", "validation_result_sent_to_l1");
+            assertThat(countRows("SELECT count(*) FROM eth_proof_manager WHERE validation_status = 'successful'"
+                    + " AND l1_batch_number = " + proven)).isOne();
+            assertThat(rollupRow(proven)).containsExactly("generated", key, "proving_network");
+            assertThat(rollupRow(refused)).containsExactly("unpicked", null, "prover_cluster");
+        });
+        assertThat(service.rollupBlobs().read(key)).as("the network's bytes, unchanged").isEqualTo(proof);
+    }
+
+    /** status, proof_blob_url and proving_mode of the batch's row in the rollup's proof_generation_details. */
+    private List<String> rollupRow(final long batch) throws SQLException {
+        try (Connection c = service.database().dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT status, proof_blob_url, proving_mode::text FROM proof_generation_details"
+                        + " WHERE l1_batch_number = " + batch)) {
+            rs.next();
+            return java.util.Arrays.asList(rs.getString(1), rs.getString(2), rs.getString(3));
+        }
     }
 
     @Test

@@ -42,11 +42,13 @@ import org.web3j.utils.Numeric;
  * each {@code ProofRequestProven} stores the proof in the deployment's blob store, validates it, publishes a
  * {@link ProofVerdict} (idempotent producer, acknowledged) and only then commits. A failing blob store, validator or
  * broker is retried with backoff, the offset uncommitted: a proof is never lost and never judged on an error. A verdict
- * already on the verdicts topic for the same batch and proof transaction is not published again.
+ * already on the verdicts topic for the same batch and proof transaction is not published again. With a
+ * {@link RollupHandoff}, a valid proof is handed back to the rollup (its blob store and {@code proof_generation_details})
+ * before its verdict is published, retried like the other steps.
  *
  * <p>Metrics: {@code epm_proofs_received_total}, {@code epm_proof_verdicts_total{valid}},
  * {@code epm_proof_handler_retries_total{cause}} (cause {@code blob_store}, {@code validator}, {@code broker},
- * {@code unexpected}).
+ * {@code rollup_handoff}, {@code unexpected}).
  */
 public final class ProofHandler implements AutoCloseable {
 
@@ -58,6 +60,7 @@ public final class ProofHandler implements AutoCloseable {
     private final ProofHandlerSettings settings;
     private final BlobStore blobStore;
     private final ProofValidator validator;
+    private final Optional<RollupHandoff> handoff;
     private final MeterRegistry meters;
     private final Counter received;
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -84,9 +87,16 @@ public final class ProofHandler implements AutoCloseable {
 
     public ProofHandler(final ProofHandlerSettings settings, final BlobStore blobStore, final ProofValidator validator,
             final MeterRegistry meters) {
+        this(settings, blobStore, validator, Optional.empty(), meters);
+    }
+
+    /** A handler that hands valid proofs back to the rollup with {@code handoff}, when present. */
+    public ProofHandler(final ProofHandlerSettings settings, final BlobStore blobStore, final ProofValidator validator,
+            final Optional<RollupHandoff> handoff, final MeterRegistry meters) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.blobStore = Objects.requireNonNull(blobStore, "blobStore");
         this.validator = Objects.requireNonNull(validator, "validator");
+        this.handoff = Objects.requireNonNull(handoff, "handoff");
         this.meters = Objects.requireNonNull(meters, "meters");
         this.received = Counter.builder("epm_proofs_received_total")
                 .description("proofs submitted by networks taken in hand (each proof once)").register(meters);
@@ -272,6 +282,13 @@ public final class ProofHandler implements AutoCloseable {
             validation = validator.validate(proven.batchId(), proof);
         } catch (final ProofValidatorUnavailableException e) {
             throw new RetryException("validator", e);
+        }
+        if (validation.valid() && handoff.isPresent()) {
+            try {
+                handoff.get().handBackValidProof(proven.batchId(), proof);
+            } catch (final RollupHandoff.HandoffException e) {
+                throw new RetryException("rollup_handoff", e);
+            }
         }
         return verdict(proven, url, validation);
     }

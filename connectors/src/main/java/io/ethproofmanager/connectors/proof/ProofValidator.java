@@ -6,7 +6,8 @@ import io.ethproofmanager.schemas.BatchId;
 public interface ProofValidator {
 
     /**
-     * Validates {@code proof} (protocol version prefix and SNARK, see {@link ProofFormat}) for {@code batch}.
+     * Validates {@code proof} (the bytes the network submitted: the CBOR of the rollup's {@code L1BatchProofForL1}, see
+     * {@link L1BatchProofCodec}) for {@code batch}.
      *
      * @return the decision, with its reason
      * @throws ProofValidatorUnavailableException when it cannot decide now (node unreachable, call failed): the caller

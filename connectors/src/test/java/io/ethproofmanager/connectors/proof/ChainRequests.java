@@ -35,9 +35,16 @@ final class ChainRequests {
         return "https://blobs.example/" + batch.chainId() + "/" + batch.batchNumber() + "/proof-inputs.bin";
     }
 
-    /** The proof the local verifier accepts for {@code batch}, laid out for {@code version}. */
+    /**
+     * The proof the local verifier accepts for {@code batch}, for {@code version}: the CBOR of an Fflonk
+     * {@code L1BatchProofForL1} of the batch's public input from the demo's commitments.
+     */
     static byte[] validProof(final BatchId batch, final ProtocolVersion version) {
-        return ProofFormat.encode(version, ProofFormat.testVerifierSnark(ProofFormat.publicInput(batch, proofInputsUrl(batch))));
+        return L1BatchProofCodec.encode(validFflonk(batch, version));
+    }
+
+    static L1BatchProof.Fflonk validFflonk(final BatchId batch, final ProtocolVersion version) {
+        return TestVerifierProofs.valid(version, TestVerifierProofs.demoPublicInput(batch), batch.batchNumber());
     }
 
     /** Submits the batch's request for {@link #VERSION} (the preferred network must not be None for every 3rd and 4th). */

@@ -4,19 +4,29 @@ import io.ethproofmanager.devkit.chain.LocalChain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.ethproofmanager.devkit.chain.contracts.TestVerifier;
-import io.ethproofmanager.connectors.proof.ProofFormat;
+import io.ethproofmanager.connectors.proof.Bn254;
+import io.ethproofmanager.connectors.proof.FflonkVerifierInput;
+import io.ethproofmanager.connectors.proof.TestVerifierProofs;
 import io.ethproofmanager.schemas.BatchId;
-import java.util.Arrays;
+import io.ethproofmanager.schemas.ProtocolVersion;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The TestVerifier on a real anvil chain accepts exactly the SNARK of ProofFormat's rule, and nothing else. */
+/**
+ * The TestVerifier on a real anvil chain: its IVerifier.verify(uint256[], uint256[]) accepts the proofs of
+ * TestVerifierProofs, plain (24 words) and behind the dual verifier's type word, and refuses a changed word, returning
+ * false or reverting with the reason.
+ */
 class TestVerifierContractTest {
 
     private static final BatchId BATCH = new BatchId(324, 17);
-    private static final String PROOF_INPUTS_URL = "https://blobs.example/324/17/proof-inputs.bin";
 
     private static LocalChain chain;
     private static TestVerifier verifier;
@@ -32,38 +42,50 @@ class TestVerifierContractTest {
         chain.close();
     }
 
-    @Test
-    void acceptsTheSnarkOfTheBatchPublicInput() throws Exception {
-        final byte[] publicInput = ProofFormat.publicInput(BATCH, PROOF_INPUTS_URL);
+    private static final ProtocolVersion VERSION = new ProtocolVersion(0, 27, 0);
 
-        assertThat(verifier.verify(publicInput, ProofFormat.testVerifierSnark(publicInput)).send()).isTrue();
+    private static FflonkVerifierInput validInput() {
+        return FflonkVerifierInput.of(TestVerifierProofs.valid(VERSION, TestVerifierProofs.demoPublicInput(BATCH), 7));
     }
 
     @Test
-    void refusesASnarkWithOneByteChanged() throws Exception {
-        final byte[] publicInput = ProofFormat.publicInput(BATCH, PROOF_INPUTS_URL);
-        final byte[] snark = ProofFormat.testVerifierSnark(publicInput);
-        snark[31] ^= 1;
+    void acceptsAProofOfTheRulePlainAndBehindTheDualVerifierTypeWord() throws Exception {
+        final FflonkVerifierInput input = validInput();
 
-        assertThat(verifier.verify(publicInput, snark).send()).isFalse();
+        assertThat(verifier.verify(input.publicInputs(), input.proofWords()).send()).isTrue();
+        assertThat(verifier.verify(input.publicInputs(), input.dualVerifierProofWords()).send()).isTrue();
     }
 
     @Test
-    void refusesTheSnarkOfAnotherBatch() throws Exception {
-        final byte[] publicInput = ProofFormat.publicInput(BATCH, PROOF_INPUTS_URL);
-        final byte[] otherSnark = ProofFormat.testVerifierSnark(ProofFormat.publicInput(new BatchId(324, 18), PROOF_INPUTS_URL));
-
-        assertThat(verifier.verify(publicInput, otherSnark).send()).isFalse();
+    void returnsFalseForAChangedEvaluationOrLastWordOrAnotherPublicInput() throws Exception {
+        final FflonkVerifierInput input = validInput();
+        for (final int word : List.of(8, 22, 23)) {
+            final List<BigInteger> changed = new ArrayList<>(input.proofWords());
+            changed.set(word, changed.get(word).add(BigInteger.ONE));
+            assertThat(verifier.verify(input.publicInputs(), changed).send()).as("word %d changed", word).isFalse();
+        }
+        assertThat(verifier.verify(List.of(input.publicInputs().getFirst().add(BigInteger.ONE)), input.proofWords()).send())
+                .isFalse();
     }
 
     @Test
-    void refusesTheValidSnarkWithATrailingByteOrTruncated() throws Exception {
-        final byte[] publicInput = ProofFormat.publicInput(BATCH, PROOF_INPUTS_URL);
-        final byte[] snark = ProofFormat.testVerifierSnark(publicInput);
+    void revertsWithTheReasonForACommitmentOffTheCurveAnEvaluationOverRAPlonkTypeOrAWrongLength() {
+        final FflonkVerifierInput input = validInput();
+        final List<BigInteger> offCurve = new ArrayList<>(input.proofWords());
+        offCurve.set(5, offCurve.get(5).add(BigInteger.ONE));
+        assertReverts(input.publicInputs(), offCurve, "commitment 2 is not on the curve");
+        final List<BigInteger> overR = new ArrayList<>(input.proofWords());
+        overR.set(10, Bn254.R);
+        assertReverts(input.publicInputs(), overR, "evaluation 2 is not below r");
+        final List<BigInteger> plonk = new ArrayList<>(input.dualVerifierProofWords());
+        plonk.set(0, BigInteger.ONE);
+        assertReverts(input.publicInputs(), plonk, "PLONK proofs are not verified here");
+        assertReverts(input.publicInputs(), input.proofWords().subList(0, 23), "an FFLONK proof is 24 words");
+        assertReverts(List.of(), input.proofWords(), "exactly one public input");
+    }
 
-        assertThat(verifier.verify(publicInput, Arrays.copyOf(snark, 33)).send()).isFalse();
-        assertThat(verifier.verify(publicInput, Arrays.copyOf(snark, 31)).send()).isFalse();
-        assertThat(verifier.verify(publicInput, new byte[0]).send()).isFalse();
+    private static void assertReverts(final List<BigInteger> inputs, final List<BigInteger> words, final String reason) {
+        assertThatThrownBy(() -> verifier.verify(inputs, words).send()).hasMessageContaining(reason);
     }
 
     @Test

@@ -250,7 +250,7 @@ public final class LocalChain implements AutoCloseable {
         return usdcAddress;
     }
 
-    /** Address of the TestVerifier, which accepts exactly {@code ProofFormat.testVerifierSnark(publicInput)}. */
+    /** Address of the TestVerifier (the rollup's IVerifier interface; it accepts the proofs of {@code TestVerifierProofs}). */
     public String verifierAddress() {
         return verifierAddress;
     }

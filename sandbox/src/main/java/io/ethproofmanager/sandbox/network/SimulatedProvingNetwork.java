@@ -7,7 +7,8 @@ import io.ethproofmanager.contract.ProofManager;
 import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
 import io.ethproofmanager.contract.ProofManager.ProofRequestSubmittedEventResponse;
 import io.ethproofmanager.contract.ProofManager.ProofValidationResultEventResponse;
-import io.ethproofmanager.connectors.proof.ProofFormat;
+import io.ethproofmanager.connectors.proof.L1BatchProofCodec;
+import io.ethproofmanager.connectors.proof.TestVerifierProofs;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import io.ethproofmanager.schemas.ProvingNetwork;
@@ -35,7 +36,6 @@ import org.web3j.abi.EventEncoder;
 import org.web3j.abi.TypeEncoder;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.request.EthFilter;
@@ -62,7 +62,8 @@ public final class SimulatedProvingNetwork implements AutoCloseable {
     private static final int SELECTOR_HEX_CHARS = 10;
     private static final String SUBMITTED_TOPIC = EventEncoder.encode(ProofManager.PROOFREQUESTSUBMITTED_EVENT);
     private static final String VALIDATION_TOPIC = EventEncoder.encode(ProofManager.PROOFVALIDATIONRESULT_EVENT);
-    private static final BigInteger GAS_LIMIT = BigInteger.valueOf(1_000_000);
+    /** Enough for submitProof to store a real proof's ~2 KB of CBOR (about 1.5 M gas) on chain. */
+    private static final BigInteger GAS_LIMIT = BigInteger.valueOf(5_000_000);
     private static final BigInteger MAX_FEE = BigInteger.valueOf(10_000_000_000L);
     private static final BigInteger PRIORITY_FEE = BigInteger.valueOf(1_000_000_000L);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -244,16 +245,21 @@ public final class SimulatedProvingNetwork implements AutoCloseable {
         transact(what, () -> contract.submitProof(identifier(batch), proof, price).send());
     }
 
-    /** The proof {@code action} calls for: the valid one, one with a wrong SNARK, or one stamped with a wrong version. */
+    /**
+     * The proof {@code action} calls for, as the CBOR of an Fflonk {@code L1BatchProofForL1} of the batch's public input
+     * (from the demo's commitments): one the local TestVerifier accepts, one with an evaluation changed (it returns
+     * false), or a valid one for another protocol version.
+     */
     static byte[] proof(final BatchId batch, final ProofRequestSubmittedEventResponse event, final Action action) {
         final ProtocolVersion version = new ProtocolVersion(event.protocolMajor.intValueExact(),
                 event.protocolMinor.intValueExact(), event.protocolPatch.intValueExact());
-        final byte[] validSnark = ProofFormat.testVerifierSnark(ProofFormat.publicInput(batch, event.proofInputsUrl));
+        final var publicInput = TestVerifierProofs.demoPublicInput(batch);
         return switch (action) {
-            case ACCEPT_AND_PROVE_VALID -> ProofFormat.encode(version, validSnark);
-            case ACCEPT_AND_PROVE_INVALID -> ProofFormat.encode(version, Hash.sha3(validSnark));
-            case ACCEPT_AND_PROVE_WRONG_VERSION -> ProofFormat.encode(
-                    new ProtocolVersion(version.major(), version.minor() + 1, version.patch()), validSnark);
+            case ACCEPT_AND_PROVE_VALID -> L1BatchProofCodec.encode(TestVerifierProofs.valid(version, publicInput, batch.batchNumber()));
+            case ACCEPT_AND_PROVE_INVALID -> L1BatchProofCodec.encode(TestVerifierProofs.withChangedEvaluation(
+                    TestVerifierProofs.valid(version, publicInput, batch.batchNumber())));
+            case ACCEPT_AND_PROVE_WRONG_VERSION -> L1BatchProofCodec.encode(TestVerifierProofs.valid(
+                    new ProtocolVersion(version.major(), version.minor() + 1, version.patch()), publicInput, batch.batchNumber()));
             default -> throw new IllegalArgumentException(action + " submits no proof");
         };
     }

@@ -7,7 +7,9 @@ import io.ethproofmanager.sandbox.network.NetworkBehaviour.Action;
 import io.ethproofmanager.contract.ContractErrors;
 import io.ethproofmanager.contract.ProofManager;
 import io.ethproofmanager.contract.ProofManager.ProofRequestSubmittedEventResponse;
-import io.ethproofmanager.connectors.proof.ProofFormat;
+import io.ethproofmanager.connectors.proof.L1BatchProof;
+import io.ethproofmanager.connectors.proof.L1BatchProofCodec;
+import io.ethproofmanager.connectors.proof.TestVerifierProofs;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import java.math.BigInteger;
@@ -89,27 +91,28 @@ class SimulatedProvingNetworkBehaviourTest {
     }
 
     @Test
-    void provesValidlyOnlyWithTheTestVerifierSnarkAndTheRequestedVersion() {
+    void provesValidlyOnlyWithTheTestVerifiersProofAndTheRequestedVersion() throws Exception {
         final BatchId batch = new BatchId(324, 17);
         final ProofRequestSubmittedEventResponse event = new ProofRequestSubmittedEventResponse();
         event.proofInputsUrl = "https://blobs.example/17.bin";
         event.protocolMajor = BigInteger.ZERO;
         event.protocolMinor = BigInteger.valueOf(29);
         event.protocolPatch = BigInteger.TWO;
-        final byte[] validSnark = ProofFormat.testVerifierSnark(ProofFormat.publicInput(batch, event.proofInputsUrl));
         final ProtocolVersion version = new ProtocolVersion(0, 29, 2);
+        final L1BatchProof.Fflonk expected = TestVerifierProofs.valid(version, TestVerifierProofs.demoPublicInput(batch), 17);
 
-        final var valid = ProofFormat.parse(SimulatedProvingNetwork.proof(batch, event, Action.ACCEPT_AND_PROVE_VALID));
-        final var invalid = ProofFormat.parse(SimulatedProvingNetwork.proof(batch, event, Action.ACCEPT_AND_PROVE_INVALID));
-        final var wrongVersion = ProofFormat.parse(
+        final byte[] valid = SimulatedProvingNetwork.proof(batch, event, Action.ACCEPT_AND_PROVE_VALID);
+        final var invalid = (L1BatchProof.Fflonk) L1BatchProofCodec.decode(
+                SimulatedProvingNetwork.proof(batch, event, Action.ACCEPT_AND_PROVE_INVALID));
+        final var wrongVersion = (L1BatchProof.Fflonk) L1BatchProofCodec.decode(
                 SimulatedProvingNetwork.proof(batch, event, Action.ACCEPT_AND_PROVE_WRONG_VERSION));
 
-        assertThat(valid.protocolVersion()).isEqualTo(version);
-        assertThat(valid.snark()).isEqualTo(validSnark);
+        assertThat(valid).isEqualTo(L1BatchProofCodec.encode(expected));
         assertThat(invalid.protocolVersion()).isEqualTo(version);
-        assertThat(invalid.snark()).isNotEqualTo(validSnark);
+        assertThat(invalid.schedulerProof().evaluations()).isNotEqualTo(expected.schedulerProof().evaluations());
+        assertThat(invalid.schedulerProof().inputs()).isEqualTo(expected.schedulerProof().inputs());
         assertThat(wrongVersion.protocolVersion()).isNotEqualTo(version);
-        assertThat(wrongVersion.snark()).isEqualTo(validSnark);
+        assertThat(wrongVersion.schedulerProof()).isEqualTo(expected.schedulerProof());
         assertThatThrownBy(() -> SimulatedProvingNetwork.proof(batch, event, Action.ACCEPT_AND_STAY_SILENT))
                 .isInstanceOf(IllegalArgumentException.class);
     }

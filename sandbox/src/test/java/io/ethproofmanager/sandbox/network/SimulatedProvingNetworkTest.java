@@ -9,7 +9,10 @@ import io.ethproofmanager.contract.ProofManager.ProofRequest;
 import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
 import io.ethproofmanager.contract.ProofManager.ProofRequestParams;
 import io.ethproofmanager.contract.ProofManager.RewardClaimedEventResponse;
-import io.ethproofmanager.connectors.proof.ProofFormat;
+import io.ethproofmanager.connectors.proof.FflonkVerifierInput;
+import io.ethproofmanager.connectors.proof.L1BatchProof;
+import io.ethproofmanager.connectors.proof.L1BatchProofCodec;
+import io.ethproofmanager.connectors.proof.TestVerifierProofs;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import java.math.BigInteger;
@@ -72,7 +75,8 @@ class SimulatedProvingNetworkTest {
             for (final BatchId batch : batches) {
                 final ProofRequest request = awaitStatus(batch, PROVEN);
                 assignees.add(request.assignedTo);
-                assertThat(request.proof).isEqualTo(ProofFormat.encode(VERSION, validSnark(batch)));
+                assertThat(request.proof).isEqualTo(validProof(batch));
+                assertThat(verifierAccepts(request.proof)).isTrue();
                 assertThat(request.requestedReward).isEqualTo(THREE_USDC);
             }
             assertThat(assignees).containsExactlyInAnyOrder(LocalChain.FERMAH, LocalChain.LAGRANGE);
@@ -118,10 +122,11 @@ class SimulatedProvingNetworkTest {
         try (SimulatedNetworks ignored = SimulatedProvingNetwork.startBoth(chain, "invalid=1,delay=0", 1)) {
             final BatchId batch = submit(1).getFirst();
 
-            final ProofFormat.Parsed proof = ProofFormat.parse(awaitStatus(batch, PROVEN).proof);
+            final byte[] proof = awaitStatus(batch, PROVEN).proof;
 
-            assertThat(proof.protocolVersion()).isEqualTo(VERSION);
-            assertThat(proof.snark()).isNotEqualTo(validSnark(batch));
+            assertThat(decoded(proof).protocolVersion()).isEqualTo(VERSION);
+            assertThat(proof).isNotEqualTo(validProof(batch));
+            assertThat(verifierAccepts(proof)).as("the TestVerifier refuses it").isFalse();
         }
     }
 
@@ -130,10 +135,10 @@ class SimulatedProvingNetworkTest {
         try (SimulatedNetworks ignored = SimulatedProvingNetwork.startBoth(chain, "wrongVersion=1,delay=0", 1)) {
             final BatchId batch = submit(1).getFirst();
 
-            final ProofFormat.Parsed proof = ProofFormat.parse(awaitStatus(batch, PROVEN).proof);
+            final byte[] proof = awaitStatus(batch, PROVEN).proof;
 
-            assertThat(proof.protocolVersion()).isNotEqualTo(VERSION);
-            assertThat(proof.snark()).isEqualTo(validSnark(batch));
+            assertThat(decoded(proof).protocolVersion()).isNotEqualTo(VERSION);
+            assertThat(verifierAccepts(proof)).as("a valid proof, for the wrong version").isTrue();
         }
     }
 
@@ -179,7 +184,7 @@ class SimulatedProvingNetworkTest {
 
             final BatchId next = submit(1).getFirst();
 
-            assertThat(awaitStatus(next, PROVEN).proof).isEqualTo(ProofFormat.encode(VERSION, validSnark(next)));
+            assertThat(awaitStatus(next, PROVEN).proof).isEqualTo(validProof(next));
             assertThat(request(late).status).isEqualTo(TIMED_OUT);
             assertThat(request(late).proof).isEmpty();
         }
@@ -217,8 +222,20 @@ class SimulatedProvingNetworkTest {
         return logs.getLogs().stream().map(l -> ProofManager.getRewardClaimedEventFromLog((Log) l.get())).toList();
     }
 
-    private static byte[] validSnark(final BatchId batch) {
-        return ProofFormat.testVerifierSnark(ProofFormat.publicInput(batch, proofInputsUrl(batch)));
+    /** The CBOR of the Fflonk proof the TestVerifier accepts for the batch's demo public input. */
+    private static byte[] validProof(final BatchId batch) {
+        return L1BatchProofCodec.encode(TestVerifierProofs.valid(VERSION, TestVerifierProofs.demoPublicInput(batch),
+                batch.batchNumber()));
+    }
+
+    private static L1BatchProof.Fflonk decoded(final byte[] proof) throws Exception {
+        return (L1BatchProof.Fflonk) L1BatchProofCodec.decode(proof);
+    }
+
+    /** The local chain's TestVerifier on the proof's words, behind the dual verifier's type word. */
+    private static boolean verifierAccepts(final byte[] proof) throws Exception {
+        final FflonkVerifierInput input = FflonkVerifierInput.of(decoded(proof));
+        return chain.verifier().verify(input.publicInputs(), input.dualVerifierProofWords()).send();
     }
 
     private static String proofInputsUrl(final BatchId batch) {

@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param batchLimit most batches handled in one round
  * @param retryBackoffMin delay before the first retry of a failed batch
  * @param retryBackoffMax longest delay between retries (the backoff doubles up to it)
- * @param publicKeyPrefix prefix of the public objects' keys, e.g. {@code proof-inputs/}
+ * @param publicKeyTemplate key of a batch's public object, with {@code {batch}} and {@code {chain_id}} filled in, e.g.
+ *     {@value #DEFAULT_PUBLIC_KEY_TEMPLATE} (where the rollup's node publishes its proof inputs)
  * @param maxInputsBytes largest proof generation blob copied; a larger one fails its batch ({@code blob_too_large})
  * @param producerOverrides extra Kafka producer settings (e.g. {@code delivery.timeout.ms}); they cannot weaken
  *     {@code acks=all} or idempotence
@@ -28,9 +29,12 @@ public record ReadinessSettings(
         int batchLimit,
         Duration retryBackoffMin,
         Duration retryBackoffMax,
-        String publicKeyPrefix,
+        String publicKeyTemplate,
         long maxInputsBytes,
         Map<String, String> producerOverrides) {
+
+    /** The default {@link #publicKeyTemplate}: zksync-era's key of a batch's public witness inputs. */
+    public static final String DEFAULT_PUBLIC_KEY_TEMPLATE = "public_witness_inputs/witness_inputs_{batch}_{chain_id}.cbor";
 
     /** The default {@link #maxInputsBytes}: 256 MiB. */
     public static final long DEFAULT_MAX_INPUTS_BYTES = 256L * 1024 * 1024;
@@ -41,7 +45,7 @@ public record ReadinessSettings(
     public ReadinessSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(protocolVersion, "protocolVersion");
-        Objects.requireNonNull(publicKeyPrefix, "publicKeyPrefix");
+        Objects.requireNonNull(publicKeyTemplate, "publicKeyTemplate");
         producerOverrides = Map.copyOf(Objects.requireNonNull(producerOverrides, "producerOverrides"));
         require(!bootstrapServers.isBlank(), "bootstrapServers must not be blank");
         require(chainId > 0, "chainId must be positive, was " + chainId);
@@ -50,8 +54,10 @@ public record ReadinessSettings(
         require(isPositive(retryBackoffMin), "retryBackoffMin must be positive, was " + retryBackoffMin);
         require(isPositive(retryBackoffMax) && retryBackoffMax.compareTo(retryBackoffMin) >= 0,
                 "retryBackoffMax must be at least retryBackoffMin (" + retryBackoffMin + "), was " + retryBackoffMax);
-        require(!publicKeyPrefix.startsWith("/") && !publicKeyPrefix.contains(".."),
-                "publicKeyPrefix must be a relative key prefix, was '" + publicKeyPrefix + "'");
+        require(!publicKeyTemplate.startsWith("/") && !publicKeyTemplate.contains(".."),
+                "publicKeyTemplate must be a relative key, was '" + publicKeyTemplate + "'");
+        require(publicKeyTemplate.contains("{batch}"),
+                "publicKeyTemplate must contain {batch} (one object per batch), was '" + publicKeyTemplate + "'");
         require(maxInputsBytes > 0 && maxInputsBytes <= MAX_INPUTS_BYTES_LIMIT,
                 "maxInputsBytes must be between 1 and " + MAX_INPUTS_BYTES_LIMIT + ", was " + maxInputsBytes);
     }
@@ -62,42 +68,42 @@ public record ReadinessSettings(
      */
     public static ReadinessSettings defaults(final String bootstrapServers, final long chainId, final ProtocolVersion protocolVersion) {
         return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, Duration.ofSeconds(10), 100,
-                Duration.ofSeconds(10), Duration.ofMinutes(10), "proof-inputs/", DEFAULT_MAX_INPUTS_BYTES, Map.of());
+                Duration.ofSeconds(10), Duration.ofMinutes(10), DEFAULT_PUBLIC_KEY_TEMPLATE, DEFAULT_MAX_INPUTS_BYTES, Map.of());
     }
 
     public ReadinessSettings withPollInterval(final Duration interval) {
         return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, interval, batchLimit,
-                retryBackoffMin, retryBackoffMax, publicKeyPrefix, maxInputsBytes, producerOverrides);
+                retryBackoffMin, retryBackoffMax, publicKeyTemplate, maxInputsBytes, producerOverrides);
     }
 
     public ReadinessSettings withBatchLimit(final int limit) {
         return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, limit,
-                retryBackoffMin, retryBackoffMax, publicKeyPrefix, maxInputsBytes, producerOverrides);
+                retryBackoffMin, retryBackoffMax, publicKeyTemplate, maxInputsBytes, producerOverrides);
     }
 
     public ReadinessSettings withRetryBackoff(final Duration min, final Duration max) {
         return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, batchLimit,
-                min, max, publicKeyPrefix, maxInputsBytes, producerOverrides);
+                min, max, publicKeyTemplate, maxInputsBytes, producerOverrides);
     }
 
     public ReadinessSettings withProducerOverrides(final Map<String, String> overrides) {
         return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, batchLimit,
-                retryBackoffMin, retryBackoffMax, publicKeyPrefix, maxInputsBytes, overrides);
+                retryBackoffMin, retryBackoffMax, publicKeyTemplate, maxInputsBytes, overrides);
     }
 
     public ReadinessSettings withMaxInputsBytes(final long maxBytes) {
         return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, batchLimit,
-                retryBackoffMin, retryBackoffMax, publicKeyPrefix, maxBytes, producerOverrides);
+                retryBackoffMin, retryBackoffMax, publicKeyTemplate, maxBytes, producerOverrides);
     }
 
-    public ReadinessSettings withPublicKeyPrefix(final String prefix) {
+    public ReadinessSettings withPublicKeyTemplate(final String template) {
         return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, batchLimit,
-                retryBackoffMin, retryBackoffMax, prefix, maxInputsBytes, producerOverrides);
+                retryBackoffMin, retryBackoffMax, template, maxInputsBytes, producerOverrides);
     }
 
     /** The public object key of a batch: the same for every attempt, so a retry overwrites the same object. */
     public String publicKey(final long batchNumber) {
-        return publicKeyPrefix + chainId + "/" + batchNumber + ".bin";
+        return publicKeyTemplate.replace("{batch}", Long.toString(batchNumber)).replace("{chain_id}", Long.toString(chainId));
     }
 
     /** The delay before attempt {@code failedAttempts + 1}: the minimum, doubled per earlier failure, at most the maximum. */

@@ -92,7 +92,7 @@ class ReadinessCheckerTest {
         assertThat(events).containsOnlyKeys(batches);
         for (final long batch : batches) {
             final ReadinessEvent event = events.get(batch);
-            assertThat(event.proofGenDataBlobUrl()).isEqualTo("https://public.example.org/blobs/proof-inputs/" + chainId + "/" + batch + ".bin");
+            assertThat(event.proofGenDataBlobUrl()).isEqualTo("https://public.example.org/blobs/public_witness_inputs/witness_inputs_" + batch + "_" + chainId + ".cbor");
             assertThat(event.protocolVersion()).isEqualTo(VERSION);
             assertThat(event.readyAt()).isEqualTo(clock.instant());
             assertThat(publicStore.read(event.proofGenDataBlobUrl())).isEqualTo(rollupStore.read("proof_gen_data/" + batch + ".bin"));
@@ -239,8 +239,9 @@ class ReadinessCheckerTest {
         assertThat(ReadinessRow.existing(dataSource, 5).lastError().orElseThrow()).contains("at most 1024 bytes")
                 .contains("(100019 characters)");
         assertThat(meters.counter("epm_readiness_failures_total", "reason", "blob_location_invalid").count()).isEqualTo(4);
-        assertThat(publicRoot.resolve("proof-inputs/" + chainId)).isDirectoryContaining("glob:**/1.bin")
-                .isDirectoryContaining("glob:**/6.bin").isDirectoryNotContaining("glob:**/{2,3,4,5}.bin");
+        assertThat(publicRoot.resolve("public_witness_inputs")).isDirectoryContaining("glob:**/witness_inputs_1_" + chainId + ".cbor")
+                .isDirectoryContaining("glob:**/witness_inputs_6_" + chainId + ".cbor")
+                .isDirectoryNotContaining("glob:**/witness_inputs_{2,3,4,5}_*.cbor");
     }
 
     @Test
@@ -288,7 +289,7 @@ class ReadinessCheckerTest {
     @Test
     void aPublicUrlTheSchemaWouldRefuseIsNeverPublished() {
         // the URL of a one-digit batch is exactly the schema's 2048 characters, that of a two-digit batch one more
-        final String tail = "/proof-inputs/" + chainId + "/9.bin";
+        final String tail = "/public_witness_inputs/witness_inputs_9_" + chainId + ".cbor";
         final String base = "https://cdn.example.org/" + "u".repeat(2048 - "https://cdn.example.org/".length() - tail.length());
         publicStore = new FileSystemBlobStore(publicRoot, base);
         for (final long batch : new long[] {9, 10, 11}) {
@@ -313,7 +314,7 @@ class ReadinessCheckerTest {
 
     @Test
     void aKeyPrefixTooLongForAnyStoreFailsItsBatchesClearly() {
-        settings = settings.withPublicKeyPrefix(("p".repeat(250) + "/").repeat(5));
+        settings = settings.withPublicKeyTemplate(("p".repeat(250) + "/").repeat(5) + "{batch}");
         rollupStore.write("proof_gen_data/1.bin", new byte[] {1});
         readyBatch(1, "proof_gen_data/1.bin");
 

@@ -14,7 +14,8 @@ class ReadinessSettingsTest {
 
     @Test
     void publicKeyIsDeterministicPerChainAndBatch() {
-        assertThat(defaults.publicKey(42)).isEqualTo("proof-inputs/271/42.bin");
+        assertThat(defaults.publicKey(42)).isEqualTo("public_witness_inputs/witness_inputs_42_271.cbor");
+        assertThat(defaults.withPublicKeyTemplate("inputs/{chain_id}/{batch}.bin").publicKey(42)).isEqualTo("inputs/271/42.bin");
     }
 
     @Test
