@@ -268,9 +268,9 @@ public record ManagerSettings(
             if (variant.isBlank()) {
                 continue;
             }
-            if (!io.ethproofmanager.connectors.proof.L1BatchProofCodec.VARIANTS.contains(variant.trim())) {
+            if (!io.ethproofmanager.contract.proof.L1BatchProofCodec.VARIANTS.contains(variant.trim())) {
                 throw new IllegalArgumentException("invalid configuration: epm.proofs.accepted-variants: unknown proof variant '"
-                        + variant.trim() + "' (known: " + String.join(", ", io.ethproofmanager.connectors.proof.L1BatchProofCodec.VARIANTS) + ")");
+                        + variant.trim() + "' (known: " + String.join(", ", io.ethproofmanager.contract.proof.L1BatchProofCodec.VARIANTS) + ")");
             }
             variants.add(variant.trim());
         }

@@ -126,9 +126,9 @@ class PipelineIntegrationTest {
         final var request = chain.proofManager(chain.submitter()).proofRequest(id).send();
         final var version = new io.ethproofmanager.schemas.ProtocolVersion(request.protocolMajor.intValueExact(),
                 request.protocolMinor.intValueExact(), request.protocolPatch.intValueExact());
-        final byte[] proof = io.ethproofmanager.connectors.proof.L1BatchProofCodec.encode(
-                io.ethproofmanager.connectors.proof.TestVerifierProofs.valid(version,
-                        io.ethproofmanager.connectors.proof.TestVerifierProofs.demoPublicInput(new BatchId(ServiceHarness.ROLLUP_CHAIN_ID, proven)), proven));
+        final byte[] proof = io.ethproofmanager.contract.proof.L1BatchProofCodec.encode(
+                io.ethproofmanager.devkit.chain.TestVerifierProofs.valid(version,
+                        io.ethproofmanager.devkit.chain.TestVerifierProofs.demoPublicInput(new BatchId(ServiceHarness.ROLLUP_CHAIN_ID, proven)), proven));
         chain.proofManager(LocalChain.networkAccount(ProvingNetwork.fromOnChainValue(request.assignedTo.intValueExact())))
                 .submitProof(id, proof, BigInteger.valueOf(3_000_000)).send();
 

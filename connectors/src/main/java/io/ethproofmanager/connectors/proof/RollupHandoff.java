@@ -1,5 +1,9 @@
 package io.ethproofmanager.connectors.proof;
 
+import io.ethproofmanager.contract.proof.L1BatchProof;
+import io.ethproofmanager.contract.proof.L1BatchProofCodec;
+import io.ethproofmanager.contract.proof.InvalidProofException;
+
 import io.ethproofmanager.connectors.blob.BlobStore;
 import io.ethproofmanager.connectors.blob.BlobStoreException;
 import io.ethproofmanager.schemas.BatchId;

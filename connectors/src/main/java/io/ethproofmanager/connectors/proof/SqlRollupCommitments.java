@@ -1,5 +1,7 @@
 package io.ethproofmanager.connectors.proof;
 
+import io.ethproofmanager.contract.proof.FflonkVerifierInput;
+
 import io.ethproofmanager.schemas.BatchId;
 import java.math.BigInteger;
 import java.sql.Connection;

@@ -1,5 +1,10 @@
 package io.ethproofmanager.connectors.proof;
 
+import io.ethproofmanager.contract.proof.L1BatchProof;
+import io.ethproofmanager.contract.proof.L1BatchProofCodec;
+import io.ethproofmanager.contract.proof.FflonkVerifierInput;
+import io.ethproofmanager.contract.proof.InvalidProofException;
+
 import io.ethproofmanager.contract.ProofManager;
 import io.ethproofmanager.contract.ProofManager.ProofRequest;
 import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;

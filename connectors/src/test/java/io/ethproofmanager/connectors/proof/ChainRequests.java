@@ -1,6 +1,9 @@
 package io.ethproofmanager.connectors.proof;
 
+import io.ethproofmanager.contract.proof.L1BatchProof;
+import io.ethproofmanager.contract.proof.L1BatchProofCodec;
 import io.ethproofmanager.devkit.chain.LocalChain;
+import io.ethproofmanager.devkit.chain.TestVerifierProofs;
 import io.ethproofmanager.contract.ProofManager;
 import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
 import io.ethproofmanager.contract.ProofManager.ProofRequestParams;

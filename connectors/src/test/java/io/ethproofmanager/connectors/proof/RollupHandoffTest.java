@@ -1,5 +1,8 @@
 package io.ethproofmanager.connectors.proof;
 
+import io.ethproofmanager.contract.proof.L1BatchProofCodec;
+import io.ethproofmanager.devkit.chain.TestVerifierProofs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ethproofmanager.devkit.chain.contracts.TestVerifier;
-import io.ethproofmanager.connectors.proof.Bn254;
-import io.ethproofmanager.connectors.proof.FflonkVerifierInput;
-import io.ethproofmanager.connectors.proof.TestVerifierProofs;
+import io.ethproofmanager.contract.proof.Bn254;
+import io.ethproofmanager.contract.proof.FflonkVerifierInput;
+import io.ethproofmanager.devkit.chain.TestVerifierProofs;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import java.math.BigInteger;

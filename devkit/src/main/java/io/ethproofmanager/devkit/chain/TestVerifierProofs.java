@@ -1,4 +1,8 @@
-package io.ethproofmanager.connectors.proof;
+package io.ethproofmanager.devkit.chain;
+
+import io.ethproofmanager.contract.proof.Bn254;
+import io.ethproofmanager.contract.proof.L1BatchProof;
+import io.ethproofmanager.contract.proof.FflonkVerifierInput;
 
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.ProtocolVersion;

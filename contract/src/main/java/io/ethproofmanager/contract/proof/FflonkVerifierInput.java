@@ -1,4 +1,4 @@
-package io.ethproofmanager.connectors.proof;
+package io.ethproofmanager.contract.proof;
 
 import java.math.BigInteger;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.ethproofmanager.connectors.proof;
+package io.ethproofmanager.contract.proof;
 
 /** A submitted proof that cannot be valid as it stands (malformed, truncated, wrong variant, out of range): the reason says why. */
 public final class InvalidProofException extends Exception {

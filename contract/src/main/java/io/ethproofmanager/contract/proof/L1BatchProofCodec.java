@@ -1,4 +1,4 @@
-package io.ethproofmanager.connectors.proof;
+package io.ethproofmanager.contract.proof;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.io.JsonEOFException;

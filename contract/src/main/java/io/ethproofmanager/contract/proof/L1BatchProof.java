@@ -1,4 +1,4 @@
-package io.ethproofmanager.connectors.proof;
+package io.ethproofmanager.contract.proof;
 
 import io.ethproofmanager.schemas.ProtocolVersion;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package io.ethproofmanager.connectors.proof;
+package io.ethproofmanager.contract.proof;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
