@@ -35,6 +35,8 @@ public final class ConsumerService implements AutoCloseable {
 
     /** How long a producer send may take to be acknowledged (and to block for metadata) before it counts as failed. */
     public static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    /** Longest backoff a service's settings may ask for: well inside the consumer's {@code max.poll.interval.ms} of 5 min. */
+    public static final Duration LONGEST_BACKOFF = Duration.ofMinutes(1);
     private static final Duration WOKEN_UP_TIMEOUT = Duration.ofSeconds(5);
 
     private final String owner;

@@ -108,7 +108,7 @@ public final class L1TransactionSender implements AutoCloseable {
     }
 
     private CommandProcessor processor() {
-        final long chainId = settings.l1ChainId() != 0 ? settings.l1ChainId() : node.chainId();
+        final long chainId = node.chainId();
         final String signer = settings.signerAddress();
         final NonceKeeper nonces = new NonceKeeper(signer, () -> node.pendingTransactionCount(signer),
                 attempts.highestUnresolvedNonce(signer));

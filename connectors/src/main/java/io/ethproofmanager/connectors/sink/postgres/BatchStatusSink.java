@@ -58,11 +58,11 @@ public final class BatchStatusSink implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.writer = new BatchStatusWriter(dataSource);
         Objects.requireNonNull(meters, "meters");
-        this.rows = counter(meters, "epm.postgres.sink.rows", "current rows of eth_proof_manager inserted or moved forward");
-        this.batches = counter(meters, "epm.postgres.sink.batches", "polled batches written and committed");
-        this.writeFailures = counter(meters, "epm.postgres.sink.write.failures", "batch writes PostgreSQL refused or missed");
-        this.malformedRecords = counter(meters, "epm.postgres.sink.malformed.records", "records skipped as malformed");
-        this.writeTimer = Timer.builder("epm.postgres.sink.write")
+        this.rows = counter(meters, "epm_postgres_sink_rows_total", "current rows of eth_proof_manager inserted or moved forward");
+        this.batches = counter(meters, "epm_postgres_sink_batches_total", "polled batches written and committed");
+        this.writeFailures = counter(meters, "epm_postgres_sink_write_failures_total", "batch writes PostgreSQL refused or missed");
+        this.malformedRecords = counter(meters, "epm_postgres_sink_malformed_records_total", "records skipped as malformed");
+        this.writeTimer = Timer.builder("epm_postgres_sink_write")
                 .description("time to write one batch to PostgreSQL, failed attempts included")
                 .register(meters);
         this.service = new ConsumerService("Postgres sink", THREAD_NAME, settings.bootstrapServers(), settings.groupId(),
