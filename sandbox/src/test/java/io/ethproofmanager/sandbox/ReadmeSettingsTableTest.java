@@ -50,8 +50,8 @@ class ReadmeSettingsTableTest {
 
     @Test
     void everyKeyOfReferenceConfHasItsRow() {
-        assertThat(reference.keySet()).as("keys of reference.conf missing from the README's table")
-                .allSatisfy(key -> assertThat(rows).containsKey(key));
+        assertThat(reference.keySet().stream().filter(key -> !rows.containsKey(key)).toList())
+                .as("keys of reference.conf missing from the README's table").isEmpty();
     }
 
     @Test

@@ -39,8 +39,8 @@ public final class StreamsSettings {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
         // neither topology (the batch state machine, the reward analytics: topology-docs/) has a global store or
-        // GlobalKTable, so this changes no behaviour; it opts in to what Kafka Streams 5.0 makes the default and keeps
-        // Streams from warning about the deprecated default at every start
+        // GlobalKTable, so this changes no behaviour; it opts in to what Kafka Streams 5.0 makes the default. (It does not
+        // silence the warning about this setting: `new KafkaStreams` in 4.4 logs it once per instance all the same.)
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         return props;
