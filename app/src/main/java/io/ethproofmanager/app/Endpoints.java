@@ -1,6 +1,7 @@
 package io.ethproofmanager.app;
 
 
+import io.ethproofmanager.connectors.settings.SettingsReader;
 import io.ethproofmanager.connectors.source.l1.DeploymentBlock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,11 +26,10 @@ public record Endpoints(String bootstrapServers, String jdbcUrl, String database
     private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
 
     /**
-     * Where the proof manager contract is, who submits to it, and the first block the log ingester reads when it has no
-     * checkpoint. The key is kept out of {@link #toString()}.
+     * Where the proof manager contract and the verifier are, and the first block the log ingester reads when it has no
+     * checkpoint. (The submitter key stays in the configuration, where the L1 sender reads it.)
      */
-    public record Chain(String rpcUrl, String proofManagerAddress, String verifierAddress, String submitterPrivateKey,
-            long ingesterStartBlock) {
+    public record Chain(String rpcUrl, String proofManagerAddress, String verifierAddress, long ingesterStartBlock) {
 
         @Override
         public String toString() {
@@ -46,19 +46,18 @@ public record Endpoints(String bootstrapServers, String jdbcUrl, String database
     public static Endpoints of(final ManagerSettings settings) {
         final List<String> missing = new ArrayList<>();
         final ManagerSettings.L1 l1 = settings.l1();
-        settings.kafka().bootstrapServers().ifPresentOrElse(s -> { }, () -> missing.add("epm.kafka.bootstrap-servers (EPM_KAFKA_BOOTSTRAP_SERVERS)"));
-        settings.database().url().ifPresentOrElse(s -> { }, () -> missing.add("epm.database.url (EPM_DATABASE_URL)"));
-        l1.rpcUrl().ifPresentOrElse(s -> { }, () -> missing.add("epm.l1.rpc-url (EPM_L1_RPC_URL)"));
-        l1.contractAddress().ifPresentOrElse(s -> { }, () -> missing.add("epm.l1.contract-address (EPM_L1_CONTRACT_ADDRESS)"));
-        l1.verifierAddress().ifPresentOrElse(s -> { }, () -> missing.add("epm.l1.verifier-address (EPM_L1_VERIFIER_ADDRESS)"));
-        l1.submitterPrivateKey().ifPresentOrElse(s -> { }, () -> missing.add("epm.l1.submitter-private-key (EPM_L1_SUBMITTER_PRIVATE_KEY)"));
+        settings.kafka().bootstrapServers().ifPresentOrElse(s -> { }, () -> missing.add("epm.kafka.bootstrap-servers"));
+        settings.database().url().ifPresentOrElse(s -> { }, () -> missing.add("epm.database.url"));
+        l1.rpcUrl().ifPresentOrElse(s -> { }, () -> missing.add("epm.l1.rpc-url"));
+        l1.contractAddress().ifPresentOrElse(s -> { }, () -> missing.add("epm.l1.contract-address"));
+        l1.verifierAddress().ifPresentOrElse(s -> { }, () -> missing.add("epm.l1.verifier-address"));
+        l1.submitterPrivateKey().ifPresentOrElse(s -> { }, () -> missing.add("epm.l1.submitter-private-key"));
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("the service needs its Kafka cluster, PostgreSQL and L1 configured: set "
-                    + String.join(", ", missing) + " (./run.sh runs the manager with embedded ones where nothing is configured)");
+                    + SettingsReader.describeAll(missing) + " (./run.sh runs the manager with embedded ones where nothing is configured)");
         }
         final Path dataDir = settings.dataDir().orElseGet(Endpoints::newTempDir);
-        final Chain chain = new Chain(l1.rpcUrl().get(), l1.contractAddress().get(), l1.verifierAddress().get(),
-                l1.submitterPrivateKey().get(), startBlock(l1));
+        final Chain chain = new Chain(l1.rpcUrl().get(), l1.contractAddress().get(), l1.verifierAddress().get(), startBlock(l1));
         final Endpoints endpoints = new Endpoints(settings.kafka().bootstrapServers().get(), settings.database().url().get(),
                 settings.database().user(), settings.database().password(), dataDir, chain);
         LOG.info("{}", endpoints);
@@ -82,7 +81,7 @@ public record Endpoints(String bootstrapServers, String jdbcUrl, String database
                     + " there when it has no checkpoint", contract, block, rpcUrl);
             return block;
         } catch (final RuntimeException e) {
-            throw new IllegalStateException("epm.l1.start-block (EPM_L1_START_BLOCK) is not set, and the block the ProofManager "
+            throw new IllegalStateException(SettingsReader.describe("epm.l1.start-block") + " is not set, and the block the ProofManager "
                     + contract + " was deployed in cannot be found on " + rpcUrl + " by eth_getCode (" + e.getMessage()
                     + "; a node without the chain's history answers only for recent blocks): set epm.l1.start-block or"
                     + " EPM_L1_START_BLOCK to the contract's deployment block", e);
@@ -94,7 +93,7 @@ public record Endpoints(String bootstrapServers, String jdbcUrl, String database
     private static Path newTempDir() {
         try {
             final Path dir = Files.createTempDirectory("eth-proof-manager-");
-            LOG.warn("epm.data-dir (EPM_DATA_DIR) is not set: Streams state and default blob directories go to {}, a new"
+            LOG.warn(SettingsReader.describe("epm.data-dir") + " is not set: Streams state and default blob directories go to {}, a new"
                     + " directory on every start", dir);
             return dir;
         } catch (final IOException e) {

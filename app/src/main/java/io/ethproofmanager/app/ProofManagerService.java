@@ -7,10 +7,11 @@ import io.ethproofmanager.app.status.StatusApi;
 import io.ethproofmanager.connectors.db.Database;
 import io.ethproofmanager.connectors.proof.FallbackHandoff;
 import io.ethproofmanager.connectors.proof.ProofHandler;
-import io.ethproofmanager.connectors.proof.ProofHandlerSettings;
+import io.ethproofmanager.connectors.proof.ProofValidationSettings;
 import io.ethproofmanager.connectors.proof.RollupCommitments;
 import io.ethproofmanager.connectors.proof.RollupHandoff;
 import io.ethproofmanager.connectors.proof.SqlRollupCommitments;
+import io.ethproofmanager.connectors.proof.ProofHandlerSettings;
 import io.ethproofmanager.connectors.proof.VerifierContractValidator;
 import io.ethproofmanager.topology.analytics.RewardAnalyticsTopology;
 import io.ethproofmanager.topology.analytics.RewardAnalyticsView;
@@ -41,12 +42,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.web3j.crypto.Credentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,7 @@ public final class ProofManagerService implements AutoCloseable {
 
     private final ManagerSettings settings;
     private final Endpoints endpoints;
+    private final Components components;
     private final Database database;
     private final BlobStore rollupBlobs;
     private final BlobStore publicBlobs;
@@ -76,10 +78,32 @@ public final class ProofManagerService implements AutoCloseable {
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private HealthServer healthServer;
 
-    private ProofManagerService(final ManagerSettings settings, final Endpoints endpoints, final Database database, final BlobStore rollupBlobs,
-            final BlobStore publicBlobs, final PrometheusMeterRegistry meters) {
+    /**
+     * Each component's settings: its block of the configuration, read before anything starts (so that a bad value stops the
+     * start with its key), and what the service tells it (the endpoints, its consumer group, the rollup's chain id).
+     */
+    private record Components(ReadinessSettings readiness, BatchStatusSinkSettings postgresSink, ProofHandlerSettings proofHandler,
+            ProofValidationSettings proofValidation, L1SenderSettings l1Sender, L1IngesterSettings l1Ingester) {
+
+        static Components read(final ManagerSettings settings, final Endpoints endpoints) {
+            final var config = settings.config();
+            final String kafka = endpoints.bootstrapServers();
+            final String applicationId = settings.kafka().applicationId();
+            return new Components(
+                    ReadinessSettings.from(config, kafka, settings.chainId(), settings.protocolVersion()),
+                    BatchStatusSinkSettings.from(config, kafka, applicationId + "-postgres-sink"),
+                    ProofHandlerSettings.from(config, kafka, applicationId + "-proof-handler"),
+                    ProofValidationSettings.from(config),
+                    L1SenderSettings.from(config, kafka, applicationId + "-l1-sender"),
+                    L1IngesterSettings.from(config, kafka, Set.of(settings.chainId()), endpoints.chain().ingesterStartBlock()));
+        }
+    }
+
+    private ProofManagerService(final ManagerSettings settings, final Endpoints endpoints, final Components components,
+            final Database database, final BlobStore rollupBlobs, final BlobStore publicBlobs, final PrometheusMeterRegistry meters) {
         this.settings = settings;
         this.endpoints = endpoints;
+        this.components = components;
         this.database = database;
         this.rollupBlobs = rollupBlobs;
         this.publicBlobs = publicBlobs;
@@ -89,6 +113,7 @@ public final class ProofManagerService implements AutoCloseable {
     /** Starts every component; on a failure, stops what was started and rethrows. */
     public static ProofManagerService start(final ManagerSettings settings) {
         final Endpoints endpoints = Endpoints.of(settings);
+        final Components components = Components.read(settings, endpoints);
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
@@ -99,7 +124,8 @@ public final class ProofManagerService implements AutoCloseable {
         final BlobStore rollupBlobs = BlobStores.open(settings.rollupBlobs(), endpoints.dataDir().resolve("blobs/rollup"));
         // the public store holds both the published proof inputs and the received proofs
         final BlobStore publicBlobs = BlobStores.open(settings.publicBlobs(), endpoints.dataDir().resolve("blobs/public"));
-        final ProofManagerService service = new ProofManagerService(settings, endpoints, database, rollupBlobs, publicBlobs, meters);
+        final ProofManagerService service = new ProofManagerService(settings, endpoints, components, database, rollupBlobs, publicBlobs,
+                meters);
         service.running.push(database);
         try {
             service.startComponents(settings);
@@ -116,17 +142,17 @@ public final class ProofManagerService implements AutoCloseable {
                 settings.kafka().replicationFactor());
 
         // against the flow of data, so that close() stops the sources first, then the topology, then its sinks
-        final BatchStatusSink sink = startPostgresSink(settings);
-        final java.util.Optional<RollupHandoff> handoff = settings.proofs().handoff()
-                ? java.util.Optional.of(new RollupHandoff(database.dataSource(), rollupBlobs, settings.proofs().handoffProofKeyTemplate()))
-                : java.util.Optional.empty();
-        final java.util.Optional<FallbackHandoff> fallbacks = handoff.map(h -> startFallbackHandoff(settings, h));
-        final L1TransactionSender sender = startL1Sender(settings);
+        final BatchStatusSink sink = startPostgresSink();
+        final Optional<RollupHandoff> handoff = components.proofValidation().handoff()
+                ? Optional.of(new RollupHandoff(database.dataSource(), rollupBlobs, components.proofValidation().handoffProofKeyTemplate()))
+                : Optional.empty();
+        final Optional<FallbackHandoff> fallbacks = handoff.map(h -> startFallbackHandoff(settings, h));
+        final L1TransactionSender sender = startL1Sender();
         final KafkaStreams streams = startTopology(settings);
         final KafkaStreams analytics = startRewardAnalytics(settings);
-        final ProofHandler proofs = startProofHandler(settings, handoff);
-        startReadinessChecker(settings);
-        startL1Ingester(settings);
+        final ProofHandler proofs = startProofHandler(handoff);
+        startReadinessChecker();
+        startL1Ingester();
 
         final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
         checks.put("topology", () -> streams.state() == KafkaStreams.State.RUNNING);
@@ -190,30 +216,25 @@ public final class ProofManagerService implements AutoCloseable {
         LOG.info("handing back to the rollup: {}", handoff);
         final FallbackHandoff fallbacks = new FallbackHandoff(endpoints.bootstrapServers(),
                 settings.kafka().applicationId() + "-fallback-handoff", Topics.FALLBACK.name(), settings.chainId(), handoff,
-                ProofHandlerSettings.defaults(endpoints.bootstrapServers()), meters);
+                components.proofHandler(), meters);
         fallbacks.start();
         running.push(fallbacks);
         return fallbacks;
     }
 
-    private ProofHandler startProofHandler(final ManagerSettings settings, final java.util.Optional<RollupHandoff> handoff) {
+    private ProofHandler startProofHandler(final Optional<RollupHandoff> handoff) {
         final var chain = endpoints.chain();
         final org.web3j.protocol.Web3j web3j = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(chain.rpcUrl()));
         running.push(web3j::shutdown);
-        final ProofHandler handler = new ProofHandler(
-                ProofHandlerSettings.defaults(endpoints.bootstrapServers())
-                        .withGroupId(settings.kafka().applicationId() + "-proof-handler")
-                        .withMaxProofBytes(settings.maxProofBytes()),
-                publicBlobs, validator(settings, web3j), handoff, meters);
+        final ProofHandler handler = new ProofHandler(components.proofHandler(), publicBlobs, validator(web3j), handoff, meters);
         handler.start();
         running.push(handler);
         return handler;
     }
 
-    /** The verifier contract's validator, with the rollup's commitments when their query is configured. */
-    private VerifierContractValidator validator(final ManagerSettings settings, final org.web3j.protocol.Web3j web3j) {
+    private VerifierContractValidator validator(final org.web3j.protocol.Web3j web3j) {
         final var chain = endpoints.chain();
-        final var proofs = settings.proofs();
+        final ProofValidationSettings proofs = components.proofValidation();
         final RollupCommitments commitments = proofs.commitmentsQuery()
                 .<RollupCommitments>map(sql -> new SqlRollupCommitments(database.dataSource(), sql))
                 .orElse(RollupCommitments.NONE);
@@ -223,57 +244,29 @@ public final class ProofManagerService implements AutoCloseable {
         return validator;
     }
 
-    private BatchStatusSink startPostgresSink(final ManagerSettings settings) {
-        final var sinkSettings = settings.postgresSink();
-        final BatchStatusSink sink = new BatchStatusSink(new BatchStatusSinkSettings(endpoints.bootstrapServers(),
-                settings.kafka().applicationId() + "-postgres-sink", Topics.BATCH_STATUS.name(), sinkSettings.maxBatchSize(),
-                sinkSettings.pollTimeout(), sinkSettings.retryBackoffMin(), sinkSettings.retryBackoffMax()),
-                database.dataSource(), meters);
+    private BatchStatusSink startPostgresSink() {
+        final BatchStatusSink sink = new BatchStatusSink(components.postgresSink(), database.dataSource(), meters);
         sink.start();
         running.push(sink);
         return sink;
     }
 
-    private void startReadinessChecker(final ManagerSettings settings) {
-        final var readiness = settings.readiness();
-        final ReadinessChecker checker = new ReadinessChecker(new ReadinessSettings(endpoints.bootstrapServers(),
-                settings.chainId(), settings.protocolVersion(), readiness.pollInterval(), readiness.batchLimit(),
-                readiness.retryBackoffMin(), readiness.retryBackoffMax(), settings.publicKeyTemplate(), readiness.maxInputsBytes(),
-                Map.of()),
-                database.dataSource(), rollupBlobs, publicBlobs, meters, Clock.systemUTC());
+    private void startReadinessChecker() {
+        final ReadinessChecker checker = new ReadinessChecker(components.readiness(), database.dataSource(), rollupBlobs,
+                publicBlobs, meters, Clock.systemUTC());
         checker.start();
         running.push(checker);
     }
 
-    private L1TransactionSender startL1Sender(final ManagerSettings settings) {
-        final var l1 = settings.l1();
-        final var chain = endpoints.chain();
-        final var defaults = L1SenderSettings.defaults(chain.rpcUrl(), chain.proofManagerAddress(),
-                Credentials.create(chain.submitterPrivateKey()), l1.maxFeePerGasCap(), endpoints.bootstrapServers(),
-                settings.kafka().applicationId() + "-l1-sender");
-        final L1SenderSettings senderSettings = new L1SenderSettings(defaults.rpcUrl(), defaults.contractAddress(),
-                defaults.signer(), defaults.l1ChainId(), defaults.maxFeePerGasCap(), l1.priorityFee(),
-                java.math.BigInteger.valueOf(l1.gasLimit()), l1.receiptTimeout(), defaults.receiptPollInterval(),
-                defaults.feeBumpPercent(), l1.maxAttempts(), defaults.heldRetryBackoff(), defaults.bootstrapServers(),
-                defaults.groupId(), defaults.commandsTopic(), defaults.resultsTopic());
-        final L1TransactionSender sender = new L1TransactionSender(senderSettings, database.dataSource(), meters);
+    private L1TransactionSender startL1Sender() {
+        final L1TransactionSender sender = new L1TransactionSender(components.l1Sender(), database.dataSource(), meters);
         sender.start();
         running.push(sender);
         return sender;
     }
 
-    private void startL1Ingester(final ManagerSettings settings) {
-        final var l1 = settings.l1();
-        final var chain = endpoints.chain();
-        final L1IngesterSettings ingesterSettings = L1IngesterSettings
-                .defaults(chain.rpcUrl(), chain.proofManagerAddress(), Set.of(settings.chainId()), endpoints.bootstrapServers())
-                .withConfirmations(l1.confirmations())
-                .withPollInterval(l1.pollInterval())
-                .withMaxBlockRange(l1.maxBlockRange())
-                .withStartBlock(chain.ingesterStartBlock())
-                .withReorgWindow(l1.reorgWindow())
-                .withMaxProofBytes(settings.maxProofBytes());
-        final L1LogIngester ingester = new L1LogIngester(ingesterSettings, meters);
+    private void startL1Ingester() {
+        final L1LogIngester ingester = new L1LogIngester(components.l1Ingester(), meters);
         ingester.start();
         running.push(ingester);
     }

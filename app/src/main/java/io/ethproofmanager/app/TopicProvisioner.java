@@ -15,7 +15,11 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the system's topics ({@link Topics#all()}) that do not exist yet; the batch-status topic is compacted. */
+/**
+ * Creates the system's topics ({@link Topics#all()}) that do not exist yet; those whose {@link Topic#compacted()} says so
+ * (the batch-status and network-analytics topics) with {@code cleanup.policy=compact}. The L1 ingester creates its own
+ * compacted checkpoint topic.
+ */
 public final class TopicProvisioner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);

@@ -45,8 +45,8 @@ class ManagerSettingsTest {
         assertThat(settings.kafka().bootstrapServers()).contains("kafka-1:9092,kafka-2:9092");
         assertThat(settings.publicBlobs().isGcs()).isTrue();
         assertThat(settings.publicBlobs().bucket()).contains("proof-inputs");
-        assertThat(settings.readiness().batchLimit()).isEqualTo(100);
-        assertThat(settings.readiness().maxInputsBytes()).isEqualTo(256L * 1024 * 1024);
+        assertThat(settings.config().getInt("epm.readiness.batch-limit")).as("a component's key, not in the file")
+                .isEqualTo(ConfigFactory.defaultReference().getInt("epm.readiness.batch-limit"));
     }
 
     @Test
@@ -60,55 +60,7 @@ class ManagerSettingsTest {
 
         assertThat(settings.chainId()).isEqualTo(324);
         assertThat(settings.database().url()).contains("jdbc:postgresql://db/rollup");
-        assertThat(settings.readiness().maxInputsBytes()).isEqualTo(1024 * 1024);
-    }
-
-    @Test
-    void proofsAreValidatedBehindADualVerifierAcceptingFflonkWithoutCommitmentsByDefault() {
-        final ManagerSettings.Proofs proofs = ManagerSettings.load(Optional.empty()).proofs();
-
-        assertThat(proofs.verifierKind()).isEqualTo(io.ethproofmanager.connectors.proof.VerifierKind.DUAL);
-        assertThat(proofs.acceptedVariants()).containsExactly("Fflonk");
-        assertThat(proofs.commitmentsQuery()).isEmpty();
-        assertThat(proofs.handoff()).isTrue();
-        assertThat(proofs.handoffProofKeyTemplate()).isEqualTo("proofs_fri/l1_batch_proof_{batch}_{major}_{minor}_{patch}.cbor");
-        assertThat(ManagerSettings.load(Optional.empty()).publicKeyTemplate())
-                .isEqualTo("public_witness_inputs/witness_inputs_{batch}_{chain_id}.cbor");
-    }
-
-    @Test
-    void theHandoffCanBeTurnedOffAndItsKeysChanged() {
-        final var withEnv = ConfigFactory.parseMap(Map.of("EPM_PROOFS_HANDOFF_ENABLED", "false",
-                        "EPM_PROOFS_HANDOFF_PROOF_KEY_TEMPLATE", "proofs/{chain_id}/{batch}.cbor",
-                        "EPM_PUBLIC_BLOBS_KEY_TEMPLATE", "inputs/{chain_id}/{batch}.cbor"))
-                .withFallback(ConfigFactory.parseResources("reference.conf"))
-                .resolve();
-
-        final ManagerSettings settings = ManagerSettings.from(withEnv);
-
-        assertThat(settings.proofs().handoff()).isFalse();
-        assertThat(settings.proofs().handoffProofKeyTemplate()).isEqualTo("proofs/{chain_id}/{batch}.cbor");
-        assertThat(settings.publicKeyTemplate()).isEqualTo("inputs/{chain_id}/{batch}.cbor");
-        assertThatThrownBy(() -> settingsWith("epm.proofs.handoff.proof-key-template = \"proofs/latest.cbor\""))
-                .hasMessageContaining("must contain {batch}");
-    }
-
-    @Test
-    void theVerifierKindVariantsAndCommitmentsQueryAreConfigurable() {
-        final var withEnv = ConfigFactory.parseMap(Map.of("EPM_L1_VERIFIER_KIND", "plain",
-                        "EPM_PROOFS_ACCEPTED_VARIANTS", "Fflonk, Plonk",
-                        "EPM_PROOFS_COMMITMENTS_QUERY", "SELECT number, commitment FROM l1_batches WHERE number BETWEEN ? - 1 AND ?"))
-                .withFallback(ConfigFactory.parseResources("reference.conf"))
-                .resolve();
-
-        final ManagerSettings.Proofs proofs = ManagerSettings.from(withEnv).proofs();
-
-        assertThat(proofs.verifierKind()).isEqualTo(io.ethproofmanager.connectors.proof.VerifierKind.PLAIN);
-        assertThat(proofs.acceptedVariants()).containsExactly("Fflonk", "Plonk");
-        assertThat(proofs.commitmentsQuery()).contains("SELECT number, commitment FROM l1_batches WHERE number BETWEEN ? - 1 AND ?");
-        assertThatThrownBy(() -> settingsWith("epm.l1.verifier-kind = triple")).hasMessageContaining("epm.l1.verifier-kind");
-        assertThatThrownBy(() -> settingsWith("epm.proofs.accepted-variants = \"Fflonk,Groth16\""))
-                .hasMessageContaining("epm.proofs.accepted-variants").hasMessageContaining("Groth16");
+        assertThat(settings.config().getBytes("epm.readiness.max-inputs-bytes")).isEqualTo(1024 * 1024);
     }
 
     @Test
@@ -119,19 +71,47 @@ class ManagerSettingsTest {
     }
 
     @Test
-    void badValuesNameTheirKey() {
-        assertThatThrownBy(() -> settingsWith("epm.kafka.partitions = 0")).hasMessageContaining("partitions must be positive");
-        assertThatThrownBy(() -> settingsWith("epm.protocol-version = \"28\"")).hasMessageContaining("epm.protocol-version");
-        assertThatThrownBy(() -> settingsWith("epm.blob-stores.rollup.type = s3")).hasMessageContaining("epm.blob-stores.rollup.type");
-        assertThatThrownBy(() -> settingsWith("epm.blob-stores.rollup.type = gcs")).hasMessageContaining("bucket is required");
-        assertThatThrownBy(() -> settingsWith("epm.readiness.poll-interval = soon")).hasMessageContaining("poll-interval");
-        assertThatThrownBy(() -> settingsWith("epm.proofs.max-bytes = 1048576")).hasMessageContaining("proofs.max-bytes must be at most 458752");
+    void badValuesNameTheirKeyAndVariable() {
+        assertThatThrownBy(() -> settingsWith("epm.kafka.partitions = 0"))
+                .hasMessage("invalid configuration: epm.kafka.partitions (EPM_KAFKA_PARTITIONS) must be positive, was 0");
+        assertThatThrownBy(() -> settingsWith("epm.protocol-version = \"28\""))
+                .hasMessageContaining("epm.protocol-version (EPM_PROTOCOL_VERSION) must be a version");
+        assertThatThrownBy(() -> settingsWith("epm.blob-stores.rollup.type = s3"))
+                .hasMessageContaining("epm.blob-stores.rollup.type (EPM_ROLLUP_BLOBS_TYPE) must be filesystem or gcs, was 's3'");
+        assertThatThrownBy(() -> settingsWith("epm.blob-stores.rollup.type = gcs"))
+                .hasMessageContaining("epm.blob-stores.rollup.bucket (EPM_ROLLUP_BLOBS_BUCKET) is required");
+        assertThatThrownBy(() -> settingsWith("epm.proof-request.max-reward = 5000001"))
+                .hasMessageContaining("epm.proof-request.max-reward (EPM_PROOF_REQUEST_MAX_REWARD) must be at most 5000000");
+        assertThatThrownBy(() -> settingsWith("epm.proof-request.timeout-after = 120s"))
+                .hasMessageContaining("epm.proof-request.timeout-after (EPM_PROOF_REQUEST_TIMEOUT_AFTER) must be at least 121s");
+        assertThatThrownBy(() -> settingsWith("epm.http.port = 70000"))
+                .hasMessageContaining("epm.http.port (EPM_HTTP_PORT) must be at most 65535");
+    }
+
+    @Test
+    void aComponentsBadValueStopsTheStartWithItsKeyBeforeAnythingStarts() {
+        final String endpoints = """
+                epm.kafka.bootstrap-servers = "localhost:1"
+                epm.database.url = "jdbc:postgresql://localhost:1/x"
+                epm.l1 { rpc-url = "http://localhost:1", contract-address = "0x00000000000000000000000000000000000000aa",
+                         verifier-address = "0x00000000000000000000000000000000000000bb",
+                         submitter-private-key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+                         start-block = 0 }
+                """;
+        assertThatThrownBy(() -> ProofManagerService.start(settingsWith(endpoints + "epm.readiness.poll-interval = soon")))
+                .hasMessageContaining("epm.readiness.poll-interval (EPM_READINESS_POLL_INTERVAL) must be a duration");
+        assertThatThrownBy(() -> ProofManagerService.start(settingsWith(endpoints + "epm.proofs.max-bytes = 1048576")))
+                .hasMessageContaining("epm.proofs.max-bytes (EPM_PROOFS_MAX_BYTES) must be at most 458752");
+        assertThatThrownBy(() -> ProofManagerService.start(settingsWith(endpoints + "epm.l1.submitter-private-key = \"0xsecret\"")))
+                .hasMessageContaining("epm.l1.submitter-private-key (EPM_L1_SUBMITTER_PRIVATE_KEY) must be a private key in hex")
+                .message().doesNotContain("0xsecret");
     }
 
     @Test
     void anExternalChainNeedsItsContractAndSubmitterKeyAndTheKeyIsNeverPrinted() {
         assertThatThrownBy(() -> settingsWith("epm.l1.rpc-url = \"https://rpc.example\""))
-                .hasMessageContaining("epm.l1.contract-address, epm.l1.verifier-address and epm.l1.submitter-private-key are required");
+                .hasMessageContaining("epm.l1.contract-address (EPM_L1_CONTRACT_ADDRESS), epm.l1.verifier-address"
+                        + " (EPM_L1_VERIFIER_ADDRESS), epm.l1.submitter-private-key (EPM_L1_SUBMITTER_PRIVATE_KEY) are required");
 
         final ManagerSettings settings = settingsWith("""
                 epm.l1 { rpc-url = "https://rpc.example", contract-address = "0x00000000000000000000000000000000000000aa",

@@ -94,6 +94,7 @@ class PipelineIntegrationTest {
 
         assertEveryBatchWentReadyThenRequestedOnce(batches);
         assertThat(readyEndpointStatus()).isEqualTo(200);
+        assertEveryMetricUsesUnderscoresAndIsListedInTheReadme();
     }
 
     @Test
@@ -289,6 +290,40 @@ class PipelineIntegrationTest {
             }
         }
         return byBatch;
+    }
+
+    /** The service's own meters are named with underscores, and each one it exposes is in the README's list. */
+    private void assertEveryMetricUsesUnderscoresAndIsListedInTheReadme() throws Exception {
+        assertThat(service.meters().getMeters()).extracting(meter -> meter.getId().getName())
+                .filteredOn(name -> name.startsWith("epm") || name.startsWith("server"))
+                .isNotEmpty().allSatisfy(name -> assertThat(name).doesNotContain("."));
+        final java.util.Set<String> exposed = new java.util.TreeSet<>();
+        for (final String line : service.meters().scrape().split("\n")) {
+            final java.util.regex.Matcher name = java.util.regex.Pattern
+                    .compile("^((?:epm|server_eth_proof_manager)_[a-z0-9_]*?)(?:_count|_sum|_max|_bucket)?[{ ]").matcher(line);
+            if (name.find()) {
+                exposed.add(name.group(1));
+            }
+        }
+        final String readme = java.nio.file.Files.readString(repositoryRoot().resolve("README.md"));
+        final java.util.Set<String> listed = new java.util.TreeSet<>();
+        final java.util.regex.Matcher code = java.util.regex.Pattern
+                .compile("`((?:epm|server_eth_proof_manager)_[a-z0-9_]+)(?:\\{[a-z,]*})?`").matcher(readme);
+        while (code.find()) {
+            listed.add(code.group(1));
+        }
+        assertThat(exposed).as("epm_ and server_eth_proof_manager_ metrics exposed on /metrics").isNotEmpty()
+                .allSatisfy(metric -> assertThat(listed).as("metrics named in the README").contains(metric));
+    }
+
+    private static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (java.nio.file.Files.isRegularFile(dir.resolve("README.md")) && java.nio.file.Files.isRegularFile(dir.resolve("pom.xml"))
+                    && java.nio.file.Files.isDirectory(dir.resolve("app"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
     }
 
     private int readyEndpointStatus() throws Exception {

@@ -109,7 +109,7 @@ final class ServiceHarness {
         overrides.put("epm.l1.rpc-url", chain.rpcUrl());
         overrides.put("epm.l1.contract-address", chain.proofManagerAddress());
         overrides.put("epm.l1.verifier-address", chain.verifierAddress());
-        overrides.put("epm.l1.submitter-private-key", chain.submitter().getEcKeyPair().getPrivateKey().toString(16));
+        overrides.put("epm.l1.submitter-private-key", LocalChain.submitterPrivateKey());
         overrides.put("epm.l1.poll-interval", "200ms");
         overrides.put("epm.readiness.poll-interval", "200ms");
         overrides.put("epm.readiness.retry-backoff-min", "200ms");

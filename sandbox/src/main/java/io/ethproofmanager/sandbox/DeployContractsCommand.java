@@ -31,7 +31,6 @@ import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.methods.response.EthChainId;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.utils.Numeric;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -277,8 +276,7 @@ public final class DeployContractsCommand implements Callable<Integer> {
                 ? """
                   # the PUBLIC anvil development key of account 0, the submitter: for a local development node only
                   submitter-private-key = %s
-                """.formatted(ConfigUtil.quoteString(Numeric.toHexStringWithPrefixZeroPadded(
-                        development.getEcKeyPair().getPrivateKey(), 64)))
+                """.formatted(ConfigUtil.quoteString(LocalChain.submitterPrivateKey()))
                 : """
                   # the submitter %s signs with its own key: set epm.l1.submitter-private-key or EPM_L1_SUBMITTER_PRIVATE_KEY
                 """.formatted(submitter);

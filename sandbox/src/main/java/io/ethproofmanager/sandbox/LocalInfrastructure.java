@@ -2,6 +2,7 @@ package io.ethproofmanager.sandbox;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.ethproofmanager.connectors.settings.SettingsReader;
 import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
@@ -30,16 +31,9 @@ public final class LocalInfrastructure implements AutoCloseable {
     public record SandboxSettings(int anvilPort, long l1ChainId, boolean developmentNode) {
 
         public static SandboxSettings from(final Config root) {
-            final Config c = root.getConfig("epm.sandbox");
-            final int port = c.getInt("anvil-port");
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("invalid configuration: epm.sandbox.anvil-port must be 0..65535, was " + port);
-            }
-            final long l1ChainId = c.getLong("l1-chain-id");
-            if (l1ChainId <= 0) {
-                throw new IllegalArgumentException("invalid configuration: epm.sandbox.l1-chain-id must be positive, was " + l1ChainId);
-            }
-            return new SandboxSettings(port, l1ChainId, c.getBoolean("development-node"));
+            final SettingsReader settings = SettingsReader.of(root);
+            return new SandboxSettings(settings.intBetween("epm.sandbox.anvil-port", 0, 65_535),
+                    settings.positiveLong("epm.sandbox.l1-chain-id"), settings.bool("epm.sandbox.development-node"));
         }
     }
 
@@ -75,7 +69,7 @@ public final class LocalInfrastructure implements AutoCloseable {
                 overrides.put("epm.l1.rpc-url", local.rpcUrl());
                 overrides.put("epm.l1.contract-address", local.proofManagerAddress());
                 overrides.put("epm.l1.verifier-address", local.verifierAddress());
-                overrides.put("epm.l1.submitter-private-key", local.submitter().getEcKeyPair().getPrivateKey().toString(16));
+                overrides.put("epm.l1.submitter-private-key", LocalChain.submitterPrivateKey());
                 overrides.put("epm.l1.start-block", "0");
                 chain = Optional.of(local);
             } else if (sandbox.developmentNode()) {
@@ -130,19 +124,15 @@ public final class LocalInfrastructure implements AutoCloseable {
      */
     private static void refuseExternalChainKeysWithoutRpcUrl(final Config config) {
         final List<String> named = new ArrayList<>();
-        if (!config.getString("epm.l1.contract-address").isBlank()) {
-            named.add("epm.l1.contract-address (EPM_L1_CONTRACT_ADDRESS)");
-        }
-        if (!config.getString("epm.l1.verifier-address").isBlank()) {
-            named.add("epm.l1.verifier-address (EPM_L1_VERIFIER_ADDRESS)");
-        }
-        if (!config.getString("epm.l1.submitter-private-key").isBlank()) {
-            named.add("epm.l1.submitter-private-key (EPM_L1_SUBMITTER_PRIVATE_KEY)");
+        for (final String key : List.of("epm.l1.contract-address", "epm.l1.verifier-address", "epm.l1.submitter-private-key")) {
+            if (!config.getString(key).isBlank()) {
+                named.add(key);
+            }
         }
         if (!named.isEmpty()) {
-            throw new IllegalArgumentException("invalid configuration: " + String.join(", ", named) + (named.size() == 1 ? " is" : " are")
-                    + " set but epm.l1.rpc-url (EPM_L1_RPC_URL) is not: set the RPC URL of the chain they belong to, or unset them"
-                    + " to run on an embedded anvil chain");
+            throw new IllegalArgumentException("invalid configuration: " + SettingsReader.describeAll(named)
+                    + (named.size() == 1 ? " is" : " are") + " set but " + SettingsReader.describe("epm.l1.rpc-url")
+                    + " is not: set the RPC URL of the chain they belong to, or unset them to run on an embedded anvil chain");
         }
     }
 

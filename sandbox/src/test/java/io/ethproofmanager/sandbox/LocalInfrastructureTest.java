@@ -42,7 +42,7 @@ class LocalInfrastructureTest {
         assertThat(LocalInfrastructure.SandboxSettings.from(ConfigFactory.parseMap(Map.of("EPM_SANDBOX_L1_CHAIN_ID", "5"))
                 .withFallback(ConfigFactory.parseResources("reference.conf")).resolve()).l1ChainId()).isEqualTo(5L);
         assertThatThrownBy(() -> LocalInfrastructure.SandboxSettings.from(settingsWith("epm.sandbox.anvil-port = 70000")))
-                .hasMessageContaining("epm.sandbox.anvil-port must be 0..65535");
+                .hasMessageContaining("epm.sandbox.anvil-port (EPM_SANDBOX_ANVIL_PORT) must be at most 65535, was 70000");
         assertThatThrownBy(() -> LocalInfrastructure.SandboxSettings.from(settingsWith("epm.sandbox.development-node = maybe")))
                 .hasMessageContaining("development-node");
     }

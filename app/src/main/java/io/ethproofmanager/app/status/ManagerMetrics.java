@@ -29,8 +29,8 @@ public final class ManagerMetrics implements AutoCloseable {
     public static final String THREAD_NAME = "epm-metrics-refresh";
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagerMetrics.class);
-    private static final String PREFIX = "server.eth.proof.manager.";
-    private static final String SENDER_BALANCE = "epm.l1.sender.submitter.balance";
+    private static final String PREFIX = "server_eth_proof_manager_";
+    private static final String SENDER_BALANCE = "epm_l1_sender_submitter_balance";
     private static final String INGESTER_LAG = "epm_l1_ingester_lag_blocks";
 
     private final BatchStatusQueries queries;
@@ -67,20 +67,20 @@ public final class ManagerMetrics implements AutoCloseable {
     }
 
     private void register() {
-        gauge("acknowledged.batches", "batches acknowledged by their proving network, awaiting a proof",
+        gauge("acknowledged_batches", "batches acknowledged by their proving network, awaiting a proof",
                 () -> count(BatchStatus.ACKNOWLEDGED));
-        gauge("proven.batches", "batches whose proof was received (validated or not yet)",
+        gauge("proven_batches", "batches whose proof was received (validated or not yet)",
                 () -> count(BatchStatus.RECEIVED_PROOF) + count(BatchStatus.VALIDATION_RESULT_SENT_TO_L1));
-        gauge("validated.batches", "batches whose validation result was sent to L1",
+        gauge("validated_batches", "batches whose validation result was sent to L1",
                 () -> count(BatchStatus.VALIDATION_RESULT_SENT_TO_L1));
-        gauge("fallen.back.batches", "batches handed to the rollup's own provers", () -> count(BatchStatus.FALLEN_BACK));
-        gauge("tx.attempts", "L1 transaction attempts recorded by the sender", transactionAttempts::get);
+        gauge("fallen_back_batches", "batches handed to the rollup's own provers", () -> count(BatchStatus.FALLEN_BACK));
+        gauge("tx_attempts", "L1 transaction attempts recorded by the sender", transactionAttempts::get);
         byStatus.forEach((status, value) -> registered.add(Gauge.builder(PREFIX + "batches", value, AtomicLong::get)
                 .description("batches in each status now")
                 .tag("status", status.wireName())
                 .register(meters)));
-        alias("submitter.balance", "wei", SENDER_BALANCE, "the submitter's balance on L1 (alias of epm_l1_sender_submitter_balance_wei)");
-        alias("ingester.lag", "blocks", INGESTER_LAG, "blocks the L1 ingester is behind the head (alias of epm_l1_ingester_lag_blocks)");
+        alias("submitter_balance", "wei", SENDER_BALANCE, "the submitter's balance on L1 (alias of epm_l1_sender_submitter_balance_wei)");
+        alias("ingester_lag", "blocks", INGESTER_LAG, "blocks the L1 ingester is behind the head (alias of epm_l1_ingester_lag_blocks)");
     }
 
     private void gauge(final String name, final String description, final LongSupplier value) {

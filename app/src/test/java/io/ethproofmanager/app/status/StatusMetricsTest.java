@@ -82,7 +82,7 @@ class StatusMetricsTest {
     @Test
     void aliasesReadTheSenderAndIngesterMeters() {
         final AtomicLong lag = new AtomicLong(12);
-        Gauge.builder("epm.l1.sender.submitter.balance", () -> 2.5e18).baseUnit("wei").register(meters);
+        Gauge.builder("epm_l1_sender_submitter_balance", () -> 2.5e18).baseUnit("wei").register(meters);
         try (ManagerMetrics metrics = ManagerMetrics.start(new BatchStatusQueries(database.dataSource()), meters,
                 Duration.ofHours(1))) {
             assertThat(meters.scrape()).contains("server_eth_proof_manager_ingester_lag_blocks NaN");

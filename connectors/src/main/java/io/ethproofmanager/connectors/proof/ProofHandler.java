@@ -2,6 +2,7 @@ package io.ethproofmanager.connectors.proof;
 
 import io.ethproofmanager.connectors.blob.BlobStore;
 import io.ethproofmanager.connectors.blob.BlobStoreException;
+import io.ethproofmanager.connectors.kafka.ConsumerService;
 import io.ethproofmanager.connectors.kafka.RetryingConsumerLoop;
 import io.ethproofmanager.connectors.logging.CauseChain;
 import io.ethproofmanager.schemas.BatchId;
@@ -15,24 +16,15 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.utils.Numeric;
@@ -54,7 +46,6 @@ public final class ProofHandler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProofHandler.class);
     static final String THREAD_NAME = "epm-proof-handler";
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(40);
 
     private final ProofHandlerSettings settings;
@@ -63,10 +54,7 @@ public final class ProofHandler implements AutoCloseable {
     private final Optional<RollupHandoff> handoff;
     private final MeterRegistry meters;
     private final Counter received;
-    private final CountDownLatch closing = new CountDownLatch(1);
-    private final AtomicReference<Thread> thread = new AtomicReference<>();
-    private final AtomicReference<RetryingConsumerLoop<byte[], byte[]>> consumer = new AtomicReference<>();
-    private volatile boolean loopRunning;
+    private final ConsumerService service;
     private Optional<InHand> inHand = Optional.empty();
 
     /** The proof being handled: its identity and, once written, where it is stored (kept across retries). */
@@ -100,6 +88,8 @@ public final class ProofHandler implements AutoCloseable {
         this.meters = Objects.requireNonNull(meters, "meters");
         this.received = Counter.builder("epm_proofs_received_total")
                 .description("proofs submitted by networks taken in hand (each proof once)").register(meters);
+        this.service = new ConsumerService("proof handler", THREAD_NAME, settings.bootstrapServers(), settings.groupId(),
+                settings.eventsTopic(), CLOSE_TIMEOUT, LOG);
     }
 
     /** The deterministic blob key of a batch's proof: {@code proofs/<chainId>/<batchNumber>.proof}. */
@@ -109,75 +99,43 @@ public final class ProofHandler implements AutoCloseable {
 
     /** Starts the handling loop on thread {@value #THREAD_NAME}; a handler starts once. */
     public void start() {
-        final Thread loop = new Thread(this::run, THREAD_NAME);
-        if (!thread.compareAndSet(null, loop)) {
-            throw new IllegalStateException("the proof handler of group " + settings.groupId() + " was already started");
-        }
-        loopRunning = true;
-        loop.start();
+        service.start(() -> published().ifPresent(this::consume));
     }
 
     /** True while the loop runs; false before start, after close and after it died. */
     public boolean isHealthy() {
-        return loopRunning;
+        return service.isRunning();
     }
 
     /** Stops after the proof in hand (a proof not yet judged is redelivered to the next start). */
     @Override
     public void close() {
-        closing.countDown();
-        final Optional<Thread> loop = Optional.ofNullable(thread.get()).filter(t -> t != Thread.currentThread());
-        if (loop.isEmpty()) {
-            return;
-        }
-        if (!join(loop.get(), CLOSE_TIMEOUT)) {
-            LOG.warn("the proof handler loop did not stop within {} s of close; waking it up", CLOSE_TIMEOUT.toSeconds());
-            Optional.ofNullable(consumer.get()).ifPresent(RetryingConsumerLoop::wakeup);
-            loop.get().interrupt();
-            if (!join(loop.get(), Duration.ofSeconds(5))) {
-                LOG.error("the proof handler loop did not stop within 5 s of being woken up");
-            }
-        }
-    }
-
-    private void run() {
-        try {
-            published().ifPresent(this::consume);
-        } catch (final RuntimeException e) {
-            LOG.error("proof handler of group {} cannot consume {}", settings.groupId(), settings.eventsTopic(), e);
-        } finally {
-            loopRunning = false;
-            LOG.info("proof handler of group {} stopped", settings.groupId());
-        }
+        service.close();
     }
 
     /** The verdicts already published, once the broker answers; empty when closed first. */
     private Optional<PublishedVerdicts> published() {
-        while (!isClosing()) {
+        while (!service.isClosing()) {
             try {
                 return Optional.of(PublishedVerdicts.read(settings.bootstrapServers(), settings.verdictsTopic()));
             } catch (final KafkaException | IllegalStateException e) {
                 LOG.warn("proof handler cannot read {} yet, retrying in {} ms: {}", settings.verdictsTopic(),
                         settings.retryBackoffMax().toMillis(), CauseChain.describe(e));
-                awaitClosing(settings.retryBackoffMax());
+                service.awaitClosing(settings.retryBackoffMax());
             }
         }
         return Optional.empty();
     }
 
     private void consume(final PublishedVerdicts published) {
-        try (RetryingConsumerLoop<byte[], byte[]> kafka = new RetryingConsumerLoop<>(consumerConfig(), settings.eventsTopic(),
-                settings.pollTimeout(), this::isClosing, "proof handler", LOG);
-                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig())) {
-            consumer.set(kafka);
+        try (RetryingConsumerLoop<byte[], byte[]> kafka = service.consumer(settings.pollTimeout(), 1, Map.of());
+                KafkaProducer<byte[], byte[]> producer = service.producer("verdicts")) {
             LOG.info("proof handler consuming {} as group {}, verdicts to {}", settings.eventsTopic(), settings.groupId(),
                     settings.verdictsTopic());
             final Proofs proofs = new Proofs(producer, published);
-            while (!isClosing()) {
+            while (!service.isClosing()) {
                 kafka.pollOnce(proofs);
             }
-        } catch (final WakeupException | InterruptException e) {
-            LOG.warn("proof handler loop stopped by force; the proof in hand will be redelivered");
         }
     }
 
@@ -309,66 +267,15 @@ public final class ProofHandler implements AutoCloseable {
         final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.verdictsTopic(),
                 Topics.PROOF_VERDICTS.keySerde().encode(verdict.batchId()), Topics.PROOF_VERDICTS.valueSerde().encode(verdict));
         try {
-            producer.send(record).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptException(e);
-        } catch (final ExecutionException | TimeoutException | KafkaException e) {
-            throw new RetryException("broker", new KafkaException("the broker did not acknowledge the verdict on batch "
-                    + verdict.batchId() + " on " + settings.verdictsTopic() + " within " + SEND_TIMEOUT.toSeconds() + " s", e));
+            ConsumerService.send(producer, record, "the verdict on batch " + verdict.batchId());
+        } catch (final InterruptException | WakeupException e) {
+            throw e;
+        } catch (final KafkaException e) {
+            throw new RetryException("broker", e);
         }
         Counter.builder("epm_proof_verdicts_total").tag("valid", String.valueOf(verdict.valid()))
                 .description("proof verdicts published, valid or not").register(meters).increment();
         LOG.info("published verdict on the proof of batch {} by {}: {} ({})", verdict.batchId(), verdict.provedBy(),
                 verdict.valid() ? "valid" : "invalid", verdict.reason());
-    }
-
-    private Map<String, Object> consumerConfig() {
-        return Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
-                ConsumerConfig.CLIENT_ID_CONFIG, THREAD_NAME + "-" + settings.groupId(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    }
-
-    private Map<String, Object> producerConfig() {
-        return Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ProducerConfig.CLIENT_ID_CONFIG, THREAD_NAME + "-verdicts-" + settings.groupId(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis(),
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis(),
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis() / 2,
-                ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    }
-
-    private boolean isClosing() {
-        return closing.getCount() == 0;
-    }
-
-    private void awaitClosing(final Duration delay) {
-        try {
-            closing.await(delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closing.countDown();
-        }
-    }
-
-    private static boolean join(final Thread loop, final Duration timeout) {
-        try {
-            loop.join(timeout);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return !loop.isAlive();
     }
 }

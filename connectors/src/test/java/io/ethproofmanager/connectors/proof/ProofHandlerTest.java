@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ethproofmanager.connectors.blob.BlobStore;
 import io.ethproofmanager.connectors.blob.FileSystemBlobStore;
+import io.ethproofmanager.connectors.testing.TestSettings;
 import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.connectors.testing.SharedInfrastructure;
 import io.ethproofmanager.schemas.BatchId;
@@ -21,6 +22,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -206,7 +208,7 @@ class ProofHandlerTest {
         final L1Event.ProofRequestProven second =
                 requests.requestAndProve(batch(7), ChainRequests.validProof(batch(7), ChainRequests.VERSION));
         produce(second);
-        start(blobs, contractValidator(), settings().withGroupId(group + "-restarted"));
+        start(blobs, contractValidator(), settings(group + "-restarted", Map.of()));
         final List<ProofVerdict> published = awaitVerdicts(2);
 
         assertThat(published).extracting(ProofVerdict::batchNumber).containsExactly(6L, 7L);
@@ -216,7 +218,7 @@ class ProofHandlerTest {
     @Test
     void proofOverTheSizeLimitIsInvalidAndNotStored() throws Exception {
         final byte[] proof = ChainRequests.validProof(batch(8), ChainRequests.VERSION);
-        start(blobs, contractValidator(), settings().withMaxProofBytes(proof.length - 1));
+        start(blobs, contractValidator(), settings(group, Map.of("epm.proofs.max-bytes", proof.length - 1)));
 
         produce(requests.requestAndProve(batch(8), proof));
         final ProofVerdict verdict = awaitVerdicts(1).getFirst();
@@ -298,8 +300,15 @@ class ProofHandlerTest {
     // ---- helpers --------------------------------------------------------------------------------------------------
 
     private ProofHandlerSettings settings() {
-        return ProofHandlerSettings.defaults(bootstrap()).withGroupId(group).withTopics(events, verdicts)
-                .withRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
+        return settings(group, Map.of());
+    }
+
+    /** The reference settings with the test's topics, a backoff from 50 ms to 200 ms and {@code overrides}. */
+    private ProofHandlerSettings settings(final String groupId, final Map<String, Object> overrides) {
+        final Map<String, Object> all = new HashMap<>(Map.of("epm.proof-handler.retry-backoff-min", "50ms",
+                "epm.proof-handler.retry-backoff-max", "200ms"));
+        all.putAll(overrides);
+        return ProofHandlerSettings.from(TestSettings.with(all), bootstrap(), groupId).withTopics(events, verdicts);
     }
 
     private ProofHandler start(final BlobStore store, final ProofValidator validator) {

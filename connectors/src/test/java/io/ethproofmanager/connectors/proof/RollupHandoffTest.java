@@ -10,6 +10,7 @@ import io.ethproofmanager.connectors.blob.FileSystemBlobStore;
 import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.connectors.db.Database;
 import io.ethproofmanager.connectors.testing.SharedInfrastructure;
+import io.ethproofmanager.connectors.testing.TestSettings;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.FallbackReason;
 import io.ethproofmanager.schemas.FallbackRecord;
@@ -174,7 +175,7 @@ class RollupHandoffTest {
 
         final SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (FallbackHandoff handoffs = new FallbackHandoff(bootstrap(), "fallback-handoff-" + run, topic, rollup, handoff,
-                ProofHandlerSettings.defaults(bootstrap()), meters)) {
+                ProofHandlerSettings.from(TestSettings.reference(), bootstrap(), "fallback-handoff-pace"), meters)) {
             handoffs.start();
             for (final var fallback : fallbacks.entrySet()) {
                 produceFallback(topic, new BatchId(rollup, fallback.getKey()), fallback.getValue());
@@ -206,8 +207,9 @@ class RollupHandoffTest {
         final String events = "test.rollup-handoff.l1-events." + run;
         final String verdicts = "test.rollup-handoff.verdicts." + run;
         SharedInfrastructure.createTopics(bootstrap(), events, verdicts);
-        final ProofHandler handler = new ProofHandler(ProofHandlerSettings.defaults(bootstrap()).withGroupId("rollup-handoff-" + run)
-                .withTopics(events, verdicts).withRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(200)),
+        final ProofHandler handler = new ProofHandler(ProofHandlerSettings.from(TestSettings.with(
+                        "epm.proof-handler { retry-backoff-min = 50ms, retry-backoff-max = 200ms }"), bootstrap(), "rollup-handoff-" + run)
+                .withTopics(events, verdicts),
                 new FileSystemBlobStore(rollupRoot.resolve("manager"), "https://proofs.example/"),
                 new VerifierContractValidator(chain.web3j(), chain.proofManagerAddress(), chain.verifierAddress()),
                 Optional.of(handoff), meters);

@@ -51,11 +51,12 @@ public final class LocalChain implements AutoCloseable {
     public static final BigInteger INACTIVE = BigInteger.ONE;
 
     /** The well-known anvil development keys (mnemonic "test test ... junk"), accounts 0 to 3. */
-    private static final List<Credentials> DEV_ACCOUNTS = List.of(
-            Credentials.create("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"),
-            Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"),
-            Credentials.create("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"),
-            Credentials.create("0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"));
+    private static final List<String> DEV_KEYS = List.of(
+            "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+            "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+            "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+            "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6");
+    private static final List<Credentials> DEV_ACCOUNTS = DEV_KEYS.stream().map(Credentials::create).toList();
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
     /** In a chain directory ({@link #startIn}): the addresses of the contracts deployed there. */
     static final String DEPLOYMENT_FILE = "deployment.properties";
@@ -272,6 +273,14 @@ public final class LocalChain implements AutoCloseable {
     /** The anvil development account holding the admin and submitter roles on a local chain. */
     public static Credentials submitterAccount() {
         return DEV_ACCOUNTS.get(0);
+    }
+
+    /**
+     * The submitter's private key (anvil account 0) in hex, as {@code epm.l1.submitter-private-key} takes it: the form a
+     * configuration carries it in ({@link #submitterAccount()} is the same account).
+     */
+    public static String submitterPrivateKey() {
+        return DEV_KEYS.get(0);
     }
 
     /** Holder of the admin role and deployer of both contracts (anvil account 0). */

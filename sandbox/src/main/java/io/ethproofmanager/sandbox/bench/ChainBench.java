@@ -96,11 +96,11 @@ final class ChainBench {
     private BenchCommand.Figure ingesterBackfill(final ProofManagerService service, final LocalChain chain, final long chainId)
             throws Exception {
         final long head = chain.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
+        final var config = com.typesafe.config.ConfigFactory.parseMap(Map.of("epm.l1.rpc-url", chain.rpcUrl(),
+                "epm.l1.contract-address", chain.proofManagerAddress(), "epm.l1.confirmations", 0, "epm.l1.max-block-range", RANGE))
+                .withFallback(service.settings().config());
         final L1IngesterSettings settings = L1IngesterSettings
-                .defaults(chain.rpcUrl(), chain.proofManagerAddress(), Set.of(chainId), service.endpoints().bootstrapServers())
-                .withConfirmations(0)
-                .withMaxBlockRange(RANGE)
-                .withStartBlock(0)
+                .from(config, service.endpoints().bootstrapServers(), Set.of(chainId), 0)
                 .withCheckpoint("bench.l1-ingester-checkpoint", "bench-l1-ingester");
         long events = 0;
         final long began;

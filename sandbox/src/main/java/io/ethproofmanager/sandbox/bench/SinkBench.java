@@ -80,11 +80,9 @@ final class SinkBench {
         topics.produce(topic, count, i -> new byte[][] {
                 Topics.BATCH_STATUS.keySerde().encode(new BatchId(chainId, i)),
                 Topics.BATCH_STATUS.valueSerde().encode(record(chainId, i))});
-        final var sinkSettings = settings.postgresSink();
+        final var sinkSettings = BatchStatusSinkSettings.from(settings.config(), bootstrapServers, "bench-sink-" + round).withTopic(topic);
         final long began = System.nanoTime();
-        try (BatchStatusSink sink = new BatchStatusSink(new BatchStatusSinkSettings(bootstrapServers, "bench-sink-" + round, topic,
-                sinkSettings.maxBatchSize(), sinkSettings.pollTimeout(), sinkSettings.retryBackoffMin(), sinkSettings.retryBackoffMax()),
-                database.dataSource(), new SimpleMeterRegistry())) {
+        try (BatchStatusSink sink = new BatchStatusSink(sinkSettings, database.dataSource(), new SimpleMeterRegistry())) {
             sink.start();
             awaitRows(chainId, count);
             return new BenchCommand.Figure("Postgres sink: Kafka -> upsert + history (batches of " + sinkSettings.maxBatchSize() + ")",

@@ -1,20 +1,22 @@
 package io.ethproofmanager.connectors.sink.l1;
 
+import com.typesafe.config.Config;
+import io.ethproofmanager.connectors.settings.SettingsReader;
+import io.ethproofmanager.connectors.source.l1.L1IngesterSettings;
 import io.ethproofmanager.schemas.Topics;
 import java.math.BigInteger;
 import java.time.Duration;
-import java.util.Objects;
 import org.web3j.crypto.Credentials;
 
 /**
- * How the L1 sender signs and sends: the node and contract, the signer (its private key is never printed), the L1 chain
- * id ({@code 0}: read it from the node), EIP-1559 fee policy and cap, receipt waiting and replacement, and its topics.
+ * How the L1 sender signs and sends: the node and contract, the signer (its private key is never printed), EIP-1559 fee
+ * policy and cap, receipt waiting and replacement, and its topics; the L1 chain id is read from the node. Its keys are
+ * those of the sender in the {@code epm.l1} block of reference.conf ({@link #from}).
  */
 public record L1SenderSettings(
         String rpcUrl,
         String contractAddress,
         Credentials signer,
-        long l1ChainId,
         BigInteger maxFeePerGasCap,
         BigInteger priorityFee,
         BigInteger gasLimit,
@@ -28,82 +30,50 @@ public record L1SenderSettings(
         String commandsTopic,
         String resultsTopic) {
 
-    /** The production manager's default priority fee: 1,000,000 wei. */
-    public static final BigInteger DEFAULT_PRIORITY_FEE = BigInteger.valueOf(1_000_000);
-    /** The production manager's max gas per transaction. */
-    public static final BigInteger DEFAULT_GAS_LIMIT = BigInteger.valueOf(1_000_000);
-    public static final Duration DEFAULT_RECEIPT_TIMEOUT = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_RECEIPT_POLL_INTERVAL = Duration.ofMillis(200);
     /** Replacement transactions must pay at least 10 % more to be accepted by the nodes' mempools. */
     public static final int MIN_FEE_BUMP_PERCENT = 10;
-    public static final int DEFAULT_FEE_BUMP_PERCENT = 20;
-    /** The production manager's max transaction sending attempts. */
-    public static final int DEFAULT_MAX_ATTEMPTS = 10;
-    public static final Duration DEFAULT_HELD_RETRY_BACKOFF = Duration.ofSeconds(10);
     /** Longest wait on one command: the consumer must poll again within its {@code max.poll.interval.ms}. */
     static final Duration LONGEST_WAIT_PER_COMMAND = Duration.ofMinutes(30);
 
-    public L1SenderSettings {
-        requireText(rpcUrl, "rpcUrl");
-        requireText(contractAddress, "contractAddress");
-        Objects.requireNonNull(signer, "signer");
-        require(l1ChainId >= 0, "l1ChainId must not be negative (0 reads it from the node), was " + l1ChainId);
-        requirePositive(maxFeePerGasCap, "maxFeePerGasCap");
-        Objects.requireNonNull(priorityFee, "priorityFee");
-        require(priorityFee.signum() >= 0, "priorityFee must not be negative, was " + priorityFee);
-        requirePositive(gasLimit, "gasLimit");
-        requirePositive(receiptTimeout, "receiptTimeout");
-        requirePositive(receiptPollInterval, "receiptPollInterval");
-        require(receiptPollInterval.compareTo(receiptTimeout) <= 0,
-                "receiptPollInterval " + receiptPollInterval + " must not be longer than receiptTimeout " + receiptTimeout);
-        require(feeBumpPercent >= MIN_FEE_BUMP_PERCENT,
-                "feeBumpPercent must be at least " + MIN_FEE_BUMP_PERCENT + ", was " + feeBumpPercent);
-        require(maxAttempts >= 1, "maxAttempts must be at least 1, was " + maxAttempts);
-        require(receiptTimeout.multipliedBy(maxAttempts).compareTo(LONGEST_WAIT_PER_COMMAND) <= 0,
-                "receiptTimeout x maxAttempts must be at most " + LONGEST_WAIT_PER_COMMAND + ", was "
-                        + receiptTimeout.multipliedBy(maxAttempts));
-        requirePositive(heldRetryBackoff, "heldRetryBackoff");
-        requireText(bootstrapServers, "bootstrapServers");
-        requireText(groupId, "groupId");
-        requireText(commandsTopic, "commandsTopic");
-        requireText(resultsTopic, "resultsTopic");
-    }
-
     /**
-     * The defaults: chain id read from the node, priority fee 1,000,000 wei, gas limit 1,000,000, receipts awaited 60 s
-     * (polled every 200 ms), fees bumped 20 % per replacement, 10 attempts, held commands retried every 10 s, topics
-     * {@link Topics#L1_COMMANDS} and {@link Topics#L1_TX_RESULTS}.
+     * Reads the sender's keys of {@code epm.l1} of {@code config} (resolved): the node, the contract, the submitter key
+     * (hex, as configured: the one place it becomes the signer), fees, receipts and retries. The sender consumes
+     * {@link Topics#L1_COMMANDS} as {@code groupId} and publishes to {@link Topics#L1_TX_RESULTS}.
      */
-    public static L1SenderSettings defaults(final String rpcUrl, final String contractAddress, final Credentials signer,
-            final BigInteger maxFeePerGasCap, final String bootstrapServers, final String groupId) {
-        return new L1SenderSettings(rpcUrl, contractAddress, signer, 0, maxFeePerGasCap, DEFAULT_PRIORITY_FEE,
-                DEFAULT_GAS_LIMIT, DEFAULT_RECEIPT_TIMEOUT, DEFAULT_RECEIPT_POLL_INTERVAL, DEFAULT_FEE_BUMP_PERCENT,
-                DEFAULT_MAX_ATTEMPTS, DEFAULT_HELD_RETRY_BACKOFF, bootstrapServers, groupId, Topics.L1_COMMANDS.name(),
-                Topics.L1_TX_RESULTS.name());
+    public static L1SenderSettings from(final Config config, final String bootstrapServers, final String groupId) {
+        final SettingsReader settings = SettingsReader.of(config);
+        final Duration receiptTimeout = settings.positiveDuration("epm.l1.receipt-timeout");
+        final int maxAttempts = settings.positiveInt("epm.l1.max-attempts");
+        if (receiptTimeout.multipliedBy(maxAttempts).compareTo(LONGEST_WAIT_PER_COMMAND) > 0) {
+            throw SettingsReader.invalid("epm.l1.receipt-timeout", "x epm.l1.max-attempts must be at most "
+                    + SettingsReader.format(LONGEST_WAIT_PER_COMMAND) + " (the consumer must poll again meanwhile), was "
+                    + SettingsReader.format(receiptTimeout.multipliedBy(maxAttempts)));
+        }
+        return new L1SenderSettings(L1IngesterSettings.rpcUrl(settings), L1IngesterSettings.contractAddress(settings),
+                settings.parsed("epm.l1.submitter-private-key", "a private key in hex", true, L1SenderSettings::signer),
+                settings.bigIntegerAtLeast("epm.l1.max-fee-per-gas-cap", BigInteger.ONE),
+                settings.bigIntegerAtLeast("epm.l1.priority-fee", BigInteger.ZERO),
+                settings.bigIntegerAtLeast("epm.l1.gas-limit", BigInteger.ONE),
+                receiptTimeout,
+                settings.durationBetween("epm.l1.receipt-poll-interval", Duration.ZERO, receiptTimeout),
+                settings.intBetween("epm.l1.fee-bump-percent", MIN_FEE_BUMP_PERCENT, Integer.MAX_VALUE),
+                maxAttempts,
+                settings.positiveDuration("epm.l1.held-retry-backoff"),
+                bootstrapServers, groupId, Topics.L1_COMMANDS.name(), Topics.L1_TX_RESULTS.name());
     }
 
+    /** These settings on other topics. */
     public L1SenderSettings withTopics(final String commands, final String results) {
-        return new L1SenderSettings(rpcUrl, contractAddress, signer, l1ChainId, maxFeePerGasCap, priorityFee, gasLimit,
+        return new L1SenderSettings(rpcUrl, contractAddress, signer, maxFeePerGasCap, priorityFee, gasLimit,
                 receiptTimeout, receiptPollInterval, feeBumpPercent, maxAttempts, heldRetryBackoff, bootstrapServers,
                 groupId, commands, results);
     }
 
-    public L1SenderSettings withMaxFeePerGasCap(final BigInteger cap) {
-        return new L1SenderSettings(rpcUrl, contractAddress, signer, l1ChainId, cap, priorityFee, gasLimit,
-                receiptTimeout, receiptPollInterval, feeBumpPercent, maxAttempts, heldRetryBackoff, bootstrapServers,
-                groupId, commandsTopic, resultsTopic);
-    }
-
-    public L1SenderSettings withReceiptTimeout(final Duration timeout, final int attempts) {
-        return new L1SenderSettings(rpcUrl, contractAddress, signer, l1ChainId, maxFeePerGasCap, priorityFee, gasLimit,
-                timeout, receiptPollInterval.compareTo(timeout) <= 0 ? receiptPollInterval : timeout, feeBumpPercent,
-                attempts, heldRetryBackoff, bootstrapServers, groupId, commandsTopic, resultsTopic);
-    }
-
-    public L1SenderSettings withHeldRetryBackoff(final Duration backoff) {
-        return new L1SenderSettings(rpcUrl, contractAddress, signer, l1ChainId, maxFeePerGasCap, priorityFee, gasLimit,
-                receiptTimeout, receiptPollInterval, feeBumpPercent, maxAttempts, backoff, bootstrapServers, groupId,
-                commandsTopic, resultsTopic);
+    private static Credentials signer(final String privateKeyHex) {
+        if (privateKeyHex.isEmpty()) {
+            throw new IllegalArgumentException("no key");
+        }
+        return Credentials.create(privateKeyHex);
     }
 
     /** The signer's address, never its key. */
@@ -115,31 +85,10 @@ public record L1SenderSettings(
     @Override
     public String toString() {
         return "L1SenderSettings[rpcUrl=" + rpcUrl + ", contractAddress=" + contractAddress + ", signer=" + signerAddress()
-                + ", l1ChainId=" + l1ChainId + ", maxFeePerGasCap=" + maxFeePerGasCap + ", priorityFee=" + priorityFee
+                + ", maxFeePerGasCap=" + maxFeePerGasCap + ", priorityFee=" + priorityFee
                 + ", gasLimit=" + gasLimit + ", receiptTimeout=" + receiptTimeout + ", receiptPollInterval="
                 + receiptPollInterval + ", feeBumpPercent=" + feeBumpPercent + ", maxAttempts=" + maxAttempts
                 + ", heldRetryBackoff=" + heldRetryBackoff + ", bootstrapServers=" + bootstrapServers + ", groupId="
                 + groupId + ", commandsTopic=" + commandsTopic + ", resultsTopic=" + resultsTopic + "]";
-    }
-
-    private static void require(final boolean condition, final String message) {
-        if (!condition) {
-            throw new IllegalArgumentException(message);
-        }
-    }
-
-    private static void requireText(final String value, final String name) {
-        Objects.requireNonNull(value, name);
-        require(!value.isBlank(), name + " must not be blank");
-    }
-
-    private static void requirePositive(final BigInteger value, final String name) {
-        Objects.requireNonNull(value, name);
-        require(value.signum() > 0, name + " must be positive, was " + value);
-    }
-
-    private static void requirePositive(final Duration value, final String name) {
-        Objects.requireNonNull(value, name);
-        require(!value.isNegative() && !value.isZero(), name + " must be positive, was " + value);
     }
 }

@@ -1,6 +1,7 @@
 package io.ethproofmanager.connectors.sink.l1;
 
 import io.ethproofmanager.contract.ProofManager;
+import io.ethproofmanager.connectors.kafka.ConsumerService;
 import io.ethproofmanager.connectors.kafka.RetryingConsumerLoop;
 import io.ethproofmanager.connectors.logging.CauseChain;
 import io.ethproofmanager.schemas.L1Command;
@@ -12,10 +13,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,14 +20,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.protocol.Web3j;
@@ -49,7 +43,6 @@ public final class L1TransactionSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(L1TransactionSender.class);
     static final String THREAD_NAME = "epm-l1-sender";
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final L1SenderSettings settings;
@@ -57,10 +50,8 @@ public final class L1TransactionSender implements AutoCloseable {
     private final SenderMetrics metrics;
     private final Web3j web3j;
     private final L1Node node;
-    private final CountDownLatch closing = new CountDownLatch(1);
-    private final AtomicReference<Thread> thread = new AtomicReference<>();
+    private final ConsumerService service;
     private final AtomicReference<Optional<CrashPoint>> crashPoint = new AtomicReference<>(Optional.empty());
-    private volatile boolean loopRunning;
 
     public L1TransactionSender(final L1SenderSettings settings, final DataSource dataSource, final MeterRegistry meters) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -68,21 +59,18 @@ public final class L1TransactionSender implements AutoCloseable {
         this.metrics = new SenderMetrics(meters);
         this.web3j = Web3j.build(new HttpService(settings.rpcUrl()));
         this.node = new L1Node(web3j);
+        this.service = new ConsumerService("L1 sender", THREAD_NAME, settings.bootstrapServers(), settings.groupId(),
+                settings.commandsTopic(), CLOSE_TIMEOUT, LOG);
     }
 
     /** Starts the sending loop on its own thread; a sender starts once. */
     public void start() {
-        final Thread loop = new Thread(this::run, THREAD_NAME);
-        if (!thread.compareAndSet(null, loop)) {
-            throw new IllegalStateException("the L1 sender of group " + settings.groupId() + " was already started");
-        }
-        loopRunning = true;
-        loop.start();
+        service.start(this::run);
     }
 
     /** True while the loop runs; false before start, after close and after it died. */
     public boolean isHealthy() {
-        return loopRunning;
+        return service.isRunning();
     }
 
     /** Test hook: the sender dies, as if killed, when it next reaches {@code point}. */
@@ -93,17 +81,7 @@ public final class L1TransactionSender implements AutoCloseable {
     /** Stops after the command in hand (a receipt still awaited is left to the next start's reconciliation). */
     @Override
     public void close() {
-        closing.countDown();
-        Optional.ofNullable(thread.get()).filter(loop -> loop != Thread.currentThread()).ifPresent(loop -> {
-            try {
-                loop.join(CLOSE_TIMEOUT);
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (loop.isAlive()) {
-                LOG.error("the L1 sender loop did not stop within {} s of close", CLOSE_TIMEOUT.toSeconds());
-            }
-        });
+        service.close();
         web3j.shutdown();
     }
 
@@ -112,30 +90,25 @@ public final class L1TransactionSender implements AutoCloseable {
             initialized().ifPresent(this::consume);
         } catch (final CrashPoint.SimulatedCrash e) {
             LOG.error("L1 sender of group {} died: {}", settings.groupId(), e.getMessage());
-        } catch (final RuntimeException e) {
-            LOG.error("L1 sender of group {} cannot consume {}", settings.groupId(), settings.commandsTopic(), e);
-        } finally {
-            loopRunning = false;
-            LOG.info("L1 sender of group {} stopped", settings.groupId());
         }
     }
 
     /** The command processor, once the node answers (chain id, nonce); empty when closed first. */
     private Optional<CommandProcessor> initialized() {
-        while (!isClosing()) {
+        while (!service.isClosing()) {
             try {
                 return Optional.of(processor());
             } catch (final L1Node.L1NodeException | Attempts.AttemptStoreException e) {
                 LOG.warn("L1 sender cannot start yet, retrying in {} ms: {}", settings.heldRetryBackoff().toMillis(),
                         CauseChain.describe(e));
-                awaitClosing(settings.heldRetryBackoff());
+                service.awaitClosing(settings.heldRetryBackoff());
             }
         }
         return Optional.empty();
     }
 
     private CommandProcessor processor() {
-        final long chainId = settings.l1ChainId() != 0 ? settings.l1ChainId() : node.chainId();
+        final long chainId = node.chainId();
         final String signer = settings.signerAddress();
         final NonceKeeper nonces = new NonceKeeper(signer, () -> node.pendingTransactionCount(signer),
                 attempts.highestUnresolvedNonce(signer));
@@ -143,26 +116,26 @@ public final class L1TransactionSender implements AutoCloseable {
                 new ReadonlyTransactionManager(web3j, signer), new DefaultGasProvider());
         LOG.info("L1 sender ready: {}, L1 chain id {}", settings, chainId);
         return new CommandProcessor(settings, node, new ProofManagerCalls(reader), attempts, nonces, chainId, metrics,
-                crashPoint, new ReceiptWaiter(node, settings.receiptPollInterval(), closing));
+                crashPoint, new ReceiptWaiter(node, settings.receiptPollInterval(), service.closing()));
     }
 
     private void consume(final CommandProcessor processor) {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig());
-                RetryingConsumerLoop<byte[], byte[]> kafka = new RetryingConsumerLoop<>(consumerConfig(),
-                        settings.commandsTopic(), POLL_TIMEOUT, this::isClosing, "L1 sender", LOG)) {
+        final long longestCommand = settings.receiptTimeout().multipliedBy(settings.maxAttempts() + 1L)
+                .plus(Duration.ofMinutes(5)).toMillis();
+        try (KafkaProducer<byte[], byte[]> producer = service.producer("results");
+                RetryingConsumerLoop<byte[], byte[]> kafka = service.consumer(POLL_TIMEOUT, 1,
+                        Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, longestCommand)))) {
             LOG.info("L1 sender consuming {} as group {}, results to {}", settings.commandsTopic(), settings.groupId(),
                     settings.resultsTopic());
             final Commands commands = new Commands(producer, processor);
             long nextReconciliation = System.nanoTime();
-            while (!isClosing()) {
+            while (!service.isClosing()) {
                 if (System.nanoTime() - nextReconciliation >= 0) {
                     reconcileUnknown(producer, processor);
                     nextReconciliation = System.nanoTime() + settings.receiptTimeout().toNanos();
                 }
                 kafka.pollOnce(commands);
             }
-        } catch (final WakeupException | InterruptException e) {
-            LOG.warn("L1 sender loop stopped by force; the command in hand will be redelivered");
         }
     }
 
@@ -257,15 +230,7 @@ public final class L1TransactionSender implements AutoCloseable {
     private void publish(final KafkaProducer<byte[], byte[]> producer, final L1TransactionResult result) {
         final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.resultsTopic(),
                 Topics.L1_TX_RESULTS.keySerde().encode(result.batchId()), Topics.L1_TX_RESULTS.valueSerde().encode(result));
-        try {
-            producer.send(record).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptException(e);
-        } catch (final ExecutionException | TimeoutException e) {
-            throw new KafkaException("the broker did not acknowledge the result of " + result.commandId() + " on "
-                    + settings.resultsTopic() + " within " + SEND_TIMEOUT.toSeconds() + " s", e);
-        }
+        ConsumerService.send(producer, record, "the result of " + result.commandId());
         metrics.outcome(result);
         LOG.info("published {} of {} ({})", result.outcome().wireName(), result.commandId(),
                 Optional.ofNullable(result.revertReason()).or(() -> Optional.ofNullable(result.detail())).orElse(""));
@@ -276,49 +241,6 @@ public final class L1TransactionSender implements AutoCloseable {
             metrics.balance(node.balance(settings.signerAddress()));
         } catch (final L1Node.L1NodeException e) {
             LOG.debug("cannot read the signer's balance: {}", e.getMessage());
-        }
-    }
-
-    private Map<String, Object> consumerConfig() {
-        final long longestCommand = settings.receiptTimeout().multipliedBy(settings.maxAttempts() + 1L)
-                .plus(Duration.ofMinutes(5)).toMillis();
-        return Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
-                ConsumerConfig.CLIENT_ID_CONFIG, THREAD_NAME + "-" + settings.groupId(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, longestCommand),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    }
-
-    private Map<String, Object> producerConfig() {
-        return Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ProducerConfig.CLIENT_ID_CONFIG, THREAD_NAME + "-results-" + settings.groupId(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis(),
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis(),
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis() / 2,
-                ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    }
-
-    private boolean isClosing() {
-        return closing.getCount() == 0;
-    }
-
-    private void awaitClosing(final Duration delay) {
-        try {
-            closing.await(delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closing.countDown();
         }
     }
 }

@@ -21,17 +21,17 @@ final class SenderMetrics {
 
     SenderMetrics(final MeterRegistry meters) {
         this.meters = Objects.requireNonNull(meters, "meters");
-        Gauge.builder("epm.l1.sender.held.fee.cap", held, AtomicInteger::get)
+        Gauge.builder("epm_l1_sender_held_fee_cap", held, AtomicInteger::get)
                 .description("commands not sent because the fee asked is above the cap")
                 .register(meters);
-        Gauge.builder("epm.l1.sender.submitter.balance", balance, wei -> wei.get().doubleValue())
+        Gauge.builder("epm_l1_sender_submitter_balance", balance, wei -> wei.get().doubleValue())
                 .description("the signer's balance on L1, read after each command")
                 .baseUnit("wei")
                 .register(meters);
     }
 
     void outcome(final L1TransactionResult result) {
-        Counter.builder("epm.l1.sender.attempts")
+        Counter.builder("epm_l1_sender_attempts_total")
                 .description("outcomes of L1 commands published by the sender")
                 .tag("kind", result.kind().wireName())
                 .tag("outcome", result.outcome().wireName())

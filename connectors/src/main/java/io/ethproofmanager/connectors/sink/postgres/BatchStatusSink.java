@@ -1,5 +1,6 @@
 package io.ethproofmanager.connectors.sink.postgres;
 
+import io.ethproofmanager.connectors.kafka.ConsumerService;
 import io.ethproofmanager.connectors.kafka.RetryingConsumerLoop;
 import io.ethproofmanager.connectors.logging.CauseChain;
 import io.ethproofmanager.schemas.Topics;
@@ -12,18 +13,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,10 +44,7 @@ public final class BatchStatusSink implements AutoCloseable {
     private final Counter writeFailures;
     private final Counter malformedRecords;
     private final Timer writeTimer;
-    private final CountDownLatch closing = new CountDownLatch(1);
-    private final AtomicReference<Thread> thread = new AtomicReference<>();
-    private final AtomicReference<RetryingConsumerLoop<byte[], byte[]>> consumer = new AtomicReference<>();
-    private volatile boolean loopRunning;
+    private final ConsumerService service;
     private volatile Optional<Outage> outage = Optional.empty();
 
     /** A run of failed writes: since when, how many attempts. */
@@ -65,70 +58,40 @@ public final class BatchStatusSink implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.writer = new BatchStatusWriter(dataSource);
         Objects.requireNonNull(meters, "meters");
-        this.rows = counter(meters, "epm.postgres.sink.rows", "current rows of eth_proof_manager inserted or moved forward");
-        this.batches = counter(meters, "epm.postgres.sink.batches", "polled batches written and committed");
-        this.writeFailures = counter(meters, "epm.postgres.sink.write.failures", "batch writes PostgreSQL refused or missed");
-        this.malformedRecords = counter(meters, "epm.postgres.sink.malformed.records", "records skipped as malformed");
-        this.writeTimer = Timer.builder("epm.postgres.sink.write")
+        this.rows = counter(meters, "epm_postgres_sink_rows_total", "current rows of eth_proof_manager inserted or moved forward");
+        this.batches = counter(meters, "epm_postgres_sink_batches_total", "polled batches written and committed");
+        this.writeFailures = counter(meters, "epm_postgres_sink_write_failures_total", "batch writes PostgreSQL refused or missed");
+        this.malformedRecords = counter(meters, "epm_postgres_sink_malformed_records_total", "records skipped as malformed");
+        this.writeTimer = Timer.builder("epm_postgres_sink_write")
                 .description("time to write one batch to PostgreSQL, failed attempts included")
                 .register(meters);
+        this.service = new ConsumerService("Postgres sink", THREAD_NAME, settings.bootstrapServers(), settings.groupId(),
+                settings.topic(), CLOSE_TIMEOUT, LOG);
     }
 
     /** Starts the consuming loop on its own thread; a sink starts once. */
     public void start() {
-        final Thread loop = new Thread(this::run, THREAD_NAME);
-        if (!thread.compareAndSet(null, loop)) {
-            throw new IllegalStateException("the Postgres sink of group " + settings.groupId() + " was already started");
-        }
-        loopRunning = true;
-        loop.start();
+        service.start(this::consume);
     }
 
     /** True while the loop runs and PostgreSQL takes its writes; false before start, after close and during an outage. */
     public boolean isHealthy() {
-        return loopRunning && outage.isEmpty();
+        return service.isRunning() && outage.isEmpty();
     }
 
     /** Stops after the batch in hand is written and committed (or, while PostgreSQL is down, left for redelivery). */
     @Override
     public void close() {
-        closing.countDown();
-        final Optional<Thread> loop = Optional.ofNullable(thread.get());
-        if (loop.isEmpty() || loop.get() == Thread.currentThread()) {
-            return;
-        }
-        if (!join(loop.get(), CLOSE_TIMEOUT)) {
-            LOG.warn("the Postgres sink loop did not stop within {} s of close; waking it up", CLOSE_TIMEOUT.toSeconds());
-            Optional.ofNullable(consumer.get()).ifPresent(RetryingConsumerLoop::wakeup);
-            loop.get().interrupt();
-            if (!join(loop.get(), Duration.ofSeconds(5))) {
-                LOG.error("the Postgres sink loop did not stop within {} s of being woken up", 5);
-            }
-        }
-    }
-
-    private void run() {
-        try {
-            consume();
-        } catch (final RuntimeException e) {
-            LOG.error("Postgres sink of group {} cannot consume {}", settings.groupId(), settings.topic(), e);
-        } finally {
-            loopRunning = false;
-            LOG.info("Postgres sink of group {} stopped", settings.groupId());
-        }
+        service.close();
     }
 
     private void consume() {
-        try (RetryingConsumerLoop<byte[], byte[]> kafka = new RetryingConsumerLoop<>(consumerConfig(), settings.topic(),
-                settings.pollTimeout(), this::isClosing, "Postgres sink", LOG)) {
-            consumer.set(kafka);
+        try (RetryingConsumerLoop<byte[], byte[]> kafka = service.consumer(settings.pollTimeout(), settings.maxBatchSize(), Map.of())) {
             LOG.info("Postgres sink consuming {} as group {}", settings.topic(), settings.groupId());
             final StatusWrites writes = new StatusWrites();
-            while (!isClosing()) {
+            while (!service.isClosing()) {
                 stepSurvivingErrors(kafka, writes);
             }
-        } catch (final WakeupException | InterruptException e) {
-            LOG.warn("Postgres sink loop stopped by force while closing; uncommitted records will be redelivered");
         }
     }
 
@@ -141,7 +104,7 @@ public final class BatchStatusSink implements AutoCloseable {
         } catch (final RuntimeException e) {
             LOG.warn("consuming {} failed, retrying in {} ms: {}", settings.topic(), settings.retryBackoffMax().toMillis(),
                     CauseChain.describe(e));
-            awaitClosing(settings.retryBackoffMax());
+            service.awaitClosing(settings.retryBackoffMax());
         }
     }
 
@@ -234,42 +197,7 @@ public final class BatchStatusSink implements AutoCloseable {
         }
     }
 
-    private boolean isClosing() {
-        return closing.getCount() == 0;
-    }
-
-    private void awaitClosing(final Duration delay) {
-        try {
-            closing.await(delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closing.countDown();
-        }
-    }
-
-    private Map<String, Object> consumerConfig() {
-        return Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
-                ConsumerConfig.CLIENT_ID_CONFIG, THREAD_NAME + "-" + settings.groupId(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxBatchSize(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    }
-
     private static Counter counter(final MeterRegistry meters, final String name, final String description) {
         return Counter.builder(name).description(description).register(meters);
-    }
-
-    private static boolean join(final Thread loop, final Duration timeout) {
-        try {
-            loop.join(timeout);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return !loop.isAlive();
     }
 }

@@ -40,11 +40,6 @@ public final class ContractLogDecoder {
     private final Map<String, EventSpec> byTopic0;
     private final int maxProofBytes;
 
-    /** A decoder whose ProofRequestProven records carry proofs up to {@link L1IngesterSettings#DEFAULT_MAX_PROOF_BYTES}. */
-    public ContractLogDecoder(final String contractAddress, final Set<Long> chainIds) {
-        this(contractAddress, chainIds, L1IngesterSettings.DEFAULT_MAX_PROOF_BYTES);
-    }
-
     /** A decoder whose ProofRequestProven records leave out proofs over {@code maxProofBytes}, keeping their size. */
     public ContractLogDecoder(final String contractAddress, final Set<Long> chainIds, final int maxProofBytes) {
         this.contractAddress = Objects.requireNonNull(contractAddress, "contractAddress").toLowerCase(Locale.ROOT);

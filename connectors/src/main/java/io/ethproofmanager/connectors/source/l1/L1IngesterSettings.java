@@ -1,5 +1,7 @@
 package io.ethproofmanager.connectors.source.l1;
 
+import com.typesafe.config.Config;
+import io.ethproofmanager.connectors.settings.SettingsReader;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -10,7 +12,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Settings of the {@link L1LogIngester}.
+ * Settings of the {@link L1LogIngester}: its keys of the {@code epm.l1} block of reference.conf ({@link #from}), and what
+ * the service tells it.
  *
  * @param rpcUrl JSON-RPC endpoint of the L1 node
  * @param contractAddress the proof manager contract whose logs are read (0x + 40 hex digits)
@@ -49,114 +52,83 @@ public record L1IngesterSettings(
         Map<String, String> producerOverrides,
         int maxProofBytes) {
 
-    /** Default name of the checkpoint topic. */
-    public static final String DEFAULT_CHECKPOINT_TOPIC = "epm.l1-ingester-checkpoint.v1";
+    /** The checkpoint topic (compacted; the ingester creates it when missing). */
+    public static final String CHECKPOINT_TOPIC = "epm.l1-ingester-checkpoint.v1";
 
-    /** Default {@link #maxProofBytes}: 256 KiB, far above a SNARK's few hundred bytes. */
-    public static final int DEFAULT_MAX_PROOF_BYTES = 256 * 1024;
     /** Largest allowed {@link #maxProofBytes}: its hex, twice as long, stays under Kafka's default 1 MiB record. */
     public static final int MAX_PROOF_BYTES_LIMIT = 448 * 1024;
 
     private static final Pattern ADDRESS = Pattern.compile("^0x[0-9a-fA-F]{40}$");
 
     public L1IngesterSettings {
-        Objects.requireNonNull(rpcUrl, "rpcUrl");
-        Objects.requireNonNull(contractAddress, "contractAddress");
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-        Objects.requireNonNull(checkpointTopic, "checkpointTopic");
-        Objects.requireNonNull(transactionalId, "transactionalId");
         chainIds = Set.copyOf(Objects.requireNonNull(chainIds, "chainIds"));
         producerOverrides = Map.copyOf(Objects.requireNonNull(producerOverrides, "producerOverrides"));
-        require(rpcUrl.startsWith("http://") || rpcUrl.startsWith("https://"), "rpcUrl must be an http(s) URL, was '" + rpcUrl + "'");
-        require(ADDRESS.matcher(contractAddress).matches(), "contractAddress must be 0x and 40 hex digits, was '" + contractAddress + "'");
-        contractAddress = contractAddress.toLowerCase(Locale.ROOT);
-        require(!chainIds.isEmpty(), "chainIds must not be empty");
-        require(chainIds.stream().allMatch(id -> id > 0), "chainIds must be positive, were " + chainIds);
-        require(confirmations >= 0, "confirmations must not be negative, was " + confirmations);
-        require(isPositive(pollInterval), "pollInterval must be positive, was " + pollInterval);
-        require(maxBlockRange > 0, "maxBlockRange must be positive, was " + maxBlockRange);
-        require(startBlock >= 0, "startBlock must not be negative, was " + startBlock);
-        require(reorgWindow > 0, "reorgWindow must be positive, was " + reorgWindow);
-        require(!bootstrapServers.isBlank(), "bootstrapServers must not be blank");
-        require(!checkpointTopic.isBlank(), "checkpointTopic must not be blank");
-        require(!transactionalId.isBlank(), "transactionalId must not be blank");
-        require(isPositive(rpcTimeout), "rpcTimeout must be positive, was " + rpcTimeout);
-        require(isPositive(retryBackoffMin), "retryBackoffMin must be positive, was " + retryBackoffMin);
-        require(maxProofBytes > 0 && maxProofBytes <= MAX_PROOF_BYTES_LIMIT,
-                "maxProofBytes must be 1 to " + MAX_PROOF_BYTES_LIMIT + " (its hex must fit a 1 MiB Kafka record), was " + maxProofBytes);
-        require(isPositive(retryBackoffMax) && retryBackoffMax.compareTo(retryBackoffMin) >= 0,
-                "retryBackoffMax must be at least retryBackoffMin (" + retryBackoffMin + "), was " + retryBackoffMax);
     }
 
     /**
-     * Settings with the usual defaults: 12 confirmations, a step every 10 s, 2,000 blocks a read, from block 0, 128 blocks
-     * of reorg window, the default checkpoint topic, RPC timeout 10 s, retries from 1 s up to 1 min.
+     * Reads the log ingester's keys of {@code epm.l1} (the node, the contract, confirmations, pace, block range, reorg
+     * window, RPC timeout and backoff) and {@code epm.proofs.max-bytes} of {@code config} (resolved): the ingester
+     * publishes to {@code bootstrapServers} the events of the rollup chains {@code chainIds}, from {@code startBlock} when
+     * it has no checkpoint, with its checkpoint on {@link #CHECKPOINT_TOPIC} under a transactional id of the contract.
      */
-    public static L1IngesterSettings defaults(final String rpcUrl, final String contractAddress, final Set<Long> chainIds,
-            final String bootstrapServers) {
-        return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, 12, Duration.ofSeconds(10), 2_000, 0, 128,
-                bootstrapServers, DEFAULT_CHECKPOINT_TOPIC, "epm-l1-ingester-" + contractAddress.toLowerCase(Locale.ROOT),
-                Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(1), Map.of(), DEFAULT_MAX_PROOF_BYTES);
+    public static L1IngesterSettings from(final Config config, final String bootstrapServers, final Set<Long> chainIds,
+            final long startBlock) {
+        final SettingsReader settings = SettingsReader.of(config);
+        final String contract = contractAddress(settings);
+        final Duration retryBackoffMin = settings.positiveDuration("epm.l1.rpc-retry-backoff-min");
+        return new L1IngesterSettings(rpcUrl(settings), contract, chainIds,
+                settings.intBetween("epm.l1.confirmations", 0, Integer.MAX_VALUE),
+                settings.positiveDuration("epm.l1.poll-interval"),
+                settings.positiveInt("epm.l1.max-block-range"),
+                startBlock,
+                settings.positiveInt("epm.l1.reorg-window"),
+                bootstrapServers, CHECKPOINT_TOPIC, "epm-l1-ingester-" + contract,
+                settings.positiveDuration("epm.l1.rpc-timeout"),
+                retryBackoffMin,
+                settings.durationAtLeast("epm.l1.rpc-retry-backoff-max", retryBackoffMin),
+                Map.of(),
+                maxProofBytes(settings));
     }
 
-    public L1IngesterSettings withConfirmations(final int blocks) {
-        return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, blocks, pollInterval, maxBlockRange, startBlock,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides, maxProofBytes);
+    /** {@code epm.l1.rpc-url}: an http(s) URL. */
+    public static String rpcUrl(final SettingsReader settings) {
+        return settings.parsed("epm.l1.rpc-url", "an http(s) URL", false, url -> {
+            if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                throw new IllegalArgumentException(url);
+            }
+            return url;
+        });
     }
 
-    public L1IngesterSettings withPollInterval(final Duration interval) {
-        return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, interval, maxBlockRange, startBlock,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides, maxProofBytes);
+    /** {@code epm.l1.contract-address}: 0x and 40 hex digits, in lower case. */
+    public static String contractAddress(final SettingsReader settings) {
+        return settings.parsed("epm.l1.contract-address", "0x and 40 hex digits", false, address -> {
+            if (!ADDRESS.matcher(address).matches()) {
+                throw new IllegalArgumentException(address);
+            }
+            return address.toLowerCase(Locale.ROOT);
+        });
     }
 
-    public L1IngesterSettings withMaxBlockRange(final int blocks) {
-        return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, blocks, startBlock,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides, maxProofBytes);
+    /** {@code epm.proofs.max-bytes}: the largest proof a ProofRequestProven record carries, 1 to {@link #MAX_PROOF_BYTES_LIMIT}. */
+    public static int maxProofBytes(final SettingsReader settings) {
+        return settings.intBetween("epm.proofs.max-bytes", 1, MAX_PROOF_BYTES_LIMIT);
     }
 
-    public L1IngesterSettings withStartBlock(final long block) {
-        return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, block,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides, maxProofBytes);
-    }
-
-    public L1IngesterSettings withReorgWindow(final int blocks) {
-        return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
-                blocks, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides, maxProofBytes);
-    }
-
+    /** These settings with their checkpoint on another topic under another transactional id. */
     public L1IngesterSettings withCheckpoint(final String topic, final String id) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
                 reorgWindow, bootstrapServers, topic, id, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides, maxProofBytes);
     }
 
-    public L1IngesterSettings withRpc(final String url, final Duration timeout, final Duration backoffMin, final Duration backoffMax) {
-        return new L1IngesterSettings(url, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, timeout, backoffMin, backoffMax, producerOverrides, maxProofBytes);
-    }
-
+    /** These settings with extra Kafka producer settings (they cannot change the transactional id, idempotence or acks). */
     public L1IngesterSettings withProducerOverrides(final Map<String, String> overrides) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
                 reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, overrides, maxProofBytes);
     }
 
-    public L1IngesterSettings withMaxProofBytes(final int bytes) {
-        return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides,
-                bytes);
-    }
-
     /** Key of this deployment's checkpoint record: the contract address and the sorted chain ids. */
     public String checkpointKey() {
         return contractAddress + "/" + new TreeSet<>(chainIds).stream().map(String::valueOf).collect(Collectors.joining(","));
-    }
-
-    private static boolean isPositive(final Duration duration) {
-        return duration != null && !duration.isNegative() && !duration.isZero();
-    }
-
-    private static void require(final boolean condition, final String message) {
-        if (!condition) {
-            throw new IllegalArgumentException(message);
-        }
     }
 }

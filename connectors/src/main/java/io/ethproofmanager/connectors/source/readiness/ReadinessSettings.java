@@ -1,12 +1,15 @@
 package io.ethproofmanager.connectors.source.readiness;
 
+import com.typesafe.config.Config;
+import io.ethproofmanager.connectors.settings.SettingsReader;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Settings of the {@link ReadinessChecker}.
+ * Settings of the {@link ReadinessChecker}: its block {@code epm.readiness} of reference.conf ({@link #from}), and what
+ * the service tells it.
  *
  * @param bootstrapServers Kafka brokers the readiness events go to
  * @param chainId the rollup's chain id, part of every event's key
@@ -16,7 +19,7 @@ import java.util.Objects;
  * @param retryBackoffMin delay before the first retry of a failed batch
  * @param retryBackoffMax longest delay between retries (the backoff doubles up to it)
  * @param publicKeyTemplate key of a batch's public object, with {@code {batch}} and {@code {chain_id}} filled in, e.g.
- *     {@value #DEFAULT_PUBLIC_KEY_TEMPLATE} (where the rollup's node publishes its proof inputs)
+ *     zksync-era's {@code public_witness_inputs/witness_inputs_{batch}_{chain_id}.cbor}
  * @param maxInputsBytes largest proof generation blob copied; a larger one fails its batch ({@code blob_too_large})
  * @param producerOverrides extra Kafka producer settings (e.g. {@code delivery.timeout.ms}); they cannot weaken
  *     {@code acks=all} or idempotence
@@ -33,72 +36,37 @@ public record ReadinessSettings(
         long maxInputsBytes,
         Map<String, String> producerOverrides) {
 
-    /** The default {@link #publicKeyTemplate}: zksync-era's key of a batch's public witness inputs. */
-    public static final String DEFAULT_PUBLIC_KEY_TEMPLATE = "public_witness_inputs/witness_inputs_{batch}_{chain_id}.cbor";
-
-    /** The default {@link #maxInputsBytes}: 256 MiB. */
-    public static final long DEFAULT_MAX_INPUTS_BYTES = 256L * 1024 * 1024;
-
     /** The most a blob can be: what fits in one Java array. */
     public static final long MAX_INPUTS_BYTES_LIMIT = Integer.MAX_VALUE - 8;
 
     public ReadinessSettings {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-        Objects.requireNonNull(protocolVersion, "protocolVersion");
-        Objects.requireNonNull(publicKeyTemplate, "publicKeyTemplate");
         producerOverrides = Map.copyOf(Objects.requireNonNull(producerOverrides, "producerOverrides"));
-        require(!bootstrapServers.isBlank(), "bootstrapServers must not be blank");
-        require(chainId > 0, "chainId must be positive, was " + chainId);
-        require(isPositive(pollInterval), "pollInterval must be positive, was " + pollInterval);
-        require(batchLimit > 0, "batchLimit must be positive, was " + batchLimit);
-        require(isPositive(retryBackoffMin), "retryBackoffMin must be positive, was " + retryBackoffMin);
-        require(isPositive(retryBackoffMax) && retryBackoffMax.compareTo(retryBackoffMin) >= 0,
-                "retryBackoffMax must be at least retryBackoffMin (" + retryBackoffMin + "), was " + retryBackoffMax);
-        require(!publicKeyTemplate.startsWith("/") && !publicKeyTemplate.contains(".."),
-                "publicKeyTemplate must be a relative key, was '" + publicKeyTemplate + "'");
-        require(publicKeyTemplate.contains("{batch}"),
-                "publicKeyTemplate must contain {batch} (one object per batch), was '" + publicKeyTemplate + "'");
-        require(maxInputsBytes > 0 && maxInputsBytes <= MAX_INPUTS_BYTES_LIMIT,
-                "maxInputsBytes must be between 1 and " + MAX_INPUTS_BYTES_LIMIT + ", was " + maxInputsBytes);
     }
 
     /**
-     * Settings with the usual defaults: every 10 s, 100 batches a round, retries from 10 s up to 10 min, proof inputs up
-     * to 256 MiB, no overrides.
+     * Reads {@code epm.readiness} and {@code epm.blob-stores.public.key-template} of {@code config} (resolved); the checker
+     * publishes to {@code bootstrapServers} the batches of rollup {@code chainId}, produced under {@code protocolVersion}.
      */
-    public static ReadinessSettings defaults(final String bootstrapServers, final long chainId, final ProtocolVersion protocolVersion) {
-        return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, Duration.ofSeconds(10), 100,
-                Duration.ofSeconds(10), Duration.ofMinutes(10), DEFAULT_PUBLIC_KEY_TEMPLATE, DEFAULT_MAX_INPUTS_BYTES, Map.of());
+    public static ReadinessSettings from(final Config config, final String bootstrapServers, final long chainId,
+            final ProtocolVersion protocolVersion) {
+        final SettingsReader settings = SettingsReader.of(config);
+        final Duration retryBackoffMin = settings.positiveDuration("epm.readiness.retry-backoff-min");
+        return new ReadinessSettings(bootstrapServers, chainId, protocolVersion,
+                settings.positiveDuration("epm.readiness.poll-interval"),
+                settings.positiveInt("epm.readiness.batch-limit"),
+                retryBackoffMin,
+                settings.durationAtLeast("epm.readiness.retry-backoff-max", retryBackoffMin),
+                settings.parsed("epm.blob-stores.public.key-template",
+                        "a relative key (no leading /, no ..) with {batch}, e.g. public_witness_inputs/witness_inputs_{batch}_{chain_id}.cbor",
+                        false, ReadinessSettings::keyTemplate),
+                settings.bytesBetween("epm.readiness.max-inputs-bytes", 1, MAX_INPUTS_BYTES_LIMIT),
+                Map.of());
     }
 
-    public ReadinessSettings withPollInterval(final Duration interval) {
-        return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, interval, batchLimit,
-                retryBackoffMin, retryBackoffMax, publicKeyTemplate, maxInputsBytes, producerOverrides);
-    }
-
-    public ReadinessSettings withBatchLimit(final int limit) {
-        return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, limit,
-                retryBackoffMin, retryBackoffMax, publicKeyTemplate, maxInputsBytes, producerOverrides);
-    }
-
-    public ReadinessSettings withRetryBackoff(final Duration min, final Duration max) {
-        return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, batchLimit,
-                min, max, publicKeyTemplate, maxInputsBytes, producerOverrides);
-    }
-
+    /** These settings with extra Kafka producer settings (they cannot weaken {@code acks=all} or idempotence). */
     public ReadinessSettings withProducerOverrides(final Map<String, String> overrides) {
         return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, batchLimit,
                 retryBackoffMin, retryBackoffMax, publicKeyTemplate, maxInputsBytes, overrides);
-    }
-
-    public ReadinessSettings withMaxInputsBytes(final long maxBytes) {
-        return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, batchLimit,
-                retryBackoffMin, retryBackoffMax, publicKeyTemplate, maxBytes, producerOverrides);
-    }
-
-    public ReadinessSettings withPublicKeyTemplate(final String template) {
-        return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, batchLimit,
-                retryBackoffMin, retryBackoffMax, template, maxInputsBytes, producerOverrides);
     }
 
     /** The public object key of a batch: the same for every attempt, so a retry overwrites the same object. */
@@ -108,7 +76,9 @@ public record ReadinessSettings(
 
     /** The delay before attempt {@code failedAttempts + 1}: the minimum, doubled per earlier failure, at most the maximum. */
     public Duration retryBackoff(final int failedAttempts) {
-        require(failedAttempts >= 1, "failedAttempts must be at least 1, was " + failedAttempts);
+        if (failedAttempts < 1) {
+            throw new IllegalArgumentException("failedAttempts must be at least 1, was " + failedAttempts);
+        }
         final int doublings = Math.min(failedAttempts - 1, 62);
         final long minMillis = retryBackoffMin.toMillis();
         final long maxMillis = retryBackoffMax.toMillis();
@@ -116,13 +86,10 @@ public record ReadinessSettings(
         return overflows ? retryBackoffMax : Duration.ofMillis(Math.min(maxMillis, minMillis << doublings));
     }
 
-    private static boolean isPositive(final Duration duration) {
-        return duration != null && !duration.isNegative() && !duration.isZero();
-    }
-
-    private static void require(final boolean condition, final String message) {
-        if (!condition) {
-            throw new IllegalArgumentException(message);
+    private static String keyTemplate(final String template) {
+        if (template.startsWith("/") || template.contains("..") || !template.contains("{batch}")) {
+            throw new IllegalArgumentException("not a relative key with {batch}: " + template);
         }
+        return template;
     }
 }

@@ -206,7 +206,7 @@ class L1SenderPickUpDeadlineTest extends L1SenderTestBase {
     void requestGivenUpAsUnknownWhoseNonceIsTakenIsSentAgainBeforeItsDeadline() throws Exception {
         final SubmitProofRequest command = request(8, head().plusSeconds(600));
         chain.setAutomine(false);
-        start(settings(HIGH_CAP).withReceiptTimeout(Duration.ofMillis(500), 2));
+        start(settings(HIGH_CAP, Duration.ofMillis(500), 2));
         produce(command);
         assertThat(awaitResults(1).getFirst().outcome()).isEqualTo(Outcome.UNKNOWN);
 
@@ -232,12 +232,16 @@ class L1SenderPickUpDeadlineTest extends L1SenderTestBase {
         return settings(cap, BACKOFF);
     }
 
+    private L1SenderSettings settings(final BigInteger cap, final Duration receiptTimeout, final int maxAttempts) {
+        return settings(cap, BACKOFF, receiptTimeout, maxAttempts);
+    }
+
     private L1TransactionSender start(final BigInteger cap) {
         return start(settings(cap));
     }
 
     private static double heldGauge(final SimpleMeterRegistry meters) {
-        return meters.get("epm.l1.sender.held.fee.cap").gauge().value();
+        return meters.get("epm_l1_sender_held_fee_cap").gauge().value();
     }
 
     /** The timestamp of the chain's latest block: the chain time the sender measures deadlines on. */

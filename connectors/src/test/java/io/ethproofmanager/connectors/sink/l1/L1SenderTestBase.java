@@ -3,6 +3,7 @@ package io.ethproofmanager.connectors.sink.l1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ethproofmanager.connectors.testing.TestSettings;
 import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.connectors.db.Database;
 import io.ethproofmanager.connectors.testing.SharedInfrastructure;
@@ -96,12 +97,23 @@ abstract class L1SenderTestBase {
         chain.revert(snapshot);
     }
 
-    /** The sender's settings with the test's chain, topics and group, fee cap {@code cap}. */
+    /** The sender's settings with the test's chain, topics and group, fee cap {@code cap}, receipts awaited 5 s, 3 attempts. */
     L1SenderSettings settings(final BigInteger cap, final Duration heldRetryBackoff) {
-        return L1SenderSettings.defaults(chain.rpcUrl(), chain.proofManagerAddress(), chain.submitter(), cap, bootstrap(), group)
-                .withTopics(commands, results)
-                .withReceiptTimeout(Duration.ofSeconds(5), 3)
-                .withHeldRetryBackoff(heldRetryBackoff);
+        return settings(cap, heldRetryBackoff, Duration.ofSeconds(5), 3);
+    }
+
+    /** The sender's settings with the test's chain, topics and group, fee cap {@code cap}, receipt waits and retries. */
+    L1SenderSettings settings(final BigInteger cap, final Duration heldRetryBackoff, final Duration receiptTimeout,
+            final int maxAttempts) {
+        return L1SenderSettings.from(TestSettings.with(Map.of(
+                        "epm.l1.rpc-url", chain.rpcUrl(),
+                        "epm.l1.contract-address", chain.proofManagerAddress(),
+                        "epm.l1.submitter-private-key", LocalChain.submitterPrivateKey(),
+                        "epm.l1.max-fee-per-gas-cap", cap.toString(),
+                        "epm.l1.receipt-timeout", receiptTimeout.toMillis() + "ms",
+                        "epm.l1.max-attempts", maxAttempts,
+                        "epm.l1.held-retry-backoff", heldRetryBackoff.toMillis() + "ms")), bootstrap(), group)
+                .withTopics(commands, results);
     }
 
     L1TransactionSender start(final L1SenderSettings settings) {

@@ -217,14 +217,14 @@ class L1TransactionSenderTest extends L1SenderTestBase {
 
         produce(command);
         final L1TransactionResult result = awaitResults(1).getFirst();
-        await().atMost(WAIT).until(() -> meters.get("epm.l1.sender.submitter.balance").gauge().value() > 0);
+        await().atMost(WAIT).until(() -> meters.get("epm_l1_sender_submitter_balance").gauge().value() > 0);
 
         assertThat(result.outcome()).isEqualTo(Outcome.HELD_FEE_CAP);
         assertThat(result.detail()).containsPattern("maxFeePerGas [0-9]+ wei is above the cap of 1 wei");
         assertThat(states(command.commandId())).containsExactly("held_fee_cap");
         assertThat(proofRequest(15).submittedAt).isZero();
-        assertThat(meters.get("epm.l1.sender.held.fee.cap").gauge().value()).isEqualTo(1.0);
-        assertThat(meters.get("epm.l1.sender.attempts").tag("kind", "submit_proof_request").tag("outcome", "held_fee_cap")
+        assertThat(meters.get("epm_l1_sender_held_fee_cap").gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("epm_l1_sender_attempts_total").tag("kind", "submit_proof_request").tag("outcome", "held_fee_cap")
                 .counter().count()).isEqualTo(1.0);
         held.close();
         assertThat(resultsNow()).hasSize(1);
@@ -243,7 +243,7 @@ class L1TransactionSenderTest extends L1SenderTestBase {
         final long nonceBefore = nonce();
         final SubmitProofRequest command = request(16, 4_000_000);
         chain.setAutomine(false);
-        start(settings(HIGH_CAP).withReceiptTimeout(Duration.ofMillis(800), 5));
+        start(settings(HIGH_CAP, Duration.ofMillis(800), 5));
 
         produce(command);
         await().atMost(WAIT).until(() -> attempts().of(command.commandId()).size() >= 2);
@@ -267,7 +267,7 @@ class L1TransactionSenderTest extends L1SenderTestBase {
         final long nonceBefore = nonce();
         final SubmitProofRequest command = request(17, 4_000_000);
         chain.setAutomine(false);
-        start(settings(HIGH_CAP).withReceiptTimeout(Duration.ofMillis(500), 2));
+        start(settings(HIGH_CAP, Duration.ofMillis(500), 2));
 
         produce(command);
         final L1TransactionResult unknown = awaitResults(1).getFirst();
@@ -317,6 +317,10 @@ class L1TransactionSenderTest extends L1SenderTestBase {
 
     private L1SenderSettings settings(final BigInteger cap) {
         return settings(cap, Duration.ofMillis(500));
+    }
+
+    private L1SenderSettings settings(final BigInteger cap, final Duration receiptTimeout, final int maxAttempts) {
+        return settings(cap, Duration.ofMillis(500), receiptTimeout, maxAttempts);
     }
 
     private L1TransactionSender start(final BigInteger cap) {

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.ethproofmanager.connectors.db.Database;
+import io.ethproofmanager.connectors.testing.TestSettings;
 import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
 import io.ethproofmanager.connectors.testing.SharedInfrastructure;
@@ -73,7 +74,7 @@ class BatchStatusSinkRestartTest {
             postgres.stop();
             produceVersions(producer, 3, 3).forEach(StatusProducer::await);
             // a second failed attempt is one made against the stopped server, not only with a connection it closed
-            await().atMost(WAIT).until(() -> meters.counter("epm.postgres.sink.write.failures").count() >= 2);
+            await().atMost(WAIT).until(() -> meters.counter("epm_postgres_sink_write_failures_total").count() >= 2);
             assertThat(sink.isHealthy()).isFalse();
             final Thread laterVersions = new Thread(() -> produceVersions(producer, 4, 6).forEach(StatusProducer::await),
                     "test-status-producer");
@@ -107,7 +108,7 @@ class BatchStatusSinkRestartTest {
             try (BatchStatusSink first = new BatchStatusSink(settings, database.dataSource(), meters)) {
                 first.start();
                 produceVersions(producer, 1, 1).forEach(StatusProducer::await);
-                await().atMost(WAIT).until(() -> meters.counter("epm.postgres.sink.write.failures").count() >= 1);
+                await().atMost(WAIT).until(() -> meters.counter("epm_postgres_sink_write_failures_total").count() >= 1);
             }
             assertThat(group.committed()).isEmpty();
 
@@ -154,14 +155,15 @@ class BatchStatusSinkRestartTest {
                 final long end = group.end();
                 await().atMost(WAIT).untilAsserted(() -> assertThat(group.committed()).hasValue(end));
                 assertThat(sink.isHealthy()).isTrue();
-                assertThat(meters.counter("epm.postgres.sink.write.failures").count()).isZero();
+                assertThat(meters.counter("epm_postgres_sink_write_failures_total").count()).isZero();
             }
         }
     }
 
     private static BatchStatusSinkSettings settings(final String bootstrapServers, final String topic) {
-        return BatchStatusSinkSettings.of(bootstrapServers, "restart-test-" + topic).withTopic(topic).withMaxBatchSize(7)
-                .withRetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
+        return BatchStatusSinkSettings.from(TestSettings.with(Map.of("epm.postgres-sink.max-batch-size", 7,
+                "epm.postgres-sink.retry-backoff-min", "100ms", "epm.postgres-sink.retry-backoff-max", "1s")), bootstrapServers,
+                "restart-test-" + topic).withTopic(topic);
     }
 
     /** Sends versions {@code from..to} of every batch, version by version, without waiting for acknowledgements. */

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ethproofmanager.connectors.db.Database;
 import io.ethproofmanager.connectors.testing.SharedInfrastructure;
+import io.ethproofmanager.connectors.testing.TestSettings;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,8 +50,8 @@ class BatchStatusSinkTest {
         bootstrapServers = SharedInfrastructure.kafka().bootstrapServers();
         topic = Topics.BATCH_STATUS.name() + ".sink-test-" + TOPICS.incrementAndGet() + "-" + System.nanoTime();
         SharedInfrastructure.createTopics(bootstrapServers, topic);
-        settings = BatchStatusSinkSettings.of(bootstrapServers, "sink-test-" + topic).withTopic(topic)
-                .withRetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
+        settings = BatchStatusSinkSettings.from(TestSettings.with(Map.of("epm.postgres-sink.retry-backoff-min", "100ms",
+                "epm.postgres-sink.retry-backoff-max", "1s")), bootstrapServers, "sink-test-" + topic).withTopic(topic);
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("TRUNCATE eth_proof_manager, eth_proof_manager_history");
         }
@@ -72,10 +73,10 @@ class BatchStatusSinkTest {
             assertThat(tables.versions(CHAIN_ID)).isEqualTo(Map.of(1L, 3L, 2L, 3L, 3L, 3L, 4L, 3L, 5L, 3L));
             assertThat(tables.row(CHAIN_ID, 4)).hasValueSatisfying(row -> assertThat(row.status()).isEqualTo("acknowledged"));
             assertThat(sink.isHealthy()).isTrue();
-            await().atMost(WAIT).untilAsserted(() -> assertThat(meters.counter("epm.postgres.sink.rows").count()).isBetween(5.0, 15.0));
-            assertThat(meters.counter("epm.postgres.sink.batches").count()).isPositive();
-            assertThat(meters.timer("epm.postgres.sink.write").count()).isPositive();
-            assertThat(meters.counter("epm.postgres.sink.write.failures").count()).isZero();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(meters.counter("epm_postgres_sink_rows_total").count()).isBetween(5.0, 15.0));
+            assertThat(meters.counter("epm_postgres_sink_batches_total").count()).isPositive();
+            assertThat(meters.timer("epm_postgres_sink_write").count()).isPositive();
+            assertThat(meters.counter("epm_postgres_sink_write_failures_total").count()).isZero();
         }
     }
 
@@ -95,7 +96,7 @@ class BatchStatusSinkTest {
 
             await().atMost(WAIT).untilAsserted(() -> assertThat(tables.versions(CHAIN_ID)).isEqualTo(Map.of(1L, 1L, 2L, 1L)));
             await().atMost(WAIT).untilAsserted(() ->
-                    assertThat(meters.counter("epm.postgres.sink.malformed.records").count()).isEqualTo(3.0));
+                    assertThat(meters.counter("epm_postgres_sink_malformed_records_total").count()).isEqualTo(3.0));
             assertThat(tables.historyCount()).isEqualTo(2);
             assertThat(sink.isHealthy()).isTrue();
         }
@@ -125,8 +126,8 @@ class BatchStatusSinkTest {
             try (BatchStatusSink second = new BatchStatusSink(settings, database.dataSource(), meters)) {
                 second.start();
                 await().atMost(WAIT).untilAsserted(() -> assertThat(group.committed()).hasValue(end));
-                assertThat(meters.counter("epm.postgres.sink.batches").count()).isPositive();
-                assertThat(meters.counter("epm.postgres.sink.rows").count()).isZero();
+                assertThat(meters.counter("epm_postgres_sink_batches_total").count()).isPositive();
+                assertThat(meters.counter("epm_postgres_sink_rows_total").count()).isZero();
             }
             assertThat(tables.versions(CHAIN_ID)).isEqualTo(Map.of(1L, 4L, 2L, 4L, 3L, 4L));
             assertThat(tables.history(CHAIN_ID, 1))

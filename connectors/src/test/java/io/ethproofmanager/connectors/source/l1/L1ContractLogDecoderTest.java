@@ -2,6 +2,8 @@ package io.ethproofmanager.connectors.source.l1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ethproofmanager.connectors.settings.SettingsReader;
+import io.ethproofmanager.connectors.testing.TestSettings;
 import io.ethproofmanager.contract.ProofManager;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.LogPosition;
@@ -38,7 +40,8 @@ class L1ContractLogDecoderTest {
     private static final Instant MINED = Instant.parse("2026-11-25T10:00:00Z");
     private static final LogPosition POSITION = new LogPosition(42, BLOCK_HASH, TX_HASH, 3, MINED);
 
-    private final ContractLogDecoder decoder = new ContractLogDecoder(CONTRACT.toUpperCase().replace("0X", "0x"), Set.of(CHAIN, 325L));
+    private final ContractLogDecoder decoder = new ContractLogDecoder(CONTRACT.toUpperCase().replace("0X", "0x"), Set.of(CHAIN, 325L),
+            L1IngesterSettings.maxProofBytes(SettingsReader.of(TestSettings.reference())));
 
     @Test
     void acknowledgedLogBecomesTheBatchEventWithItsPosition() {

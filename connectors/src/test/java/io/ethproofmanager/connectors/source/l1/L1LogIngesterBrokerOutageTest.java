@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.ethproofmanager.connectors.testing.TestSettings;
 import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.contract.ProofManager;
 import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
@@ -45,10 +46,8 @@ class L1LogIngesterBrokerOutageTest {
     void stepsFailWhileTheBrokerIsDownAndEveryEventIsPublishedOnceAfterItReturns() throws Exception {
         final ProofManager submitter = chain.proofManager(chain.submitter());
         final long start = chain.web3j().ethBlockNumber().send().getBlockNumber().longValueExact() + 1;
-        final L1IngesterSettings settings = L1IngesterSettings.defaults(chain.rpcUrl(), chain.proofManagerAddress(), Set.of(ROLLUP_CHAIN),
-                        broker.bootstrapServers())
-                .withConfirmations(0)
-                .withStartBlock(start)
+        final L1IngesterSettings settings = L1IngesterSettings.from(TestSettings.with(Map.of("epm.l1.rpc-url", chain.rpcUrl(),
+                        "epm.l1.contract-address", chain.proofManagerAddress())), broker.bootstrapServers(), Set.of(ROLLUP_CHAIN), start)
                 .withProducerOverrides(Map.of("max.block.ms", "2000", "request.timeout.ms", "1000", "delivery.timeout.ms", "3000"));
 
         try (L1LogIngester ingester = new L1LogIngester(settings, new SimpleMeterRegistry())) {

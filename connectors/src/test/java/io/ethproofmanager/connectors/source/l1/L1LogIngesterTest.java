@@ -3,6 +3,7 @@ package io.ethproofmanager.connectors.source.l1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ethproofmanager.connectors.testing.TestSettings;
 import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.contract.ProofManager;
 import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -101,7 +103,7 @@ class L1LogIngesterTest {
 
     @Test
     void publishesEveryEventOfARequestsLifeWithItsPositionKeyAndSchema() throws Exception {
-        final L1IngesterSettings settings = settings(0);
+        final L1IngesterSettings settings = settings(Map.of());
         final TransactionReceipt submittedToFermah = asSubmitter.submitProofRequest(id(1), params()).send();
         final TransactionReceipt submittedToLagrange = asSubmitter.submitProofRequest(id(2), params()).send();
         final TransactionReceipt accepted = asFermah.acknowledgeProofRequest(id(1), true).send();
@@ -141,7 +143,7 @@ class L1LogIngesterTest {
 
     @Test
     void publishesAnEventOnlyOnceItHasTheConfiguredConfirmations() throws Exception {
-        final L1IngesterSettings settings = settings(3);
+        final L1IngesterSettings settings = settings(Map.of("epm.l1.confirmations", 3));
         try (L1LogIngester ingester = new L1LogIngester(settings, meters)) {
             ingester.pollOnce();
             final TransactionReceipt submitted = asSubmitter.submitProofRequest(id(1), params()).send();
@@ -163,7 +165,7 @@ class L1LogIngesterTest {
 
     @Test
     void publishesTheChainTimeOfEveryStepThatAdvancedAfterItsEventsWithoutAKey() throws Exception {
-        final L1IngesterSettings settings = settings(0).withMaxBlockRange(1);
+        final L1IngesterSettings settings = settings(Map.of("epm.l1.max-block-range", 1));
         final long first = settings.startBlock();
         final String contract = chain.proofManagerAddress().toLowerCase(Locale.ROOT);
         final int ticksBefore = published.ticks(contract).size();
@@ -190,7 +192,7 @@ class L1LogIngesterTest {
 
     @Test
     void restartedIngesterContinuesFromTheCommittedCheckpointPublishingEachEventOnce() throws Exception {
-        final L1IngesterSettings settings = settings(0).withMaxBlockRange(1).withPollInterval(Duration.ofMillis(20));
+        final L1IngesterSettings settings = settings(Map.of("epm.l1.max-block-range", 1, "epm.l1.poll-interval", "20ms"));
         for (int batch = 1; batch <= 6; batch++) {
             asSubmitter.submitProofRequest(id(batch), params()).send();
         }
@@ -217,7 +219,7 @@ class L1LogIngesterTest {
 
     @Test
     void reorgRetractsTheAbandonedEventAndPublishesItAgainFromTheNewChain() throws Exception {
-        final L1IngesterSettings settings = settings(0);
+        final L1IngesterSettings settings = settings(Map.of());
         try (L1LogIngester ingester = new L1LogIngester(settings, meters)) {
             asSubmitter.submitProofRequest(id(1), params()).send();
             ingestToHead(ingester);
@@ -260,7 +262,7 @@ class L1LogIngesterTest {
 
     @Test
     void proofOverTheLimitIsPublishedWithItsSizeOnlyAndItsRetractionCarriesNoProof() throws Exception {
-        final L1IngesterSettings settings = settings(0).withMaxProofBytes(64);
+        final L1IngesterSettings settings = settings(Map.of("epm.proofs.max-bytes", 64));
         final byte[] bigProof = new byte[200];
         java.util.Arrays.fill(bigProof, (byte) 7);
         try (L1LogIngester ingester = new L1LogIngester(settings, meters)) {
@@ -289,7 +291,7 @@ class L1LogIngesterTest {
 
     @Test
     void reorgDeeperThanTheWindowRewindsToTheWindowsStartAndRetractsWhatTheWindowHolds() throws Exception {
-        final L1IngesterSettings settings = settings(0).withReorgWindow(3);
+        final L1IngesterSettings settings = settings(Map.of("epm.l1.reorg-window", 3));
         try (L1LogIngester ingester = new L1LogIngester(settings, meters)) {
             final String beforeRequests = chain.snapshot();
             final TransactionReceipt old = asSubmitter.submitProofRequest(id(1), params()).send();
@@ -318,7 +320,7 @@ class L1LogIngesterTest {
 
     @Test
     void administrationEventsArePublishedKeyedByTheirNetwork() throws Exception {
-        final L1IngesterSettings settings = settings(0);
+        final L1IngesterSettings settings = settings(Map.of());
         final TransactionReceipt preferred = asSubmitter.updatePreferredProvingNetwork(LocalChain.LAGRANGE).send();
         final TransactionReceipt inactive = asSubmitter.updateProvingNetworkStatus(LocalChain.FERMAH, LocalChain.INACTIVE).send();
         final String newAddress = chain.outsider().getAddress().toLowerCase();
@@ -349,7 +351,7 @@ class L1LogIngesterTest {
 
     @Test
     void logsOfAnotherContractOrAnotherRollupChainAreNotPublished() throws Exception {
-        final L1IngesterSettings settings = settings(0);
+        final L1IngesterSettings settings = settings(Map.of());
         final ProofManager otherContract = ProofManager.deploy(chain.web3j(), chain.transactionManager(chain.admin()), chain.gasProvider(),
                 chain.usdcAddress(), chain.admin().getAddress(), chain.submitter().getAddress()).send();
         chain.usdc(chain.admin()).mint(otherContract.getContractAddress(), LocalChain.INITIAL_FUNDING).send();
@@ -376,8 +378,8 @@ class L1LogIngesterTest {
             chain.mine();
         }
         try (FlakyRpcProxy proxy = FlakyRpcProxy.start(chain.rpcUrl(), 3, 2, Duration.ofMillis(1_500), 2);
-                L1LogIngester ingester = new L1LogIngester(settings(0).withRpc(proxy.url(), Duration.ofMillis(400),
-                        Duration.ofMillis(20), Duration.ofMillis(100)).withStartBlock(from), meters)) {
+                L1LogIngester ingester = new L1LogIngester(settings(Map.of("epm.l1.rpc-url", proxy.url(), "epm.l1.rpc-timeout", "400ms",
+                        "epm.l1.rpc-retry-backoff-min", "20ms", "epm.l1.rpc-retry-backoff-max", "100ms"), from), meters)) {
             ingestToHead(ingester);
             assertThat(proxy.refusedRanges()).isPositive();
         }
@@ -387,14 +389,19 @@ class L1LogIngesterTest {
         assertThat(meters.get("epm_l1_ingester_rpc_failures_total").counter().count()).isGreaterThanOrEqualTo(5.0);
     }
 
-    private L1IngesterSettings settings(final int confirmations) {
+    private L1IngesterSettings settings(final Map<String, Object> overrides) {
+        return settings(overrides, chainHead() + 1);
+    }
+
+    /** The reference settings on the test chain, from {@code startBlock}, quick to poll and retry, with {@code overrides}. */
+    private L1IngesterSettings settings(final Map<String, Object> overrides, final long startBlock) {
         final long deployment = NEXT_DEPLOYMENT.incrementAndGet();
-        return L1IngesterSettings.defaults(chain.rpcUrl(), chain.proofManagerAddress(), Set.of(rollupChain),
-                        SharedInfrastructure.kafka().bootstrapServers())
-                .withConfirmations(confirmations)
-                .withStartBlock(chainHead() + 1)
-                .withPollInterval(Duration.ofMillis(50))
-                .withRpc(chain.rpcUrl(), Duration.ofSeconds(5), Duration.ofMillis(20), Duration.ofMillis(200))
+        final Map<String, Object> all = new HashMap<>(Map.of("epm.l1.rpc-url", chain.rpcUrl(),
+                "epm.l1.contract-address", chain.proofManagerAddress(), "epm.l1.poll-interval", "50ms", "epm.l1.rpc-timeout", "5s",
+                "epm.l1.rpc-retry-backoff-min", "20ms", "epm.l1.rpc-retry-backoff-max", "200ms"));
+        all.putAll(overrides);
+        return L1IngesterSettings.from(TestSettings.with(all), SharedInfrastructure.kafka().bootstrapServers(),
+                        Set.of(rollupChain), startBlock)
                 .withCheckpoint("test.l1-ingester-checkpoint." + deployment, "test-l1-ingester-" + deployment);
     }
 

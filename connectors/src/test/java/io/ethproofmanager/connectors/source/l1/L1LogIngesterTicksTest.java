@@ -3,6 +3,7 @@ package io.ethproofmanager.connectors.source.l1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ethproofmanager.connectors.testing.TestSettings;
 import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.contract.ProofManager;
 import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
@@ -82,11 +83,9 @@ class L1LogIngesterTicksTest {
         chain.proofManager(chain.fermah()).acknowledgeProofRequest(id(1), true).send();
         chain.proofManager(chain.lagrange()).acknowledgeProofRequest(id(2), false).send();
         final long last = head();
-        final L1IngesterSettings settings = L1IngesterSettings.defaults(chain.rpcUrl(), chain.proofManagerAddress(),
-                        Set.of(ROLLUP_CHAIN), broker.bootstrapServers())
-                .withConfirmations(0)
-                .withStartBlock(start)
-                .withMaxBlockRange(2);
+        final L1IngesterSettings settings = L1IngesterSettings.from(TestSettings.with(Map.of("epm.l1.rpc-url", chain.rpcUrl(),
+                "epm.l1.contract-address", chain.proofManagerAddress(), "epm.l1.max-block-range", 2)),
+                broker.bootstrapServers(), Set.of(ROLLUP_CHAIN), start);
 
         try (L1LogIngester ingester = new L1LogIngester(settings, new SimpleMeterRegistry())) {
             await().atMost(WAIT).until(() -> {

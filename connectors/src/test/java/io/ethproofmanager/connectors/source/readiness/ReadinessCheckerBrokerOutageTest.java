@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ethproofmanager.connectors.blob.FileSystemBlobStore;
+import io.ethproofmanager.connectors.testing.TestSettings;
 import io.ethproofmanager.connectors.db.Database;
 import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.connectors.testing.SharedInfrastructure;
@@ -56,8 +57,9 @@ class ReadinessCheckerBrokerOutageTest {
     @Test
     void batchesFailWithPublishFailedWhileTheBrokerIsDownAndArePublishedAfterItReturns() {
         final var rollupStore = new FileSystemBlobStore(blobs.resolve("rollup"));
-        final var settings = ReadinessSettings.defaults(broker.bootstrapServers(), CHAIN_ID, new ProtocolVersion(0, 28, 1))
-                .withRetryBackoff(Duration.ofSeconds(5), BACKOFF_MAX)
+        final var settings = ReadinessSettings.from(TestSettings.with(Map.of("epm.readiness.retry-backoff-min", "5s",
+                        "epm.readiness.retry-backoff-max", BACKOFF_MAX.toMillis() + "ms")), broker.bootstrapServers(), CHAIN_ID,
+                        new ProtocolVersion(0, 28, 1))
                 .withProducerOverrides(Map.of("delivery.timeout.ms", "3000", "request.timeout.ms", "1000", "max.block.ms", "2000"));
         final Random random = new Random(11);
 

@@ -10,6 +10,7 @@ import io.ethproofmanager.connectors.blob.BlobStore;
 import io.ethproofmanager.connectors.blob.FileSystemBlobStore;
 import io.ethproofmanager.connectors.db.Database;
 import io.ethproofmanager.connectors.testing.SharedInfrastructure;
+import io.ethproofmanager.connectors.testing.TestSettings;
 import io.ethproofmanager.connectors.testing.TestClock;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import io.ethproofmanager.schemas.ReadinessEvent;
@@ -73,9 +74,7 @@ class ReadinessCheckerTest {
         chainId = CHAIN_IDS.incrementAndGet();
         rollupStore = new FileSystemBlobStore(rollupRoot);
         publicStore = new FileSystemBlobStore(publicRoot, "https://public.example.org/blobs");
-        settings = ReadinessSettings.defaults(bootstrapServers, chainId, VERSION)
-                .withRetryBackoff(BACKOFF_MIN, Duration.ofSeconds(80))
-                .withPollInterval(Duration.ofMillis(100));
+        settings = settings(Map.of());
     }
 
     @Test
@@ -246,7 +245,7 @@ class ReadinessCheckerTest {
 
     @Test
     void proofInputsOverTheLimitFailTheirBatchWithoutBeingRead() {
-        settings = settings.withMaxInputsBytes(1000);
+        settings = settings(Map.of("epm.readiness.max-inputs-bytes", 1000));
         rollupStore.write("proof_gen_data/1.bin", new byte[1000]);
         rollupStore.write("proof_gen_data/2.bin", new byte[1001]);
         readyBatch(1, "proof_gen_data/1.bin");
@@ -314,7 +313,7 @@ class ReadinessCheckerTest {
 
     @Test
     void aKeyPrefixTooLongForAnyStoreFailsItsBatchesClearly() {
-        settings = settings.withPublicKeyTemplate(("p".repeat(250) + "/").repeat(5) + "{batch}");
+        settings = settings(Map.of("epm.blob-stores.public.key-template", ("p".repeat(250) + "/").repeat(5) + "{batch}"));
         rollupStore.write("proof_gen_data/1.bin", new byte[] {1});
         readyBatch(1, "proof_gen_data/1.bin");
 
@@ -359,5 +358,13 @@ class ReadinessCheckerTest {
 
     private static List<Long> concat(final List<Long> a, final List<Long> b) {
         return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+
+    /** The reference settings with a backoff from 10 s to 80 s, rounds every 100 ms and {@code overrides}. */
+    private ReadinessSettings settings(final Map<String, Object> overrides) {
+        final Map<String, Object> all = new java.util.HashMap<>(Map.of("epm.readiness.retry-backoff-min", BACKOFF_MIN.toMillis() + "ms",
+                "epm.readiness.retry-backoff-max", "80s", "epm.readiness.poll-interval", "100ms"));
+        all.putAll(overrides);
+        return ReadinessSettings.from(TestSettings.with(all), bootstrapServers, chainId, VERSION);
     }
 }

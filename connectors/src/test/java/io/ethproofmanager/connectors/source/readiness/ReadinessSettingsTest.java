@@ -3,24 +3,44 @@ package io.ethproofmanager.connectors.source.readiness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ethproofmanager.connectors.testing.TestSettings;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** The readiness checker's block epm.readiness (and the public key prefix) as it reads them, and what it refuses. */
 class ReadinessSettingsTest {
 
-    private final ReadinessSettings defaults = ReadinessSettings.defaults("127.0.0.1:9092", 271, new ProtocolVersion(0, 28, 1));
+    private static ReadinessSettings settings(final String hocon) {
+        return ReadinessSettings.from(TestSettings.with(hocon), "127.0.0.1:9092", 271, new ProtocolVersion(0, 28, 1));
+    }
+
+    @Test
+    void readsItsBlock() {
+        final ReadinessSettings settings = settings("""
+                epm.readiness { poll-interval = 3s, batch-limit = 7, retry-backoff-min = 2s, retry-backoff-max = 1m,
+                                max-inputs-bytes = 1MiB }
+                epm.blob-stores.public.key-template = "inputs/{batch}.bin\"""");
+
+        assertThat(settings.pollInterval()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(settings.batchLimit()).isEqualTo(7);
+        assertThat(settings.retryBackoffMin()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.retryBackoffMax()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(settings.maxInputsBytes()).isEqualTo(1024 * 1024);
+        assertThat(settings.publicKeyTemplate()).isEqualTo("inputs/{batch}.bin");
+        assertThat(settings.producerOverrides()).isEmpty();
+    }
 
     @Test
     void publicKeyIsDeterministicPerChainAndBatch() {
-        assertThat(defaults.publicKey(42)).isEqualTo("public_witness_inputs/witness_inputs_42_271.cbor");
-        assertThat(defaults.withPublicKeyTemplate("inputs/{chain_id}/{batch}.bin").publicKey(42)).isEqualTo("inputs/271/42.bin");
+        assertThat(settings("").publicKey(42)).isEqualTo("public_witness_inputs/witness_inputs_42_271.cbor");
+        assertThat(settings("epm.blob-stores.public.key-template = \"inputs/{chain_id}/{batch}.bin\"").publicKey(42)).isEqualTo("inputs/271/42.bin");
     }
 
     @Test
     void backoffDoublesFromTheMinimumUpToTheMaximum() {
-        final var settings = defaults.withRetryBackoff(Duration.ofSeconds(10), Duration.ofSeconds(45));
+        final var settings = settings("epm.readiness { retry-backoff-min = 10s, retry-backoff-max = 45s }");
 
         assertThat(settings.retryBackoff(1)).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.retryBackoff(2)).isEqualTo(Duration.ofSeconds(20));
@@ -30,29 +50,29 @@ class ReadinessSettingsTest {
     }
 
     @Test
-    void invalidSettingsAreRefusedWithTheReason() {
-        assertThatThrownBy(() -> ReadinessSettings.defaults("127.0.0.1:9092", 0, new ProtocolVersion(0, 1, 0)))
-                .hasMessageContaining("chainId");
-        assertThatThrownBy(() -> defaults.withBatchLimit(0)).hasMessageContaining("batchLimit");
-        assertThatThrownBy(() -> defaults.withPollInterval(Duration.ZERO)).hasMessageContaining("pollInterval");
-        assertThatThrownBy(() -> defaults.withRetryBackoff(Duration.ofSeconds(10), Duration.ofSeconds(5)))
-                .hasMessageContaining("retryBackoffMax");
-        assertThatThrownBy(() -> new ReadinessSettings(" ", 1, new ProtocolVersion(0, 1, 0), Duration.ofSeconds(1), 1,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), "../x/", 1, Map.of())).hasMessageContaining("bootstrapServers");
-        assertThatThrownBy(() -> defaults.withMaxInputsBytes(0)).hasMessageContaining("maxInputsBytes");
-        assertThatThrownBy(() -> defaults.withMaxInputsBytes(Integer.MAX_VALUE)).hasMessageContaining("maxInputsBytes");
-    }
-
-    @Test
-    void proofInputsAreLimitedTo256MibByDefault() {
-        assertThat(defaults.maxInputsBytes()).isEqualTo(256L * 1024 * 1024);
-        assertThat(defaults.withMaxInputsBytes(1024).maxInputsBytes()).isEqualTo(1024);
+    void invalidSettingsAreRefusedWithTheirKeyAndVariable() {
+        assertThatThrownBy(() -> settings("epm.readiness.batch-limit = 0"))
+                .hasMessage("invalid configuration: epm.readiness.batch-limit (EPM_READINESS_BATCH_LIMIT) must be positive, was 0");
+        assertThatThrownBy(() -> settings("epm.readiness.poll-interval = 0s"))
+                .hasMessageContaining("epm.readiness.poll-interval (EPM_READINESS_POLL_INTERVAL) must be positive");
+        assertThatThrownBy(() -> settings("epm.readiness.poll-interval = soon"))
+                .hasMessageContaining("epm.readiness.poll-interval (EPM_READINESS_POLL_INTERVAL) must be a duration");
+        assertThatThrownBy(() -> settings("epm.readiness { retry-backoff-min = 10s, retry-backoff-max = 5s }"))
+                .hasMessageContaining("epm.readiness.retry-backoff-max must be at least 10s, was 5s");
+        assertThatThrownBy(() -> settings("epm.blob-stores.public.key-template = \"../x/{batch}\""))
+                .hasMessageContaining("epm.blob-stores.public.key-template (EPM_PUBLIC_BLOBS_KEY_TEMPLATE) must be a relative key");
+        assertThatThrownBy(() -> settings("epm.blob-stores.public.key-template = \"inputs/latest.cbor\""))
+                .hasMessageContaining("epm.blob-stores.public.key-template (EPM_PUBLIC_BLOBS_KEY_TEMPLATE) must be a relative key");
+        assertThatThrownBy(() -> settings("epm.readiness.max-inputs-bytes = 0"))
+                .hasMessageContaining("epm.readiness.max-inputs-bytes (EPM_READINESS_MAX_INPUTS_BYTES) must be positive");
+        assertThatThrownBy(() -> settings("epm.readiness.max-inputs-bytes = " + Integer.MAX_VALUE))
+                .hasMessageContaining("epm.readiness.max-inputs-bytes (EPM_READINESS_MAX_INPUTS_BYTES) must be at most");
     }
 
     @Test
     void producerOverridesAreCopied() {
         final var overrides = new java.util.HashMap<String, String>(Map.of("linger.ms", "5"));
-        final var settings = defaults.withProducerOverrides(overrides);
+        final var settings = settings("").withProducerOverrides(overrides);
         overrides.put("acks", "0");
 
         assertThat(settings.producerOverrides()).containsExactly(Map.entry("linger.ms", "5"));
