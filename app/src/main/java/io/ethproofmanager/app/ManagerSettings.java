@@ -37,7 +37,7 @@ public record ManagerSettings(
 
     /** Kafka; the service needs {@code bootstrapServers} ({@link Endpoints}). */
     public record Kafka(Optional<String> bootstrapServers, String applicationId, int partitions, short replicationFactor,
-            Optional<Path> stateDir) {
+            Optional<Path> stateDir, Optional<String> instanceId) {
     }
 
     /** PostgreSQL; the service needs {@code url} ({@link Endpoints}). */
@@ -129,7 +129,8 @@ public record ManagerSettings(
                         settings.requiredText("epm.kafka.application-id"),
                         settings.positiveInt("epm.kafka.partitions"),
                         (short) settings.intBetween("epm.kafka.replication-factor", 1, Short.MAX_VALUE),
-                        settings.optionalText("epm.kafka.state-dir").map(Path::of)),
+                        settings.optionalText("epm.kafka.state-dir").map(Path::of),
+                        settings.optionalText("epm.kafka.instance-id")),
                 new Database(
                         settings.optionalText("epm.database.url"),
                         settings.text("epm.database.user"),

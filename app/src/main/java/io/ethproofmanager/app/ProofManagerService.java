@@ -89,12 +89,13 @@ public final class ProofManagerService implements AutoCloseable {
             final var config = settings.config();
             final String kafka = endpoints.bootstrapServers();
             final String applicationId = settings.kafka().applicationId();
+            final Optional<String> instanceId = settings.kafka().instanceId();
             return new Components(
                     ReadinessSettings.from(config, kafka, settings.chainId(), settings.protocolVersion()),
-                    BatchStatusSinkSettings.from(config, kafka, applicationId + "-postgres-sink"),
-                    ProofHandlerSettings.from(config, kafka, applicationId + "-proof-handler"),
+                    BatchStatusSinkSettings.from(config, kafka, applicationId + "-postgres-sink").withGroupInstanceId(instanceId),
+                    ProofHandlerSettings.from(config, kafka, applicationId + "-proof-handler").withGroupInstanceId(instanceId),
                     ProofValidationSettings.from(config),
-                    L1SenderSettings.from(config, kafka, applicationId + "-l1-sender"),
+                    L1SenderSettings.from(config, kafka, applicationId + "-l1-sender").withGroupInstanceId(instanceId),
                     L1IngesterSettings.from(config, kafka, Set.of(settings.chainId()), endpoints.chain().ingesterStartBlock()));
         }
     }
@@ -181,7 +182,7 @@ public final class ProofManagerService implements AutoCloseable {
         final var policy = new ProofRequestPolicy(settings.proofRequest().timeoutAfter(), settings.proofRequest().maxRewardMicroUsdc());
         final var stateDir = settings.kafka().stateDir().orElse(endpoints.dataDir().resolve("streams"));
         final var properties = StreamsSettings.properties(endpoints.bootstrapServers(), settings.kafka().applicationId(),
-                stateDir, settings.kafka().replicationFactor());
+                stateDir, settings.kafka().replicationFactor(), settings.kafka().instanceId());
         final KafkaStreams streams = new KafkaStreams(BatchTopology.build(policy, settings.deadlines(), meters), properties);
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("topology thread failed; replacing it (exactly-once: its uncommitted work is redone)", exception);
@@ -201,7 +202,8 @@ public final class ProofManagerService implements AutoCloseable {
         final String applicationId = settings.kafka().applicationId() + "-reward-analytics";
         final var stateDir = settings.kafka().stateDir().orElse(endpoints.dataDir().resolve("streams"));
         final KafkaStreams analytics = new KafkaStreams(RewardAnalyticsTopology.build(meters), StreamsSettings.properties(
-                endpoints.bootstrapServers(), applicationId, stateDir, settings.kafka().replicationFactor()));
+                endpoints.bootstrapServers(), applicationId, stateDir, settings.kafka().replicationFactor(),
+                settings.kafka().instanceId()));
         analytics.setUncaughtExceptionHandler(exception -> {
             LOG.error("reward analytics thread failed; replacing it", exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,27 +80,35 @@ public final class LocalInfrastructure implements AutoCloseable {
             } else {
                 chain = Optional.empty();
             }
-            final Optional<EmbeddedKafkaBroker> broker;
-            if (config.getString("epm.kafka.bootstrap-servers").isBlank()) {
-                final EmbeddedKafkaBroker embedded = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"));
-                started.add(embedded);
-                overrides.put("epm.kafka.bootstrap-servers", embedded.bootstrapServers());
-                broker = Optional.of(embedded);
-            } else {
-                broker = Optional.empty();
-            }
+            // the broker and PostgreSQL start side by side: each takes a few seconds, most of it waiting
+            final boolean ownBroker = config.getString("epm.kafka.bootstrap-servers").isBlank();
+            final boolean ownDatabase = config.getString("epm.database.url").isBlank();
+            final CompletableFuture<Optional<EmbeddedPostgresServer>> startingDatabase = CompletableFuture.supplyAsync(() ->
+                    ownDatabase ? Optional.of(EmbeddedPostgresServer.start(dataDir.resolve("postgres"))) : Optional.empty());
+            Optional<EmbeddedKafkaBroker> startedBroker = Optional.empty();
             final Optional<EmbeddedPostgresServer> database;
-            if (config.getString("epm.database.url").isBlank()) {
-                final EmbeddedPostgresServer embedded = EmbeddedPostgresServer.start(dataDir.resolve("postgres"));
-                started.add(embedded);
+            try {
+                if (ownBroker) {
+                    startedBroker = Optional.of(EmbeddedKafkaBroker.start(dataDir.resolve("kafka")));
+                    started.add(startedBroker.get());
+                }
+            } finally {
+                database = awaitDatabase(startingDatabase);
+                database.ifPresent(started::add);
+            }
+            final Optional<EmbeddedKafkaBroker> broker = startedBroker;
+            broker.ifPresent(b -> overrides.put("epm.kafka.bootstrap-servers", b.bootstrapServers()));
+            database.ifPresent(embedded -> {
                 overrides.put("epm.database.url", embedded.jdbcUrl());
                 overrides.put("epm.database.user", embedded.user());
                 overrides.put("epm.database.password", embedded.password());
                 // the embedded database stands in for the rollup's too
                 overrides.put("epm.database.create-rollup-tables", true);
-                database = Optional.of(embedded);
-            } else {
-                database = Optional.empty();
+            });
+            if (config.getString("epm.kafka.instance-id").isBlank()) {
+                // stable across restarts on the same data directory, so that a restarted sandbox takes its partitions back
+                // at once; another data directory is another instance
+                overrides.put("epm.kafka.instance-id", "sandbox-" + Integer.toHexString(dataDir.toAbsolutePath().normalize().hashCode()));
             }
             LOG.info("sandbox: Kafka {}, PostgreSQL {}, L1 {}; data: {}", broker.isPresent() ? "embedded" : "configured",
                     database.isPresent() ? "embedded" : "configured",
@@ -115,6 +125,14 @@ public final class LocalInfrastructure implements AutoCloseable {
                 }
             }
             throw e;
+        }
+    }
+
+    private static Optional<EmbeddedPostgresServer> awaitDatabase(final CompletableFuture<Optional<EmbeddedPostgresServer>> starting) {
+        try {
+            return starting.join();
+        } catch (final CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         }
     }
 

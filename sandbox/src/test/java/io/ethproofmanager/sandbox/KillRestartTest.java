@@ -3,9 +3,11 @@ package io.ethproofmanager.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ethproofmanager.connectors.blob.FileSystemBlobStore;
 import io.ethproofmanager.connectors.testing.ManagerProcess;
 import io.ethproofmanager.contract.ProofManager;
 import io.ethproofmanager.devkit.chain.LocalChain;
+import io.ethproofmanager.devkit.rollup.ReadyBatchSeeder;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,9 @@ import org.web3j.tx.gas.DefaultGasProvider;
 /**
  * {@code ./run.sh} on a fixed data directory killed with {@code kill -9} and started again: the first start after the
  * kill works with no manual step (the PostgreSQL and anvil the dead JVM left running are stopped or adopted), on the
- * same chain, database and topics, and nothing is requested twice.
+ * same chain, database and topics, nothing is requested twice, and a batch made ready after the restart is requested. The
+ * time from the kill to ready again is printed (static group membership: the restarted instance takes its partitions
+ * back at once).
  */
 class KillRestartTest {
 
@@ -71,12 +75,18 @@ class KillRestartTest {
         assertThat(manager.output()).contains("adopted the anvil").contains("left running on");
         assertThat(count(jdbcUrl, "status = 'request_sent_to_l1'")).as("the same database, its rows kept").isEqualTo(requested)
                 .isPositive();
+        // and it works on: a batch made ready now is requested
+        final org.postgresql.ds.PGSimpleDataSource rollupDatabase = new org.postgresql.ds.PGSimpleDataSource();
+        rollupDatabase.setURL(jdbcUrl);
+        ReadyBatchSeeder.seed(rollupDatabase, new FileSystemBlobStore(dir.resolve("data/blobs/rollup"))::write, 1, new java.util.Random(9));
+        await().atMost(READY_TIMEOUT).ignoreExceptions().until(() -> count(jdbcUrl, "status IN ('request_sent_to_l1', 'fallen_back')") == 4);
+
         final Web3j web3j = Web3j.build(new HttpService(rpcUrl));
         try {
             final String address = LocalChain.deploymentIn(dir.resolve("data/anvil")).orElseThrow().proofManagerAddress();
             final ProofManager contract = ProofManager.load(address, web3j, LocalChain.submitterAccount(), new DefaultGasProvider());
             assertThat(contract.requestCounter().send()).as("one submitProofRequest per batch (the refused ones included), none"
-                    + " again after the restart").isEqualTo(BigInteger.valueOf(3));
+                    + " again after the restart").isEqualTo(BigInteger.valueOf(4));
         } finally {
             web3j.shutdown();
         }

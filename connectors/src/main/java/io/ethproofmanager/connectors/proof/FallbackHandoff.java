@@ -1,5 +1,6 @@
 package io.ethproofmanager.connectors.proof;
 
+import io.ethproofmanager.connectors.kafka.ConsumerService;
 import io.ethproofmanager.connectors.kafka.RetryingConsumerLoop;
 import io.ethproofmanager.connectors.logging.CauseChain;
 import io.ethproofmanager.schemas.FallbackRecord;
@@ -11,17 +12,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,89 +33,48 @@ public final class FallbackHandoff implements AutoCloseable {
     static final String THREAD_NAME = "epm-fallback-handoff";
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final String bootstrapServers;
-    private final String groupId;
-    private final String topic;
+    private final ConsumerService service;
     private final long chainId;
     private final RollupHandoff handoff;
-    private final ProofHandlerSettings backoff;
+    private final ProofHandlerSettings pace;
     private final MeterRegistry meters;
-    private final CountDownLatch closing = new CountDownLatch(1);
-    private final AtomicReference<Thread> thread = new AtomicReference<>();
-    private final AtomicReference<RetryingConsumerLoop<byte[], byte[]>> consumer = new AtomicReference<>();
-    private volatile boolean loopRunning;
 
     /**
      * A hand-off of {@code chainId}'s fallbacks from {@code topic} as consumer group {@code groupId}; it polls and backs
-     * off as {@code pace} says (its poll timeout and retry backoff).
+     * off as {@code pace} says (its poll timeout and retry backoff), and is the static member {@code pace}'s
+     * {@code groupInstanceId} of its group when it has one.
      */
     public FallbackHandoff(final String bootstrapServers, final String groupId, final String topic, final long chainId,
             final RollupHandoff handoff, final ProofHandlerSettings pace, final MeterRegistry meters) {
-        this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-        this.groupId = Objects.requireNonNull(groupId, "groupId");
-        this.topic = Objects.requireNonNull(topic, "topic");
+        this.service = new ConsumerService("fallback hand-off", THREAD_NAME, bootstrapServers, groupId, pace.groupInstanceId(),
+                topic, CLOSE_TIMEOUT, LOG);
         this.chainId = chainId;
         this.handoff = Objects.requireNonNull(handoff, "handoff");
-        this.backoff = Objects.requireNonNull(pace, "pace");
+        this.pace = Objects.requireNonNull(pace, "pace");
         this.meters = Objects.requireNonNull(meters, "meters");
     }
 
     public void start() {
-        final Thread loop = new Thread(this::run, THREAD_NAME);
-        if (!thread.compareAndSet(null, loop)) {
-            throw new IllegalStateException("the fallback hand-off of group " + groupId + " was already started");
-        }
-        loopRunning = true;
-        loop.start();
+        service.start(this::consume);
     }
 
     /** True while the loop runs. */
     public boolean isHealthy() {
-        return loopRunning;
+        return service.isRunning();
     }
 
     @Override
     public void close() {
-        closing.countDown();
-        final Optional<Thread> loop = Optional.ofNullable(thread.get()).filter(t -> t != Thread.currentThread());
-        if (loop.isEmpty()) {
-            return;
-        }
-        try {
-            loop.get().join(CLOSE_TIMEOUT);
-            if (loop.get().isAlive()) {
-                Optional.ofNullable(consumer.get()).ifPresent(RetryingConsumerLoop::wakeup);
-                loop.get().join(Duration.ofSeconds(5));
-            }
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        service.close();
     }
 
-    private void run() {
-        final Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.CLIENT_ID_CONFIG, THREAD_NAME + "-" + groupId,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        try (RetryingConsumerLoop<byte[], byte[]> kafka = new RetryingConsumerLoop<>(config, topic, backoff.pollTimeout(),
-                () -> closing.getCount() == 0, "fallback hand-off", LOG)) {
-            consumer.set(kafka);
-            LOG.info("fallback hand-off consuming {} as group {} for chain {}", topic, groupId, chainId);
+    private void consume() {
+        try (RetryingConsumerLoop<byte[], byte[]> kafka = service.consumer(pace.pollTimeout(), 500, Map.of())) {
+            LOG.info("fallback hand-off for chain {} consuming", chainId);
             final Handler handler = new Handler();
-            while (closing.getCount() > 0) {
+            while (!service.isClosing()) {
                 kafka.pollOnce(handler);
             }
-        } catch (final WakeupException | InterruptException e) {
-            LOG.warn("fallback hand-off stopped by force; uncommitted fallbacks will be redelivered");
-        } catch (final RuntimeException e) {
-            LOG.error("fallback hand-off of group {} cannot consume {}", groupId, topic, e);
-        } finally {
-            loopRunning = false;
-            LOG.info("fallback hand-off of group {} stopped", groupId);
         }
     }
 
@@ -141,7 +95,7 @@ public final class FallbackHandoff implements AutoCloseable {
         public Duration failed(final ConsumerRecords<byte[], byte[]> records, final RuntimeException failure, final int failures) {
             Counter.builder("epm_rollup_handoff_retries_total").description("fallback hand-offs retried after a failure")
                     .register(meters).increment();
-            final Duration wait = backoff.retryBackoff(failures);
+            final Duration wait = pace.retryBackoff(failures);
             LOG.warn("handing fallbacks to the rollup failed (attempt {}), retrying in {} ms: {}", failures, wait.toMillis(),
                     CauseChain.describe(failure));
             return wait;

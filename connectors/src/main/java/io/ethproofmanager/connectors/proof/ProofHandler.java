@@ -88,7 +88,7 @@ public final class ProofHandler implements AutoCloseable {
         this.meters = Objects.requireNonNull(meters, "meters");
         this.received = Counter.builder("epm_proofs_received_total")
                 .description("proofs submitted by networks taken in hand (each proof once)").register(meters);
-        this.service = new ConsumerService("proof handler", THREAD_NAME, settings.bootstrapServers(), settings.groupId(),
+        this.service = new ConsumerService("proof handler", THREAD_NAME, settings.bootstrapServers(), settings.groupId(), settings.groupInstanceId(),
                 settings.eventsTopic(), CLOSE_TIMEOUT, LOG);
     }
 

@@ -6,6 +6,7 @@ import io.ethproofmanager.connectors.settings.SettingsReader;
 import io.ethproofmanager.connectors.source.l1.L1IngesterSettings;
 import io.ethproofmanager.schemas.Topics;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How the proof handler consumes proven events and publishes verdicts: where, as which group, the largest proof it
@@ -20,7 +21,8 @@ public record ProofHandlerSettings(
         int maxProofBytes,
         Duration pollTimeout,
         Duration retryBackoffMin,
-        Duration retryBackoffMax) {
+        Duration retryBackoffMax,
+        Optional<String> groupInstanceId) {
 
     /**
      * Reads {@code epm.proof-handler} and {@code epm.proofs.max-bytes} of {@code config} (resolved): the handler consumes
@@ -34,13 +36,20 @@ public record ProofHandlerSettings(
                 L1IngesterSettings.maxProofBytes(settings),
                 settings.positiveDuration("epm.proof-handler.poll-timeout"),
                 retryBackoffMin,
-                settings.durationBetween("epm.proof-handler.retry-backoff-max", retryBackoffMin, ConsumerService.LONGEST_BACKOFF));
+                settings.durationBetween("epm.proof-handler.retry-backoff-max", retryBackoffMin, ConsumerService.LONGEST_BACKOFF),
+                Optional.empty());
     }
 
     /** These settings on other topics. */
     public ProofHandlerSettings withTopics(final String events, final String verdicts) {
         return new ProofHandlerSettings(bootstrapServers, groupId, events, verdicts, maxProofBytes, pollTimeout,
-                retryBackoffMin, retryBackoffMax);
+                retryBackoffMin, retryBackoffMax, groupInstanceId);
+    }
+
+    /** These settings with the handler a static member {@code instanceId} of its group (Kafka's group.instance.id). */
+    public ProofHandlerSettings withGroupInstanceId(final Optional<String> instanceId) {
+        return new ProofHandlerSettings(bootstrapServers, groupId, eventsTopic, verdictsTopic, maxProofBytes, pollTimeout,
+                retryBackoffMin, retryBackoffMax, instanceId);
     }
 
     /** The backoff before retry number {@code failures} (1 = the first): doubling from the minimum, capped at the maximum. */

@@ -6,6 +6,7 @@ import io.ethproofmanager.connectors.source.l1.L1IngesterSettings;
 import io.ethproofmanager.schemas.Topics;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.Optional;
 import org.web3j.crypto.Credentials;
 
 /**
@@ -28,7 +29,8 @@ public record L1SenderSettings(
         String bootstrapServers,
         String groupId,
         String commandsTopic,
-        String resultsTopic) {
+        String resultsTopic,
+        Optional<String> groupInstanceId) {
 
     /** Replacement transactions must pay at least 10 % more to be accepted by the nodes' mempools. */
     public static final int MIN_FEE_BUMP_PERCENT = 10;
@@ -59,14 +61,21 @@ public record L1SenderSettings(
                 settings.intBetween("epm.l1.fee-bump-percent", MIN_FEE_BUMP_PERCENT, Integer.MAX_VALUE),
                 maxAttempts,
                 settings.positiveDuration("epm.l1.held-retry-backoff"),
-                bootstrapServers, groupId, Topics.L1_COMMANDS.name(), Topics.L1_TX_RESULTS.name());
+                bootstrapServers, groupId, Topics.L1_COMMANDS.name(), Topics.L1_TX_RESULTS.name(), Optional.empty());
     }
 
     /** These settings on other topics. */
     public L1SenderSettings withTopics(final String commands, final String results) {
         return new L1SenderSettings(rpcUrl, contractAddress, signer, maxFeePerGasCap, priorityFee, gasLimit,
                 receiptTimeout, receiptPollInterval, feeBumpPercent, maxAttempts, heldRetryBackoff, bootstrapServers,
-                groupId, commands, results);
+                groupId, commands, results, groupInstanceId);
+    }
+
+    /** These settings with the sender a static member {@code instanceId} of its group (Kafka's group.instance.id). */
+    public L1SenderSettings withGroupInstanceId(final Optional<String> instanceId) {
+        return new L1SenderSettings(rpcUrl, contractAddress, signer, maxFeePerGasCap, priorityFee, gasLimit,
+                receiptTimeout, receiptPollInterval, feeBumpPercent, maxAttempts, heldRetryBackoff, bootstrapServers,
+                groupId, commandsTopic, resultsTopic, instanceId);
     }
 
     private static Credentials signer(final String privateKeyHex) {

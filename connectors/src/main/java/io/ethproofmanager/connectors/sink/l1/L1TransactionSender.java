@@ -59,7 +59,7 @@ public final class L1TransactionSender implements AutoCloseable {
         this.metrics = new SenderMetrics(meters);
         this.web3j = Web3j.build(new HttpService(settings.rpcUrl()));
         this.node = new L1Node(web3j);
-        this.service = new ConsumerService("L1 sender", THREAD_NAME, settings.bootstrapServers(), settings.groupId(),
+        this.service = new ConsumerService("L1 sender", THREAD_NAME, settings.bootstrapServers(), settings.groupId(), settings.groupInstanceId(),
                 settings.commandsTopic(), CLOSE_TIMEOUT, LOG);
     }
 

@@ -65,7 +65,7 @@ public final class BatchStatusSink implements AutoCloseable {
         this.writeTimer = Timer.builder("epm_postgres_sink_write")
                 .description("time to write one batch to PostgreSQL, failed attempts included")
                 .register(meters);
-        this.service = new ConsumerService("Postgres sink", THREAD_NAME, settings.bootstrapServers(), settings.groupId(),
+        this.service = new ConsumerService("Postgres sink", THREAD_NAME, settings.bootstrapServers(), settings.groupId(), settings.groupInstanceId(),
                 settings.topic(), CLOSE_TIMEOUT, LOG);
     }
 

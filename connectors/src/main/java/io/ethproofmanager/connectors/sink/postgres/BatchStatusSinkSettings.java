@@ -5,6 +5,7 @@ import io.ethproofmanager.connectors.kafka.ConsumerService;
 import io.ethproofmanager.connectors.settings.SettingsReader;
 import io.ethproofmanager.schemas.Topics;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How the Postgres sink consumes the batch-status topic: where, as which group, how many records per transaction, and
@@ -18,7 +19,8 @@ public record BatchStatusSinkSettings(
         int maxBatchSize,
         Duration pollTimeout,
         Duration retryBackoffMin,
-        Duration retryBackoffMax) {
+        Duration retryBackoffMax,
+        Optional<String> groupInstanceId) {
 
     /** Reads {@code epm.postgres-sink} of {@code config} (resolved): the sink consumes {@link Topics#BATCH_STATUS} as {@code groupId}. */
     public static BatchStatusSinkSettings from(final Config config, final String bootstrapServers, final String groupId) {
@@ -29,13 +31,20 @@ public record BatchStatusSinkSettings(
                 settings.positiveInt("epm.postgres-sink.max-batch-size"),
                 settings.positiveDuration("epm.postgres-sink.poll-timeout"),
                 retryBackoffMin,
-                settings.durationBetween("epm.postgres-sink.retry-backoff-max", retryBackoffMin, ConsumerService.LONGEST_BACKOFF));
+                settings.durationBetween("epm.postgres-sink.retry-backoff-max", retryBackoffMin, ConsumerService.LONGEST_BACKOFF),
+                Optional.empty());
     }
 
     /** These settings on another topic. */
     public BatchStatusSinkSettings withTopic(final String otherTopic) {
         return new BatchStatusSinkSettings(bootstrapServers, groupId, otherTopic, maxBatchSize, pollTimeout,
-                retryBackoffMin, retryBackoffMax);
+                retryBackoffMin, retryBackoffMax, groupInstanceId);
+    }
+
+    /** These settings with the sink a static member {@code instanceId} of its group (Kafka's group.instance.id). */
+    public BatchStatusSinkSettings withGroupInstanceId(final Optional<String> instanceId) {
+        return new BatchStatusSinkSettings(bootstrapServers, groupId, topic, maxBatchSize, pollTimeout,
+                retryBackoffMin, retryBackoffMax, instanceId);
     }
 
     /** The backoff before retry number {@code attempt} (from 1): doubling from the minimum, capped at the maximum. */
