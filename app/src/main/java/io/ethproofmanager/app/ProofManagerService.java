@@ -3,6 +3,7 @@ package io.ethproofmanager.app;
 import io.ethproofmanager.connectors.blob.BlobStore;
 import io.ethproofmanager.app.status.BatchStatusQueries;
 import io.ethproofmanager.app.status.ManagerMetrics;
+import io.ethproofmanager.app.status.NetworkAnalyticsReader;
 import io.ethproofmanager.app.status.StatusApi;
 import io.ethproofmanager.connectors.db.Database;
 import io.ethproofmanager.connectors.proof.FallbackHandoff;
@@ -14,7 +15,6 @@ import io.ethproofmanager.connectors.proof.SqlRollupCommitments;
 import io.ethproofmanager.connectors.proof.ProofHandlerSettings;
 import io.ethproofmanager.connectors.proof.VerifierContractValidator;
 import io.ethproofmanager.topology.analytics.RewardAnalyticsTopology;
-import io.ethproofmanager.topology.analytics.RewardAnalyticsView;
 import io.ethproofmanager.connectors.sink.l1.L1SenderSettings;
 import io.ethproofmanager.connectors.sink.l1.L1TransactionSender;
 import io.ethproofmanager.connectors.sink.postgres.BatchStatusSink;
@@ -165,14 +165,10 @@ public final class ProofManagerService implements AutoCloseable {
         checks.put("database", this::databaseAnswers);
         final BatchStatusQueries statusQueries = new BatchStatusQueries(database.dataSource());
         running.push(ManagerMetrics.start(statusQueries, meters, Duration.ofSeconds(5)));
-        final RewardAnalyticsView analyticsView = new RewardAnalyticsView(analytics);
-        final StatusApi statusApi = new StatusApi(statusQueries, () -> {
-            try {
-                return analyticsView.current();
-            } catch (final RuntimeException e) {
-                return Map.of();
-            }
-        });
+        // every network's analytics from the compacted topic, whichever instance computes them
+        final NetworkAnalyticsReader networkAnalytics = NetworkAnalyticsReader.start(endpoints.bootstrapServers());
+        running.push(networkAnalytics);
+        final StatusApi statusApi = new StatusApi(statusQueries, networkAnalytics::current);
         healthServer = HealthServer.start(settings.httpPort(), checks, meters, statusApi.routes());
         running.push(healthServer);
         LOG.info("ETH Proof Manager running for chain {} (protocol {})", settings.chainId(), settings.protocolVersion());
@@ -182,7 +178,7 @@ public final class ProofManagerService implements AutoCloseable {
         final var policy = new ProofRequestPolicy(settings.proofRequest().timeoutAfter(), settings.proofRequest().maxRewardMicroUsdc());
         final var stateDir = settings.kafka().stateDir().orElse(endpoints.dataDir().resolve("streams"));
         final var properties = StreamsSettings.properties(endpoints.bootstrapServers(), settings.kafka().applicationId(),
-                stateDir, settings.kafka().replicationFactor(), settings.kafka().instanceId());
+                stateDir, settings.kafka().replicationFactor(), settings.kafka().instanceId(), settings.kafka().standbyReplicas());
         final KafkaStreams streams = new KafkaStreams(BatchTopology.build(policy, settings.deadlines(), meters), properties);
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("topology thread failed; replacing it (exactly-once: its uncommitted work is redone)", exception);
@@ -203,7 +199,7 @@ public final class ProofManagerService implements AutoCloseable {
         final var stateDir = settings.kafka().stateDir().orElse(endpoints.dataDir().resolve("streams"));
         final KafkaStreams analytics = new KafkaStreams(RewardAnalyticsTopology.build(meters), StreamsSettings.properties(
                 endpoints.bootstrapServers(), applicationId, stateDir, settings.kafka().replicationFactor(),
-                settings.kafka().instanceId()));
+                settings.kafka().instanceId(), settings.kafka().standbyReplicas()));
         analytics.setUncaughtExceptionHandler(exception -> {
             LOG.error("reward analytics thread failed; replacing it", exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -2,6 +2,7 @@ package io.ethproofmanager.app;
 
 import io.ethproofmanager.schemas.Topic;
 import io.ethproofmanager.schemas.Topics;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the system's topics ({@link Topics#all()}) that do not exist yet; those whose {@link Topic#compacted()} says so
  * (the batch-status and network-analytics topics) with {@code cleanup.policy=compact}. The L1 ingester creates its own
- * compacted checkpoint topic.
+ * compacted checkpoint topic. Topics that exist must have the configured number of partitions: every topic is keyed by
+ * batch and joined by the topology partition by partition, so a topic with another count fails the start, named, rather
+ * than being used silently.
  */
 public final class TopicProvisioner {
 
@@ -31,6 +35,7 @@ public final class TopicProvisioner {
     public static void ensureTopics(final String bootstrapServers, final int partitions, final short replicationFactor) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             final Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            requirePartitions(admin, existing, partitions);
             final List<NewTopic> missing = Topics.all().stream()
                     .filter(topic -> !existing.contains(topic.name()))
                     .map(topic -> newTopic(topic, partitions, replicationFactor))
@@ -45,6 +50,28 @@ public final class TopicProvisioner {
         } catch (final ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot list or create topics on " + bootstrapServers + " within "
                     + TIMEOUT_SECONDS + " s: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requirePartitions(final Admin admin, final Set<String> existing, final int partitions)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        final List<String> ours = Topics.all().stream().map(Topic::name).filter(existing::contains).toList();
+        if (ours.isEmpty()) {
+            return;
+        }
+        final Map<String, TopicDescription> described = admin.describeTopics(ours).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        final List<String> wrong = new ArrayList<>();
+        for (final String name : ours) {
+            final int actual = described.get(name).partitions().size();
+            if (actual != partitions) {
+                wrong.add(name + " has " + actual);
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw new IllegalStateException("topics exist with another number of partitions than epm.kafka.partitions"
+                    + " (EPM_KAFKA_PARTITIONS) = " + partitions + ": " + String.join(", ", wrong) + ". Every topic is keyed by"
+                    + " batch and joined partition by partition: set epm.kafka.partitions to the topics' count, or recreate the"
+                    + " topics (adding partitions to a keyed topic moves its keys)");
         }
     }
 

@@ -25,16 +25,21 @@ public final class StreamsSettings {
     /** Settings whose internal topics (changelog) get {@code replicationFactor} replicas. */
     public static Properties properties(
             final String bootstrapServers, final String applicationId, final Path stateDir, final int replicationFactor) {
-        return properties(bootstrapServers, applicationId, stateDir, replicationFactor, Optional.empty());
+        return properties(bootstrapServers, applicationId, stateDir, replicationFactor, Optional.empty(), 0);
     }
 
     /**
      * Settings of an instance that is the static member {@code instanceId} of the application's group (Kafka's
      * {@code group.instance.id}, each stream thread's main consumer suffixed with its index): restarted under the same
-     * id, it takes its tasks back at once instead of after the dead member's session timeout.
+     * id, it takes its tasks back at once instead of after the dead member's session timeout; and that keeps
+     * {@code standbyReplicas} warm copies of each task's state on other instances, so that a task moved after a failure
+     * need not restore its state from the changelog first.
      */
     public static Properties properties(final String bootstrapServers, final String applicationId, final Path stateDir,
-            final int replicationFactor, final Optional<String> instanceId) {
+            final int replicationFactor, final Optional<String> instanceId, final int standbyReplicas) {
+        if (standbyReplicas < 0) {
+            throw new IllegalArgumentException("standbyReplicas must not be negative, was " + standbyReplicas);
+        }
         requireText(bootstrapServers, "bootstrapServers");
         requireText(applicationId, "applicationId");
         Objects.requireNonNull(stateDir, "stateDir");
@@ -56,6 +61,7 @@ public final class StreamsSettings {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         instanceId.ifPresent(id -> props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
         return props;
     }
 

@@ -43,4 +43,19 @@ class StreamsSettingsTest {
         assertThatThrownBy(() -> StreamsSettings.properties("localhost:9092", "epm", STATE_DIR, 0))
                 .hasMessageContaining("replicationFactor");
     }
+
+    @Test
+    void aStaticMemberIdAndStandbyReplicasAreSetOnlyWhenGiven() {
+        final StreamsConfig plain = new StreamsConfig(StreamsSettings.properties("localhost:9092", "epm", STATE_DIR, 1));
+        final StreamsConfig member = new StreamsConfig(StreamsSettings.properties("localhost:9092", "epm", STATE_DIR, 1,
+                java.util.Optional.of("pod-3"), 1));
+
+        assertThat(plain.getMainConsumerConfigs("epm", "c", 0)).doesNotContainKey("group.instance.id");
+        assertThat(plain.getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isZero();
+        assertThat(member.getMainConsumerConfigs("epm", "c", 0).get("group.instance.id")).as("suffixed with the thread index")
+                .isEqualTo("pod-3-0");
+        assertThat(member.getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isOne();
+        assertThatThrownBy(() -> StreamsSettings.properties("localhost:9092", "epm", STATE_DIR, 1, java.util.Optional.empty(), -1))
+                .hasMessageContaining("standbyReplicas must not be negative");
+    }
 }
