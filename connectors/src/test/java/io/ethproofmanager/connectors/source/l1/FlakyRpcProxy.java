@@ -31,10 +31,13 @@ final class FlakyRpcProxy implements AutoCloseable {
     private final int delays;
     private final Duration delay;
     private final long maxLogRange;
+    private final boolean stripLogTimestamps;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger refusedRanges = new AtomicInteger();
 
-    private FlakyRpcProxy(final String targetUrl, final int failures, final int delays, final Duration delay, final long maxLogRange) {
+    private FlakyRpcProxy(final String targetUrl, final int failures, final int delays, final Duration delay, final long maxLogRange,
+            final boolean stripLogTimestamps) {
+        this.stripLogTimestamps = stripLogTimestamps;
         this.target = URI.create(targetUrl);
         this.failures = failures;
         this.delays = delays;
@@ -52,7 +55,12 @@ final class FlakyRpcProxy implements AutoCloseable {
 
     /** Fails {@code failures} requests with 500, then delays {@code delays} by {@code delay}, refusing log ranges over {@code maxLogRange}. */
     static FlakyRpcProxy start(final String targetUrl, final int failures, final int delays, final Duration delay, final long maxLogRange) {
-        return new FlakyRpcProxy(targetUrl, failures, delays, delay, maxLogRange);
+        return new FlakyRpcProxy(targetUrl, failures, delays, delay, maxLogRange, false);
+    }
+
+    /** A well-behaved proxy whose logs come without {@code blockTimestamp}, as older nodes give them. */
+    static FlakyRpcProxy withoutLogTimestamps(final String targetUrl) {
+        return new FlakyRpcProxy(targetUrl, 0, 0, Duration.ZERO, Long.MAX_VALUE, true);
     }
 
     String url() {
@@ -88,7 +96,9 @@ final class FlakyRpcProxy implements AutoCloseable {
                         + "\"message\":\"query returned more than 10000 results\"}}").getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            reply(exchange, 200, forward(body));
+            final byte[] answer = forward(body);
+            reply(exchange, 200, stripLogTimestamps ? new String(answer, StandardCharsets.UTF_8)
+                    .replaceAll(",?\"blockTimestamp\":\"0x[0-9a-fA-F]*\"", "").getBytes(StandardCharsets.UTF_8) : answer);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }
