@@ -4,6 +4,7 @@ import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.ChainTime;
 import io.ethproofmanager.schemas.L1Command;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
@@ -69,7 +70,7 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
         this.deadlineIndex = new DeadlineIndex(context.getStateStore(children.deadlineStore()));
         this.chainClock = context.getStateStore(children.chainClockStore());
         this.chainTime = newestStored();
-        indexStoredBatchesIfNeeded();
+        indexStoredBatches();
     }
 
     @Override
@@ -89,11 +90,12 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
         if (transition.outcome() == Outcome.UNKNOWN_BATCH) {
             LOG.info("{} for batch {} that has no status: nothing stored", kindOf(event), batch);
         }
-        emit(batch, before, transition, timestamp);
-        if (transition.outcome() == Outcome.BATCH_READY) {
-            // the proof request goes out at once when this partition's chain time is known, else at its first tick
-            chainTime.ifPresent(now -> judge(batch, now, timestamp));
-        }
+        // the proof request goes out at once when this partition's chain time is known, else at its first tick; the
+        // batch's state is then stored once, as it stands after both steps
+        final Optional<Transition> judged = transition.outcome() == Outcome.BATCH_READY
+                ? chainTime.flatMap(now -> transition.state().flatMap(ready -> judgement(batch, ready, now)))
+                : Optional.empty();
+        emit(batch, before, judged.isPresent() ? List.of(transition, judged.get()) : List.of(transition), timestamp);
     }
 
     /**
@@ -123,30 +125,30 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
         }
     }
 
-    private void judge(final BatchId batch, final Instant now, final long timestamp) {
-        Optional.ofNullable(store.get(batch)).ifPresent(state -> judge(batch, state, now, timestamp));
+    private void judge(final BatchId batch, final BatchState before, final Instant now, final long timestamp) {
+        judgement(batch, before, now).ifPresent(transition -> emit(batch, Optional.of(before), List.of(transition), timestamp));
     }
 
-    private void judge(final BatchId batch, final BatchState before, final Instant now, final long timestamp) {
+    /** What chain time {@code now} does to the batch in state {@code before}; empty when nothing changes. */
+    private Optional<Transition> judgement(final BatchId batch, final BatchState before, final Instant now) {
         final Transition transition = BatchStateMachine.deadlines(before, now, deadlines, policy);
         if (transition.state().isEmpty()) {
-            return;
+            return Optional.empty();
         }
         metrics.countEvent(transition.outcome());
         transition.fallback().ifPresent(fallback ->
                 LOG.info("Batch {} fell back at chain time {}: {}", batch, now, StatusProjection.fallbackReason(fallback)));
-        emit(batch, Optional.of(before), transition, timestamp);
+        return Optional.of(transition);
     }
 
     /**
-     * Indexes every stored batch when the index is empty: the first start after an upgrade from a version without the
-     * index, or a store that holds no running deadline (then the scan finds nothing to add).
+     * Builds the deadline index from the batch states: the index is an in-memory store without a changelog, empty at
+     * every start of the task (after its batch-state store is restored), so it always follows the states it is built from.
      */
-    private void indexStoredBatchesIfNeeded() {
-        if (!deadlineIndex.isEmpty()) {
-            return;
-        }
+    private void indexStoredBatches() {
+        deadlineIndex.clear();
         int indexed = 0;
+        final long began = System.nanoTime();
         try (KeyValueIterator<BatchId, BatchState> batches = store.all()) {
             while (batches.hasNext()) {
                 final KeyValue<BatchId, BatchState> batch = batches.next();
@@ -156,7 +158,7 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
             }
         }
         if (indexed > 0) {
-            LOG.info("indexed the running deadlines of {} stored batches", indexed);
+            LOG.info("indexed the running deadlines of {} stored batches in {} ms", indexed, (System.nanoTime() - began) / 1_000_000);
         }
     }
 
@@ -172,19 +174,29 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
         }
     }
 
-    private void emit(final BatchId batch, final Optional<BatchState> before, final Transition transition, final long timestamp) {
-        transition.state().ifPresent(next -> {
+    /**
+     * Stores the state the last of {@code steps} left (once, however many steps changed it), moves the batch in the
+     * deadline index, and publishes each step's record, commands and fallback record in order.
+     */
+    private void emit(final BatchId batch, final Optional<BatchState> before, final List<Transition> steps, final long timestamp) {
+        Optional<BatchState> after = Optional.empty();
+        for (final Transition step : steps) {
+            after = step.state().isPresent() ? step.state() : after;
+        }
+        after.ifPresent(next -> {
             store.put(batch, next);
             deadlineIndex.move(batch, before.flatMap(state -> BatchStateMachine.nextDeadline(state, deadlines)),
                     BatchStateMachine.nextDeadline(next, deadlines));
         });
-        transition.next().ifPresent(next ->
-                context.forward(new Record<BatchId, Object>(batch, next, timestamp), children.status()));
-        for (final L1Command command : transition.commands()) {
-            context.forward(new Record<BatchId, Object>(command.batchId(), command, timestamp), children.command());
+        for (final Transition step : steps) {
+            step.next().ifPresent(next ->
+                    context.forward(new Record<BatchId, Object>(batch, next, timestamp), children.status()));
+            for (final L1Command command : step.commands()) {
+                context.forward(new Record<BatchId, Object>(command.batchId(), command, timestamp), children.command());
+            }
+            step.fallback().ifPresent(fallback ->
+                    context.forward(new Record<BatchId, Object>(batch, fallback, timestamp), children.fallback()));
         }
-        transition.fallback().ifPresent(fallback ->
-                context.forward(new Record<BatchId, Object>(batch, fallback, timestamp), children.fallback()));
     }
 
     private static String kindOf(final BatchEvent event) {

@@ -36,11 +36,14 @@ public final class BatchTopology {
     public static final String PROOF_VERDICTS_SOURCE = "proof-verdicts-source";
     public static final String PROOF_VERDICTS_PARSE = "proof-verdicts-parse";
     public static final String BATCH_STATE_MACHINE = "batch-state-machine";
-    /** The persistent store of each batch's {@link BatchState}; its changelog is {@code <application.id>-batch-state-changelog}. */
+    /**
+     * The persistent store of each batch's {@link BatchState}, cached (a batch changed several times between two commits
+     * is written to RocksDB and to the changelog once); its changelog is {@code <application.id>-batch-state-changelog}.
+     */
     public static final String BATCH_STATE_STORE = "batch-state";
     /** The newest chain-time tick of the task's partition; changelog {@code <application.id>-chain-clock-changelog}. */
     public static final String CHAIN_CLOCK_STORE = "chain-clock";
-    /** The batches whose deadline is running, by deadline (see {@link DeadlineIndex}); changelog {@code <application.id>-batch-deadlines-changelog}. */
+    /** The batches whose deadline is running, by deadline (see {@link DeadlineIndex}); in memory, rebuilt from the batch states at start. */
     public static final String BATCH_DEADLINES_STORE = "batch-deadlines";
     public static final String BATCH_STATUS_SINK = "batch-status-sink";
     public static final String L1_COMMANDS_SINK = "l1-commands-sink";
@@ -105,7 +108,7 @@ public final class BatchTopology {
         final ParseStep.KeyRule<BatchId, V> keys = ParseStep.KeyRule.batchOf(value -> toEvent.apply(value).batchId());
         return () -> new ParseStep<BatchId, V, Object>(topic, keys, deadLetters,
                 (context, valid) -> context.forward(valid.withValue(toEvent.apply(valid.value())), BATCH_STATE_MACHINE),
-                (context, letter) -> context.forward(letter, DEAD_LETTER_SINK));
+                (context, letter) -> context.forward(letter, DEAD_LETTER_SINK), CanonicalBatchKey::read);
     }
 
     /**
@@ -121,7 +124,7 @@ public final class BatchTopology {
                     case L1Event event -> new BatchEvent.OnChain(event);
                     case ChainTime tick -> tick;
                 }), BATCH_STATE_MACHINE),
-                (context, letter) -> context.forward(letter, DEAD_LETTER_SINK));
+                (context, letter) -> context.forward(letter, DEAD_LETTER_SINK), CanonicalBatchKey::read);
     }
 
     private static StoreBuilder<KeyValueStore<String, ChainTime>> chainClockStore() {
@@ -132,6 +135,7 @@ public final class BatchTopology {
 
     private static StoreBuilder<KeyValueStore<BatchId, BatchState>> batchStateStore() {
         return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(BATCH_STATE_STORE), Topics.BATCH_STATUS.keySerde(), new BatchStateSerde());
+                Stores.persistentKeyValueStore(BATCH_STATE_STORE), Topics.BATCH_STATUS.keySerde(), new BatchStateSerde())
+                .withCachingEnabled();
     }
 }
