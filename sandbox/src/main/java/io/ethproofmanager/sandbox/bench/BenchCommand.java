@@ -49,6 +49,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "batches sent to the embedded chain for the chain-side figures (0 skips them)")
     private int chainBatches;
 
+    @Option(names = "--defaults-latency-batches", paramLabel = "N", defaultValue = "50",
+            description = "batches of the acknowledge latency measured with every setting at its default (0 skips it)")
+    private int defaultsLatencyBatches;
+
     @Option(names = "--demo-batches", paramLabel = "N", defaultValue = "100",
             description = "batches of the end-to-end demo, as ./run.sh --demo-batches N --exit-when-done runs it (0 skips it)")
     private int demoBatches;
@@ -95,8 +99,13 @@ public final class BenchCommand implements Callable<Integer> {
         table.print(System.out);
         if (only.contains(Measurement.chain) && chainBatches > 0) {
             final Latencies latencies = new Latencies();
-            new ChainBench(dir).run(chainBatches, latencies);
+            new ChainBench(dir).run(chainBatches, latencies, false);
             latencies.print("L1 acknowledge tx sent (mined at once) -> eth_proof_manager row acknowledged (confirmations 0, poll 100 ms)", System.out);
+        }
+        if (only.contains(Measurement.chain) && defaultsLatencyBatches > 0) {
+            final Latencies latencies = new Latencies();
+            new ChainBench(dir).run(defaultsLatencyBatches, latencies, true);
+            latencies.print("the same at default settings (epm.l1.poll-interval " + defaults.l1().pollInterval().toMillis() + " ms)", System.out);
         }
         if (only.contains(Measurement.demo) && demoBatches > 0) {
             final DemoBench.Options options = new DemoBench.Options(demoBatches, networks, seed, chainSpeed, demoProofTimeout);

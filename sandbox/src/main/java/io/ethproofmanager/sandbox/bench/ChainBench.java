@@ -35,15 +35,20 @@ final class ChainBench {
         this.dir = dir;
     }
 
-    /** Runs the latency measurement on one embedded service with {@code batches} batches. */
-    void run(final int batches, final BenchCommand.Latencies latencies) throws Exception {
+    /**
+     * Runs the latency measurement on one embedded service with {@code batches} batches: with the ingester polling every
+     * 100 ms, or ({@code atDefaults}) with every setting at its default but the ports and the data directory.
+     */
+    void run(final int batches, final BenchCommand.Latencies latencies, final boolean atDefaults) throws Exception {
         final Map<String, Object> overrides = new HashMap<>();
-        overrides.put("epm.data-dir", dir.resolve("service").toString());
+        overrides.put("epm.data-dir", dir.resolve(atDefaults ? "service-defaults" : "service").toString());
         overrides.put("epm.http.port", 0);
         overrides.put("epm.sandbox.anvil-port", 0);
-        overrides.put("epm.l1.poll-interval", "100ms");
-        overrides.put("epm.readiness.poll-interval", "200ms");
-        overrides.put("epm.readiness.batch-limit", 500);
+        if (!atDefaults) {
+            overrides.put("epm.l1.poll-interval", "100ms");
+            overrides.put("epm.readiness.poll-interval", "200ms");
+            overrides.put("epm.readiness.batch-limit", 500);
+        }
         try (LocalManager manager = LocalManager.start(
                 ConfigFactory.parseMap(overrides).withFallback(ManagerSettings.loadConfig(Optional.empty())).resolve(), s -> s)) {
             final ProofManagerService service = manager.service();
@@ -51,12 +56,13 @@ final class ChainBench {
             final List<Long> seeded = ReadyBatchSeeder.seed(service.database().dataSource(), service.rollupBlobs()::write, batches, new Random(7));
             awaitRows(service, "request_sent_to_l1", seeded.size());
             final LocalChain chain = manager.localChain().orElseThrow();
-            measureAcknowledgeLatency(service, chain, seeded, settings.chainId(), latencies);
+            measureAcknowledgeLatency(service, chain, seeded, settings.chainId(), settings.l1().pollInterval(), latencies);
         }
     }
 
     private void measureAcknowledgeLatency(final ProofManagerService service, final LocalChain chain, final List<Long> batches,
-            final long chainId, final BenchCommand.Latencies latencies) throws Exception {
+            final long chainId, final Duration pollInterval, final BenchCommand.Latencies latencies) throws Exception {
+        final Random pause = new Random(11);
         for (final long batch : batches) {
             final var id = new ProofManager.ProofRequestIdentifier(BigInteger.valueOf(chainId), BigInteger.valueOf(batch));
             final var request = chain.proofManager(chain.submitter()).proofRequest(id).send();
@@ -64,11 +70,16 @@ final class ChainBench {
             if (network == ProvingNetwork.NONE) {
                 continue;
             }
-            // measured from before the transaction is sent (anvil mines it at once): an upper bound of mined -> row
+            // at a random point of the ingester's poll interval (else each sample would start right after the poll that
+            // found the previous one, and wait a whole interval); measured from before the transaction is sent (anvil
+            // mines it at once): an upper bound of mined -> row
+            Thread.sleep(pause.nextLong(Math.max(1, pollInterval.toMillis())));
             final long mined = System.nanoTime();
-            chain.proofManager(LocalChain.networkAccount(network)).acknowledgeProofRequest(id, true).send();
+            // the row is watched while the bench's client still polls for the receipt (every 200 ms)
+            final var sent = chain.proofManager(LocalChain.networkAccount(network)).acknowledgeProofRequest(id, true).sendAsync();
             awaitRowStatus(service, batch, "acknowledged");
             latencies.add(System.nanoTime() - mined);
+            sent.join();
         }
     }
 

@@ -50,6 +50,7 @@ public final class L1LogIngester implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final ChainReader chain;
+    private final NewHeads newHeads;
     private final TransactionalPublisher publisher;
     private final AtomicLong lagBlocks = new AtomicLong();
     private final Gauge lagGauge;
@@ -73,6 +74,7 @@ public final class L1LogIngester implements AutoCloseable {
             throw e;
         }
         this.chain = new ChainReader(settings, metrics.rpcFailures, closing::get);
+        this.newHeads = NewHeads.of(settings.rpcUrl());
         this.blockRange = settings.maxBlockRange();
         this.lagGauge = Gauge.builder("epm_l1_ingester_lag_blocks", lagBlocks, AtomicLong::get)
                 .description("blocks between the L1 head and the next block to read").register(meters);
@@ -127,6 +129,7 @@ public final class L1LogIngester implements AutoCloseable {
     public void close() {
         closing.set(true);
         closed.countDown();
+        newHeads.close();
         final Optional<Thread> thread;
         synchronized (this) {
             thread = loop;
@@ -144,7 +147,7 @@ public final class L1LogIngester implements AutoCloseable {
             try {
                 pollOnce();
                 if (caughtUp) {
-                    pause(settings.pollInterval().toMillis());
+                    awaitNewHead();
                 }
             } catch (final ProducerFencedException | InvalidProducerEpochException e) {
                 LOG.error("L1 ingester fenced by a newer instance with transactional id {}; stopping", settings.transactionalId(), e);
@@ -156,6 +159,18 @@ public final class L1LogIngester implements AutoCloseable {
                 LOG.warn("L1 ingester step from block {} failed; retrying in {}: {}", nextBlock(), settings.retryBackoffMin(), e.toString());
                 pause(settings.retryBackoffMin().toMillis());
             }
+        }
+    }
+
+    /**
+     * Waits for the poll interval, or less: until the node announces a new block where it offers a subscription
+     * ({@link NewHeads}), so that an event is read as soon as its block is there instead of up to an interval later.
+     */
+    private void awaitNewHead() {
+        try {
+            newHeads.await(settings.pollInterval());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

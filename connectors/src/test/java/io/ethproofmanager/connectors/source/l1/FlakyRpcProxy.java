@@ -81,6 +81,11 @@ final class FlakyRpcProxy implements AutoCloseable {
     private void handle(final HttpExchange exchange) throws IOException {
         try (exchange) {
             final byte[] body = exchange.getRequestBody().readAllBytes();
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                // not a JSON-RPC call (the ingester's WebSocket upgrade for new heads): no node behind this proxy offers it
+                reply(exchange, 404, new byte[0]);
+                return;
+            }
             final int number = requests.incrementAndGet();
             if (number <= failures) {
                 reply(exchange, 500, "{\"error\":\"node overloaded\"}".getBytes(StandardCharsets.UTF_8));
@@ -122,7 +127,7 @@ final class FlakyRpcProxy implements AutoCloseable {
 
     private static void reply(final HttpExchange exchange, final int status, final byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length);
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         exchange.getResponseBody().write(body);
     }
 }
