@@ -1,6 +1,8 @@
 package io.ethproofmanager.topology;
 
 import io.ethproofmanager.schemas.BatchId;
+import io.ethproofmanager.schemas.BatchStatus;
+import io.ethproofmanager.schemas.BatchStatusRecord;
 import io.ethproofmanager.schemas.ChainTime;
 import io.ethproofmanager.schemas.L1Command;
 import java.time.Instant;
@@ -38,14 +40,31 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
     private ProcessorContext<BatchId, Object> context;
     private KeyValueStore<BatchId, BatchState> store;
     private DeadlineIndex deadlineIndex;
+    /** Finished batches by the time their state is dropped; empty where they are kept for good. */
+    private Optional<DeadlineIndex> finished = Optional.empty();
+    private final java.time.Duration finishedRetention;
     private KeyValueStore<String, ChainTime> chainClock;
     /** The newest block timestamp of the chain-clock store, read once at init and kept with each tick. */
     private Optional<Instant> chainTime = Optional.empty();
 
-    /** The names of the batch-state, deadline-index and chain-clock stores and the sinks this processor forwards to. */
-    record Children(String stateStore, String deadlineStore, String chainClockStore, String status, String command, String fallback) {
+    /**
+     * The names of the batch-state, deadline-index and chain-clock stores and the sinks this processor forwards to, and of
+     * the index of finished batches (empty: finished batches are kept for good).
+     */
+    record Children(String stateStore, String deadlineStore, String chainClockStore, String status, String command, String fallback,
+            Optional<String> finishedStore) {
+
+        Children(final String stateStore, final String deadlineStore, final String chainClockStore, final String status,
+                final String command, final String fallback) {
+            this(stateStore, deadlineStore, chainClockStore, status, command, fallback, Optional.empty());
+        }
+
+        Children withFinishedStore(final String name) {
+            return new Children(stateStore, deadlineStore, chainClockStore, status, command, fallback, Optional.of(name));
+        }
 
         Children {
+            Objects.requireNonNull(finishedStore, "finishedStore");
             Objects.requireNonNull(stateStore, "stateStore");
             Objects.requireNonNull(deadlineStore, "deadlineStore");
             Objects.requireNonNull(chainClockStore, "chainClockStore");
@@ -57,6 +76,12 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
 
     BatchStateProcessor(final ProofRequestPolicy policy, final DeadlinePolicy deadlines, final TopologyMetrics metrics,
             final Children children) {
+        this(policy, deadlines, metrics, children, BatchTopology.DEFAULT_FINISHED_RETENTION);
+    }
+
+    BatchStateProcessor(final ProofRequestPolicy policy, final DeadlinePolicy deadlines, final TopologyMetrics metrics,
+            final Children children, final java.time.Duration finishedRetention) {
+        this.finishedRetention = Objects.requireNonNull(finishedRetention, "finishedRetention");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -68,6 +93,7 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
         this.context = context;
         this.store = context.getStateStore(children.stateStore());
         this.deadlineIndex = new DeadlineIndex(context.getStateStore(children.deadlineStore()));
+        this.finished = children.finishedStore().map(name -> new DeadlineIndex(context.getStateStore(name)));
         this.chainClock = context.getStateStore(children.chainClockStore());
         this.chainTime = newestStored();
         indexStoredBatches();
@@ -110,6 +136,35 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
             chainTime = chainTime.filter(newest -> !newest.isBefore(tick.blockTimestamp())).or(() -> Optional.of(tick.blockTimestamp()));
         }
         chainTime.ifPresent(now -> checkDeadlines(now, timestamp));
+        // a final change is timed by chain time (a deadline) or record time (an event): the state is dropped once both
+        // clocks are past its retention, never early by either
+        chainTime.ifPresent(now -> dropFinished(now.isBefore(Instant.ofEpochMilli(timestamp)) ? now : Instant.ofEpochMilli(timestamp)));
+    }
+
+    /**
+     * Drops the state of every batch whose final change (its record's updatedAt) is older than the retention at
+     * {@code now}. Its status record stays on the compacted status topic and its row in PostgreSQL; only the topology
+     * forgets it.
+     */
+    private void dropFinished(final Instant now) {
+        finished.ifPresent(index -> {
+            for (final KeyValue<BatchId, Instant> due : index.dueBy(now)) {
+                index.move(due.key, Optional.of(due.value), Optional.empty());
+                final BatchState state = store.get(due.key);
+                if (state != null && dropAt(state).equals(Optional.of(due.value))) {
+                    store.delete(due.key);
+                    metrics.countEvent(Outcome.FINISHED_DROPPED);
+                }
+            }
+        });
+    }
+
+    /** When the state of a batch in a final status is to be dropped; empty while it is not final. */
+    private Optional<Instant> dropAt(final BatchState state) {
+        final BatchStatusRecord last = state.lastPublished();
+        final boolean done = last.status() == BatchStatus.FALLEN_BACK || last.status() == BatchStatus.VALIDATION_RESULT_SENT_TO_L1;
+        return done && BatchStateMachine.nextDeadline(state, deadlines).isEmpty()
+                ? Optional.of(last.updatedAt().plus(finishedRetention)) : Optional.empty();
     }
 
     /** The due batches meet the chain time. */
@@ -147,6 +202,7 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
      */
     private void indexStoredBatches() {
         deadlineIndex.clear();
+        finished.ifPresent(DeadlineIndex::clear);
         int indexed = 0;
         final long began = System.nanoTime();
         try (KeyValueIterator<BatchId, BatchState> batches = store.all()) {
@@ -155,6 +211,8 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
                 final Optional<Instant> deadline = BatchStateMachine.nextDeadline(batch.value, deadlines);
                 deadlineIndex.move(batch.key, Optional.empty(), deadline);
                 indexed += deadline.isPresent() ? 1 : 0;
+                final BatchState state = batch.value;
+                finished.ifPresent(index -> index.move(batch.key, Optional.empty(), dropAt(state)));
             }
         }
         if (indexed > 0) {
@@ -187,6 +245,7 @@ final class BatchStateProcessor implements Processor<BatchId, Object, BatchId, O
             store.put(batch, next);
             deadlineIndex.move(batch, before.flatMap(state -> BatchStateMachine.nextDeadline(state, deadlines)),
                     BatchStateMachine.nextDeadline(next, deadlines));
+            finished.ifPresent(index -> index.move(batch, before.flatMap(this::dropAt), dropAt(next)));
         });
         for (final Transition step : steps) {
             step.next().ifPresent(next ->

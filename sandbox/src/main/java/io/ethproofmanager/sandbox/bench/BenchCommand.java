@@ -25,10 +25,10 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
 
     /** The measurements {@code --only} chooses from (lower case: they are typed on the command line). */
-    enum Measurement { throughput, chain, demo }
+    enum Measurement { throughput, chain, scale, demo }
 
-    @Option(names = "--only", split = ",", paramLabel = "MEASUREMENT", defaultValue = "throughput,chain,demo",
-            description = "the measurements to run, comma-separated: throughput (topology and sink), chain, demo (default: all)")
+    @Option(names = "--only", split = ",", paramLabel = "MEASUREMENT", defaultValue = "throughput,chain,scale,demo",
+            description = "the measurements to run, comma-separated: throughput (topology and sink), chain, scale (memory), demo (default: all)")
     private Set<Measurement> only;
 
     @Option(names = "--batches", defaultValue = "20000", description = "batches (records) per measurement")
@@ -52,6 +52,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--defaults-latency-batches", paramLabel = "N", defaultValue = "50",
             description = "batches of the acknowledge latency measured with every setting at its default (0 skips it)")
     private int defaultsLatencyBatches;
+
+    @Option(names = "--scale-batches", paramLabel = "N", defaultValue = "100000",
+            description = "batches of the memory and scale measurement, through topology and sink (0 skips it)")
+    private int scaleBatches;
+
+    @Option(names = "--scale-step", paramLabel = "N", defaultValue = "10000", description = "batches between two memory readings")
+    private int scaleStep;
+
+    @Option(names = "--scale-retention", paramLabel = "DURATION", defaultValue = "PT1S",
+            description = "memory and scale: how long finished batches' state is kept (ISO-8601; the service keeps it 7 days; over 1 minute nothing is dropped during the run)")
+    private Duration scaleRetention;
 
     @Option(names = "--demo-batches", paramLabel = "N", defaultValue = "100",
             description = "batches of the end-to-end demo, as ./run.sh --demo-batches N --exit-when-done runs it (0 skips it)")
@@ -106,6 +117,15 @@ public final class BenchCommand implements Callable<Integer> {
             final Latencies latencies = new Latencies();
             new ChainBench(dir).run(defaultsLatencyBatches, latencies, true);
             latencies.print("the same at default settings (epm.l1.poll-interval " + defaults.l1().pollInterval().toMillis() + " ms)", System.out);
+        }
+        if (only.contains(Measurement.scale) && scaleBatches > 0) {
+            try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(dir.resolve("scale-kafka"));
+                    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("scale-postgres"));
+                    Database database = Database.connect(postgres.jdbcUrl(), postgres.user(), postgres.password(), 4)) {
+                database.migrate(true);
+                new ScaleBench(kafka.bootstrapServers(), database, dir.resolve("scale-streams"), defaults)
+                        .run(scaleBatches, Math.max(1, scaleStep), scaleRetention, System.out);
+            }
         }
         if (only.contains(Measurement.demo) && demoBatches > 0) {
             final DemoBench.Options options = new DemoBench.Options(demoBatches, networks, seed, chainSpeed, demoProofTimeout);
