@@ -8,6 +8,7 @@ import io.ethproofmanager.schemas.RecordJson;
 import io.ethproofmanager.schemas.Topic;
 import io.ethproofmanager.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -36,12 +37,28 @@ public final class BatchTopology {
     public static final String PROOF_VERDICTS_SOURCE = "proof-verdicts-source";
     public static final String PROOF_VERDICTS_PARSE = "proof-verdicts-parse";
     public static final String BATCH_STATE_MACHINE = "batch-state-machine";
-    /** The persistent store of each batch's {@link BatchState}; its changelog is {@code <application.id>-batch-state-changelog}. */
+    /**
+     * The persistent store of each batch's {@link BatchState}; its changelog is {@code <application.id>-batch-state-changelog}.
+     * Not cached: with the record cache on, states deleted at the end of their retention were still read back (the memory
+     * and scale bench saw them), and a dropped batch must stay dropped.
+     */
     public static final String BATCH_STATE_STORE = "batch-state";
     /** The newest chain-time tick of the task's partition; changelog {@code <application.id>-chain-clock-changelog}. */
     public static final String CHAIN_CLOCK_STORE = "chain-clock";
-    /** The batches whose deadline is running, by deadline (see {@link DeadlineIndex}); changelog {@code <application.id>-batch-deadlines-changelog}. */
+    /** The batches whose deadline is running, by deadline (see {@link DeadlineIndex}); in memory, rebuilt from the batch states at start. */
     public static final String BATCH_DEADLINES_STORE = "batch-deadlines";
+    /**
+     * The batches in a final status, by the time their state is to be dropped (their final change's record time plus the
+     * retention); in memory, rebuilt from the batch states at start like the deadline index.
+     */
+    public static final String FINISHED_BATCHES_STORE = "finished-batches";
+    /**
+     * How long a batch's state is kept after its final change (validation result sent, or fallen back): well past the
+     * longest proving deadline (2 h) and any reorg, so that a late proof is still answered and a duplicate event still
+     * recognised; after it, the state is dropped at the next chain-time tick, and so the stores hold the batches of the
+     * last week and those still running, not every batch ever seen.
+     */
+    public static final Duration DEFAULT_FINISHED_RETENTION = Duration.ofDays(7);
     public static final String BATCH_STATUS_SINK = "batch-status-sink";
     public static final String L1_COMMANDS_SINK = "l1-commands-sink";
     public static final String FALLBACK_SINK = "fallback-sink";
@@ -55,16 +72,24 @@ public final class BatchTopology {
         return build(policy, DeadlinePolicy.defaults(), meters);
     }
 
-    /** Builds the topology; every node and store carries the explicit names above. */
+    /** Builds the topology with the {@linkplain #DEFAULT_FINISHED_RETENTION default retention} of finished batches. */
     public static Topology build(final ProofRequestPolicy policy, final DeadlinePolicy deadlines, final MeterRegistry meters) {
+        return build(policy, deadlines, DEFAULT_FINISHED_RETENTION, meters);
+    }
+
+    /** Builds the topology; every node and store carries the explicit names above. */
+    public static Topology build(final ProofRequestPolicy policy, final DeadlinePolicy deadlines, final Duration finishedRetention,
+            final MeterRegistry meters) {
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(finishedRetention, "finishedRetention");
         Objects.requireNonNull(deadlines, "deadlines");
         final TopologyMetrics metrics = new TopologyMetrics(meters);
         final ByteArrayDeserializer raw = new ByteArrayDeserializer();
         final BatchStateProcessor.Children children = new BatchStateProcessor.Children(
-                BATCH_STATE_STORE, BATCH_DEADLINES_STORE, CHAIN_CLOCK_STORE, BATCH_STATUS_SINK, L1_COMMANDS_SINK, FALLBACK_SINK);
+                BATCH_STATE_STORE, BATCH_DEADLINES_STORE, CHAIN_CLOCK_STORE, BATCH_STATUS_SINK, L1_COMMANDS_SINK, FALLBACK_SINK)
+                .withFinishedStore(FINISHED_BATCHES_STORE);
         final ProcessorSupplier<BatchId, Object, BatchId, Object> stateMachine =
-                () -> new BatchStateProcessor(policy, deadlines, metrics, children);
+                () -> new BatchStateProcessor(policy, deadlines, metrics, children, finishedRetention);
         return new Topology()
                 // 1. readiness events arrive as raw bytes ...
                 .addSource(READINESS_SOURCE, raw, raw, Topics.READINESS.name())
@@ -85,6 +110,7 @@ public final class BatchTopology {
                 .addProcessor(BATCH_STATE_MACHINE, stateMachine, READINESS_PARSE, L1_EVENTS_PARSE, L1_TX_RESULTS_PARSE, PROOF_VERDICTS_PARSE)
                 .addStateStore(batchStateStore(), BATCH_STATE_MACHINE)
                 .addStateStore(DeadlineIndex.storeBuilder(BATCH_DEADLINES_STORE), BATCH_STATE_MACHINE)
+                .addStateStore(DeadlineIndex.storeBuilder(FINISHED_BATCHES_STORE), BATCH_STATE_MACHINE)
                 .addStateStore(chainClockStore(), BATCH_STATE_MACHINE)
                 // 8. changed batch records go to the status topic, commands to the L1 sender, fallbacks to in-house proving
                 .addSink(BATCH_STATUS_SINK, Topics.BATCH_STATUS.name(),
@@ -105,7 +131,7 @@ public final class BatchTopology {
         final ParseStep.KeyRule<BatchId, V> keys = ParseStep.KeyRule.batchOf(value -> toEvent.apply(value).batchId());
         return () -> new ParseStep<BatchId, V, Object>(topic, keys, deadLetters,
                 (context, valid) -> context.forward(valid.withValue(toEvent.apply(valid.value())), BATCH_STATE_MACHINE),
-                (context, letter) -> context.forward(letter, DEAD_LETTER_SINK));
+                (context, letter) -> context.forward(letter, DEAD_LETTER_SINK), CanonicalBatchKey::read);
     }
 
     /**
@@ -121,7 +147,7 @@ public final class BatchTopology {
                     case L1Event event -> new BatchEvent.OnChain(event);
                     case ChainTime tick -> tick;
                 }), BATCH_STATE_MACHINE),
-                (context, letter) -> context.forward(letter, DEAD_LETTER_SINK));
+                (context, letter) -> context.forward(letter, DEAD_LETTER_SINK), CanonicalBatchKey::read);
     }
 
     private static StoreBuilder<KeyValueStore<String, ChainTime>> chainClockStore() {

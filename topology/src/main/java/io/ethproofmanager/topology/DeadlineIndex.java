@@ -21,7 +21,8 @@ import org.apache.kafka.streams.state.Stores;
  * id and number, all big-endian, so that the store's byte order is deadline order; the value is a marker.
  *
  * <p>Kept beside the batch-state store by the state machine: one entry per batch with a {@linkplain
- * BatchStateMachine#nextDeadline next deadline}, moved whenever the batch's state changes.
+ * BatchStateMachine#nextDeadline next deadline}, moved whenever the batch's state changes, and rebuilt from the batch
+ * states whenever the task starts (it has no changelog of its own).
  */
 final class DeadlineIndex {
 
@@ -34,9 +35,12 @@ final class DeadlineIndex {
         this.store = Objects.requireNonNull(store, "store");
     }
 
-    /** The persistent store behind the index, with a changelog like the batch-state store it follows. */
+    /**
+     * The store behind the index: in memory and without a changelog, since it is rebuilt from the batch-state store at
+     * every start of its task; a changelog would only double the writes of every state change.
+     */
     static StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder(final String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled();
     }
 
     /** Moves {@code batch} from deadline {@code from} to deadline {@code to} (either empty: not indexed). */
@@ -55,6 +59,15 @@ final class DeadlineIndex {
             entries.forEachRemaining(entry -> due.add(decode(entry.key)));
         }
         return due;
+    }
+
+    /** Removes every entry. */
+    void clear() {
+        final List<Bytes> keys = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> entries = store.all()) {
+            entries.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        keys.forEach(store::delete);
     }
 
     boolean isEmpty() {

@@ -39,6 +39,11 @@ public enum Outcome {
      * sent, so that no request this manager made stays Proven on chain.
      */
     LATE_PROOF_ANSWERED,
+    /**
+     * The state of a batch in a final status was dropped at a chain-time tick, its retention after its final change
+     * having passed ({@link BatchTopology#DEFAULT_FINISHED_RETENTION}).
+     */
+    FINISHED_DROPPED,
     /** A deadline check found nothing due: nothing changes (not counted). */
     NOTHING_DUE,
     /** A live contract event was retracted after a reorg and removed from the batch's state. */

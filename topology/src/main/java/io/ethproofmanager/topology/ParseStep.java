@@ -69,10 +69,22 @@ public final class ParseStep<K, V, VO> implements Processor<byte[], byte[], K, V
     private final Counter deadLetters;
     private final Forward<K, V, VO> forwardValid;
     private final Forward<K, DeadLetter, VO> forwardDeadLetter;
+    private final Function<byte[], Optional<K>> canonicalKey;
     private ProcessorContext<K, VO> context;
 
     public ParseStep(final Topic<K, V> topic, final KeyRule<K, V> keys, final Counter deadLetters,
             final Forward<K, V, VO> forwardValid, final Forward<K, DeadLetter, VO> forwardDeadLetter) {
+        this(topic, keys, deadLetters, forwardValid, forwardDeadLetter, bytes -> Optional.empty());
+    }
+
+    /**
+     * A step with a fast reading of keys: {@code canonicalKey} answers the key of bytes that are exactly its canonical
+     * encoding (then the key is neither parsed, nor checked against its schema, nor encoded again), and empty for any
+     * other bytes, which get the full check.
+     */
+    ParseStep(final Topic<K, V> topic, final KeyRule<K, V> keys, final Counter deadLetters, final Forward<K, V, VO> forwardValid,
+            final Forward<K, DeadLetter, VO> forwardDeadLetter, final Function<byte[], Optional<K>> canonicalKey) {
+        this.canonicalKey = Objects.requireNonNull(canonicalKey, "canonicalKey");
         this.topic = Objects.requireNonNull(topic, "topic");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
@@ -91,14 +103,15 @@ public final class ParseStep<K, V, VO> implements Processor<byte[], byte[], K, V
             deadLetter(raw, Optional.empty(), "record has no key");
             return;
         }
+        final Optional<K> fast = raw.key() == null ? Optional.empty() : canonicalKey.apply(raw.key());
         final Optional<K> key;
         try {
-            key = Optional.ofNullable(raw.key()).map(bytes -> topic.keySerde().decode(bytes));
+            key = fast.isPresent() ? fast : Optional.ofNullable(raw.key()).map(bytes -> topic.keySerde().decode(bytes));
         } catch (final MalformedRecordException e) {
             deadLetter(raw, Optional.empty(), "key " + e.getMessage());
             return;
         }
-        if (key.isPresent() && !Arrays.equals(topic.keySerde().encode(key.get()), raw.key())) {
+        if (fast.isEmpty() && key.isPresent() && !Arrays.equals(topic.keySerde().encode(key.get()), raw.key())) {
             deadLetter(raw, key, "key " + keys.noun().map(noun -> "of " + noun + " ").orElse("") + key.get()
                     + " is not in canonical JSON form: other bytes for the same " + keys.noun().orElse("key")
                     + " may land on another partition and split its state");

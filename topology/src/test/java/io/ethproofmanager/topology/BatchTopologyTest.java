@@ -497,6 +497,27 @@ class BatchTopologyTest {
     }
 
     @Test
+    void theStateOfAFinishedBatchIsDroppedOnceItsRetentionHasPassedOnBothClocks() {
+        sentBatch();
+        pipeReadiness(OTHER_BATCH, BatchFixtures.readiness(OTHER_BATCH), RECORD_TIME);
+        pipeChainTime(BatchFixtures.SUBMITTED_AT.plusSeconds(121));
+        final BatchStatusRecord fallen = lastStatus();
+        assertThat(fallen.status()).isEqualTo(BatchStatus.FALLEN_BACK);
+        final Instant dropAt = fallen.updatedAt().plus(BatchTopology.DEFAULT_FINISHED_RETENTION);
+        final KeyValueStore<BatchId, BatchState> states = driver.getKeyValueStore(BatchTopology.BATCH_STATE_STORE);
+
+        pipeChainTime(dropAt.minusSeconds(1), dropAt.plusSeconds(60));
+        pipeChainTime(dropAt.plusSeconds(60), dropAt.minusSeconds(1));
+        assertThat(states.get(BATCH)).as("kept while either clock is short of the retention").isNotNull();
+
+        pipeChainTime(dropAt, dropAt);
+        assertThat(states.get(BATCH)).as("dropped").isNull();
+        assertThat(states.get(OTHER_BATCH)).as("a running batch is kept").isNotNull();
+        assertThat(eventCount(Outcome.FINISHED_DROPPED)).isEqualTo(1.0);
+        assertThat(statuses.readValuesToList()).extracting(BatchStatusRecord::batchId).doesNotContain(BATCH);
+    }
+
+    @Test
     void deadlineIndexHoldsEachRunningDeadlineOnceAndForgetsFinishedBatches() {
         pipeReadiness(BATCH, BatchFixtures.readiness(BATCH), RECORD_TIME);
         pipeReadiness(OTHER_BATCH, BatchFixtures.readiness(OTHER_BATCH), RECORD_TIME);
@@ -658,7 +679,11 @@ class BatchTopologyTest {
 
     /** A chain-time tick, as the ingester writes it after a step's events: keyless, on the events topic. */
     private void pipeChainTime(final Instant blockTimestamp) {
-        l1Events.pipeInput(null, Topics.L1_EVENTS.valueSerde().encode(new ChainTime(CONTRACT, 2_000L, blockTimestamp)), RECORD_TIME);
+        pipeChainTime(blockTimestamp, RECORD_TIME);
+    }
+
+    private void pipeChainTime(final Instant blockTimestamp, final Instant recordTime) {
+        l1Events.pipeInput(null, Topics.L1_EVENTS.valueSerde().encode(new ChainTime(CONTRACT, 2_000L, blockTimestamp)), recordTime);
     }
 
     private static <V> void assertConforms(final Topic<BatchId, V> topic, final V value) {

@@ -6,6 +6,8 @@ import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -23,21 +25,44 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
 
     /** The measurements {@code --only} chooses from (lower case: they are typed on the command line). */
-    enum Measurement { throughput, chain, demo }
+    enum Measurement { throughput, chain, scale, demo }
 
-    @Option(names = "--only", split = ",", paramLabel = "MEASUREMENT", defaultValue = "throughput,chain,demo",
-            description = "the measurements to run, comma-separated: throughput (topology and sink), chain, demo (default: all)")
+    @Option(names = "--only", split = ",", paramLabel = "MEASUREMENT", defaultValue = "throughput,chain,scale,demo",
+            description = "the measurements to run, comma-separated: throughput (topology and sink), chain, scale (memory), demo (default: all)")
     private Set<Measurement> only;
 
     @Option(names = "--batches", defaultValue = "20000", description = "batches (records) per measurement")
     private int batches;
 
-    @Option(names = "--rounds", defaultValue = "2", description = "rounds of each measurement; the table shows each round")
+    @Option(names = "--rounds", defaultValue = "3", description = "rounds of each measurement; the table shows each round and the median")
     private int rounds;
+
+    @Option(names = "--warm-up", defaultValue = "5000",
+            description = "records each throughput measurement handles before its timed records (start-up, first rebalance)")
+    private int warmUp;
+
+    @Option(names = "--backfill-events", defaultValue = "20000",
+            description = "contract events of the L1 log back-fill, 4 a block with an empty block after each (0 skips it)")
+    private int backfillEvents;
 
     @Option(names = "--chain-batches", defaultValue = "200",
             description = "batches sent to the embedded chain for the chain-side figures (0 skips them)")
     private int chainBatches;
+
+    @Option(names = "--defaults-latency-batches", paramLabel = "N", defaultValue = "50",
+            description = "batches of the acknowledge latency measured with every setting at its default (0 skips it)")
+    private int defaultsLatencyBatches;
+
+    @Option(names = "--scale-batches", paramLabel = "N", defaultValue = "100000",
+            description = "batches of the memory and scale measurement, through topology and sink (0 skips it)")
+    private int scaleBatches;
+
+    @Option(names = "--scale-step", paramLabel = "N", defaultValue = "10000", description = "batches between two memory readings")
+    private int scaleStep;
+
+    @Option(names = "--scale-retention", paramLabel = "DURATION", defaultValue = "PT1S",
+            description = "memory and scale: how long finished batches' state is kept (ISO-8601; the service keeps it 7 days; over 1 minute nothing is dropped during the run)")
+    private Duration scaleRetention;
 
     @Option(names = "--demo-batches", paramLabel = "N", defaultValue = "100",
             description = "batches of the end-to-end demo, as ./run.sh --demo-batches N --exit-when-done runs it (0 skips it)")
@@ -65,8 +90,8 @@ public final class BenchCommand implements Callable<Integer> {
         final ManagerSettings defaults = ManagerSettings.load(Optional.empty());
         final Path dir = Files.createTempDirectory("epm-bench-");
         if (only.contains(Measurement.throughput)) {
-            System.out.printf("bench: %d records per measurement, %d rounds, JDK %s, %d cores%n", batches, rounds,
-                    Runtime.version(), Runtime.getRuntime().availableProcessors());
+            System.out.printf("bench: %d records per measurement after %d warm-up records, %d rounds, JDK %s, %d cores%n", batches,
+                    warmUp, rounds, Runtime.version(), Runtime.getRuntime().availableProcessors());
         } else {
             System.out.printf("bench: %s, JDK %s, %d cores%n", only, Runtime.version(), Runtime.getRuntime().availableProcessors());
         }
@@ -74,13 +99,33 @@ public final class BenchCommand implements Callable<Integer> {
         if (only.contains(Measurement.throughput)) {
             measureThroughput(defaults, dir, table);
         }
+        if (only.contains(Measurement.chain) && backfillEvents > 0) {
+            try (BackfillBench backfill = BackfillBench.prepare(dir, backfillEvents)) {
+                for (int round = 1; round <= rounds; round++) {
+                    table.add(round, backfill.rawGetLogs());
+                    table.add(round, backfill.ingester(round));
+                }
+            }
+        }
+        table.print(System.out);
         if (only.contains(Measurement.chain) && chainBatches > 0) {
             final Latencies latencies = new Latencies();
-            new ChainBench(dir).run(chainBatches, latencies).forEach(figure -> table.add(1, figure));
-            table.print(System.out);
+            new ChainBench(dir).run(chainBatches, latencies, false);
             latencies.print("L1 acknowledge tx sent (mined at once) -> eth_proof_manager row acknowledged (confirmations 0, poll 100 ms)", System.out);
-        } else if (only.contains(Measurement.throughput)) {
-            table.print(System.out);
+        }
+        if (only.contains(Measurement.chain) && defaultsLatencyBatches > 0) {
+            final Latencies latencies = new Latencies();
+            new ChainBench(dir).run(defaultsLatencyBatches, latencies, true);
+            latencies.print("the same at default settings (epm.l1.poll-interval " + defaults.config().getDuration("epm.l1.poll-interval").toMillis() + " ms)", System.out);
+        }
+        if (only.contains(Measurement.scale) && scaleBatches > 0) {
+            try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(dir.resolve("scale-kafka"));
+                    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("scale-postgres"));
+                    Database database = Database.connect(postgres.jdbcUrl(), postgres.user(), postgres.password(), 4)) {
+                database.migrate(true);
+                new ScaleBench(kafka.bootstrapServers(), database, dir.resolve("scale-streams"), defaults)
+                        .run(scaleBatches, Math.max(1, scaleStep), scaleRetention, System.out);
+            }
         }
         if (only.contains(Measurement.demo) && demoBatches > 0) {
             final DemoBench.Options options = new DemoBench.Options(demoBatches, networks, seed, chainSpeed, demoProofTimeout);
@@ -96,19 +141,43 @@ public final class BenchCommand implements Callable<Integer> {
                 EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"));
                 Database database = Database.connect(postgres.jdbcUrl(), postgres.user(), postgres.password(), 4)) {
             database.migrate(true);
-            final TopologyBench topology = new TopologyBench(kafka.bootstrapServers(), dir.resolve("streams"), defaults);
-            final SinkBench sink = new SinkBench(kafka.bootstrapServers(), database, defaults);
+            final TopologyBench topology = new TopologyBench(kafka.bootstrapServers(), dir.resolve("streams"), defaults, warmUp);
+            final SinkBench sink = new SinkBench(kafka.bootstrapServers(), database, defaults, warmUp);
             for (int round = 1; round <= rounds; round++) {
                 table.add(round, topology.passThrough(batches, round));
+                table.add(round, topology.equalWork(batches, round));
                 table.add(round, topology.batchTopology(batches, round));
-                table.add(round, sink.rawJdbcUpsert(batches, round));
+                table.add(round, sink.rawJdbc(batches, round));
                 table.add(round, sink.postgresSink(batches, round));
             }
         }
     }
 
-    /** One measured figure. */
-    record Figure(String name, long records, long nanos) {
+    /**
+     * One measured figure.
+     *
+     * @param tag the short name other figures compare themselves with ("A"), or empty when none does
+     * @param name what was measured
+     * @param records records (rows, events) in the measured interval
+     * @param nanos the measured interval
+     * @param startUp the time from start to the end of the warm-up (start-up, topic and changelog creation, first
+     *     rebalance), kept out of {@code nanos}; empty where there is none
+     * @param baselines the tags of the figures of the same round this one is compared with
+     */
+    record Figure(String tag, String name, long records, long nanos, Optional<Duration> startUp, List<String> baselines) {
+
+        /** A baseline (or a figure that nothing compares with) without start-up. */
+        static Figure of(final String tag, final String name, final long records, final long nanos) {
+            return new Figure(tag, name, records, nanos, Optional.empty(), List.of());
+        }
+
+        Figure withStartUp(final Duration time) {
+            return new Figure(tag, name, records, nanos, Optional.of(time), baselines);
+        }
+
+        Figure comparedWith(final String... tags) {
+            return new Figure(tag, name, records, nanos, startUp, List.of(tags));
+        }
 
         double perSecond() {
             return records / (nanos / 1e9);
@@ -132,23 +201,68 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The printed result. */
+    /** The printed result: every round's figures with their ratio to their baselines, then the medians over the rounds. */
     static final class BenchTable {
 
-        private final List<Object[]> rows = new java.util.ArrayList<>();
+        private final List<Map.Entry<Integer, Figure>> rows = new java.util.ArrayList<>();
 
         void add(final int round, final Figure figure) {
-            rows.add(new Object[] {round, figure});
+            rows.add(Map.entry(round, figure));
+        }
+
+        void add(final int round, final List<Figure> figures) {
+            figures.forEach(figure -> add(round, figure));
         }
 
         void print(final java.io.PrintStream out) {
-            out.println();
-            out.printf("%-5s %-66s %9s %9s %12s%n", "round", "measurement", "records", "seconds", "records/s");
-            for (final Object[] row : rows) {
-                final Figure f = (Figure) row[1];
-                out.printf("%-5d %-66s %9d %9.2f %12.0f%n", (int) row[0], f.name(), f.records(), f.nanos() / 1e9, f.perSecond());
+            if (rows.isEmpty()) {
+                return;
             }
+            out.println();
+            out.printf("%-5s %-74s %8s %8s %10s %10s  %s%n", "round", "measurement", "records", "seconds", "records/s", "start-up s",
+                    "ratio to baseline (same round)");
+            for (final Map.Entry<Integer, Figure> row : rows) {
+                final Figure f = row.getValue();
+                final Map<String, Double> baselines = new java.util.HashMap<>();
+                rows.stream().filter(other -> other.getKey().equals(row.getKey())).map(Map.Entry::getValue)
+                        .forEach(other -> baselines.put(other.tag(), other.perSecond()));
+                out.printf("%-5d %-74s %8d %8.2f %10.0f %10s  %s%n", row.getKey(), label(f), f.records(), f.nanos() / 1e9,
+                        f.perSecond(), f.startUp().map(d -> String.format("%.2f", d.toNanos() / 1e9)).orElse("-"),
+                        ratios(f, f.perSecond(), baselines));
+            }
+            final java.util.LinkedHashMap<String, List<Figure>> byName = new java.util.LinkedHashMap<>();
+            rows.forEach(row -> byName.computeIfAbsent(label(row.getValue()), n -> new java.util.ArrayList<>()).add(row.getValue()));
+            final Map<String, Double> medians = new java.util.HashMap<>();
+            byName.values().forEach(figures -> medians.put(figures.getFirst().tag(), median(figures.stream().mapToDouble(Figure::perSecond))));
+            final int rounds = (int) rows.stream().map(Map.Entry::getKey).distinct().count();
+            out.println();
+            out.printf("%-5s %-74s %8s %8s %10s %10s  %s%n", "", "median over " + rounds + " round(s)", "", "", "records/s",
+                    "start-up s", "ratio of the medians");
+            byName.forEach((name, figures) -> {
+                final Figure first = figures.getFirst();
+                final double startUp = median(figures.stream().flatMap(f -> f.startUp().stream()).mapToDouble(d -> d.toNanos() / 1e9));
+                out.printf("%-5s %-74s %8s %8s %10.0f %10s  %s%n", "median", name, "", "", medians.get(first.tag()),
+                        Double.isNaN(startUp) ? "-" : String.format("%.2f", startUp), ratios(first, medians.get(first.tag()), medians));
+            });
             out.flush();
+        }
+
+        private static String label(final Figure figure) {
+            return figure.tag().isEmpty() ? figure.name() : "[" + figure.tag() + "] " + figure.name();
+        }
+
+        private static String ratios(final Figure figure, final double perSecond, final Map<String, Double> perSecondByTag) {
+            return figure.baselines().stream().filter(perSecondByTag::containsKey)
+                    .map(tag -> String.format("%.0f %% of [%s]", 100 * perSecond / perSecondByTag.get(tag), tag))
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
+
+        static double median(final java.util.stream.DoubleStream values) {
+            final double[] sorted = values.sorted().toArray();
+            if (sorted.length == 0) {
+                return Double.NaN;
+            }
+            return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
         }
     }
 }

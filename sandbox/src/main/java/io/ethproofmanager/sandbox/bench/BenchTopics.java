@@ -28,7 +28,10 @@ final class BenchTopics {
         this.bootstrapServers = bootstrapServers;
     }
 
-    /** Deletes (when present) and creates the topics, one partition each. */
+    /**
+     * Deletes (when present) and creates the topics, one partition each, their records stamped with the broker's append
+     * time: an app's output records then say when it wrote them, whenever a reader sees them.
+     */
     void recreate(final Collection<String> names) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -37,7 +40,9 @@ final class BenchTopics {
                 admin.deleteTopics(present).all().get(30, TimeUnit.SECONDS);
                 waitUntilGone(admin, present);
             }
-            admin.createTopics(names.stream().map(n -> new NewTopic(n, 1, (short) 1)).toList()).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(names.stream().map(n -> new NewTopic(n, 1, (short) 1)
+                    .configs(Map.of(org.apache.kafka.common.config.TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"))).toList()).all().get(30, TimeUnit.SECONDS);
+            waitForLeaders(admin, names);
         } catch (final Exception e) {
             throw new IllegalStateException("cannot recreate bench topics " + names, e);
         }
@@ -55,23 +60,59 @@ final class BenchTopics {
         throw new IllegalStateException("topics " + names + " still listed 30 s after deletion");
     }
 
+    /** Waits until every partition of {@code names} has a leader: a producer right after creation gets errors otherwise. */
+    private static void waitForLeaders(final Admin admin, final Collection<String> names) throws Exception {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                final boolean led = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                        .flatMap(topic -> topic.partitions().stream())
+                        .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+                if (led) {
+                    return;
+                }
+            } catch (final java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + names + " have no leader 30 s after creation");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** Produces {@code count} records made by {@code record} and waits for every ack. */
     void produce(final String topic, final int count, final Function<Integer, byte[][]> record) {
         final Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
+                // one request in flight: a partition that is not ready yet right after its creation refuses the first
+                // request, and with more in flight the broker took later ones first and then refused that one for good
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            final List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 final byte[][] keyValue = record.apply(i);
-                producer.send(new ProducerRecord<>(topic, keyValue[0], keyValue[1]));
+                sent.add(producer.send(new ProducerRecord<>(topic, keyValue[0], keyValue[1])));
             }
             producer.flush();
+            for (final java.util.concurrent.Future<?> ack : sent) {
+                ack.get(30, TimeUnit.SECONDS);
+            }
+        } catch (final Exception e) {
+            throw new IllegalStateException("cannot produce " + count + " bench records to " + topic, e);
         }
     }
 
-    /** Waits until {@code count} committed records are on {@code topic}; returns when the last one was read. */
-    long awaitRecords(final String topic, final long count, final Duration timeout) {
+    /**
+     * Reads the committed records of {@code outputs} from their start until the first topic holds {@code thresholds}'
+     * last and every other topic as many (they are written in the same transactions); answers the append time (epoch
+     * milliseconds) of the first topic's record number {@code threshold} (from 1) for each threshold.
+     */
+    Arrivals awaitRecords(final List<String> outputs, final List<Long> thresholds, final Duration timeout) {
         final Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + System.nanoTime(),
@@ -79,16 +120,34 @@ final class BenchTopics {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         final long deadline = System.nanoTime() + timeout.toNanos();
-        long seen = 0;
+        final long[] at = new long[thresholds.size()];
+        final Map<String, Long> seen = new java.util.HashMap<>();
+        outputs.forEach(topic -> seen.put(topic, 0L));
+        final String first = outputs.getFirst();
+        final long last = thresholds.getLast();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(new ArrayList<>(List.of(topic)));
-            while (seen < count) {
+            consumer.subscribe(new ArrayList<>(outputs));
+            int next = 0;
+            while (seen.values().stream().anyMatch(n -> n < last)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + seen + " of " + count + " records on " + topic + " after " + timeout.toSeconds() + " s");
+                    throw new IllegalStateException("only " + seen + " records after " + timeout.toSeconds() + " s; expected " + last + " each");
                 }
-                seen += consumer.poll(Duration.ofMillis(100)).count();
+                for (final var record : consumer.poll(Duration.ofMillis(50))) {
+                    final long count = seen.merge(record.topic(), 1L, Long::sum);
+                    if (record.topic().equals(first) && next < at.length && count == thresholds.get(next)) {
+                        at[next++] = record.timestamp();
+                    }
+                }
             }
         }
-        return System.nanoTime();
+        return new Arrivals(at);
+    }
+
+    /** The append times (epoch milliseconds) of the first output topic's records at each threshold. */
+    record Arrivals(long[] times) {
+
+        long at(final int threshold) {
+            return times[threshold];
+        }
     }
 }

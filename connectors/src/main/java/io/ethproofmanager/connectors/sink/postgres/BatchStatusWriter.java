@@ -10,11 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -28,11 +24,16 @@ import javax.sql.DataSource;
 /** Writes batch status records to {@code eth_proof_manager} (never backwards) and {@code eth_proof_manager_history}. */
 public final class BatchStatusWriter {
 
+    /**
+     * Every batch's row in one statement: the records come as one array per column, unnested into rows (one round trip
+     * and one statement for the whole batch instead of one execution per row).
+     */
     private static final String UPSERT_CURRENT = """
             INSERT INTO eth_proof_manager (chain_id, l1_batch_number, status, version, proof_gen_data_blob_url,
                 protocol_version, proof_blob_url, assigned_to, sent_proof_request_tx_hash,
                 sent_proof_validation_result_tx_hash, validation_status, fallback_reason, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[],
+                ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[])
             ON CONFLICT (chain_id, l1_batch_number) DO UPDATE SET
                 status = EXCLUDED.status,
                 version = EXCLUDED.version,
@@ -48,9 +49,12 @@ public final class BatchStatusWriter {
                 updated_at = EXCLUDED.updated_at
             WHERE eth_proof_manager.version < EXCLUDED.version""";
 
+    /** Every record's history row in one statement, the same way. */
     private static final String INSERT_HISTORY = """
             INSERT INTO eth_proof_manager_history (chain_id, l1_batch_number, version, status, record, changed_at)
-            VALUES (?, ?, ?, ?, ?::jsonb, ?)
+            SELECT chain_id, l1_batch_number, version, status, record::jsonb, changed_at
+            FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::timestamptz[])
+                AS h (chain_id, l1_batch_number, version, status, record, changed_at)
             ON CONFLICT DO NOTHING""";
 
     private final DataSource dataSource;
@@ -102,50 +106,68 @@ public final class BatchStatusWriter {
 
     private static void insertHistory(final Connection connection, final List<BatchStatusRecord> records)
             throws SQLException {
+        final int n = records.size();
+        final Long[] chainIds = new Long[n];
+        final Long[] batchNumbers = new Long[n];
+        final Long[] versions = new Long[n];
+        final String[] statuses = new String[n];
+        final String[] json = new String[n];
+        final String[] changedAt = new String[n];
+        for (int i = 0; i < n; i++) {
+            final BatchStatusRecord record = records.get(i);
+            chainIds[i] = record.chainId();
+            batchNumbers[i] = record.batchNumber();
+            versions[i] = record.version();
+            statuses[i] = record.status().wireName();
+            json[i] = new String(RecordJson.toBytes(record), StandardCharsets.UTF_8);
+            changedAt[i] = timestamp(record.updatedAt());
+        }
         try (PreparedStatement insert = connection.prepareStatement(INSERT_HISTORY)) {
-            for (final BatchStatusRecord record : records) {
-                insert.setLong(1, record.chainId());
-                insert.setLong(2, record.batchNumber());
-                insert.setLong(3, record.version());
-                insert.setString(4, record.status().wireName());
-                insert.setString(5, new String(RecordJson.toBytes(record), StandardCharsets.UTF_8));
-                insert.setObject(6, timestamp(record.updatedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
-                insert.addBatch();
-            }
-            insert.executeBatch();
+            insert.setArray(1, connection.createArrayOf("bigint", chainIds));
+            insert.setArray(2, connection.createArrayOf("bigint", batchNumbers));
+            insert.setArray(3, connection.createArrayOf("bigint", versions));
+            insert.setArray(4, connection.createArrayOf("text", statuses));
+            insert.setArray(5, connection.createArrayOf("text", json));
+            insert.setArray(6, connection.createArrayOf("text", changedAt));
+            insert.executeUpdate();
         }
     }
 
     private static int upsertCurrent(final Connection connection, final List<BatchStatusRecord> latest)
             throws SQLException {
+        final int n = latest.size();
+        final Object[][] columns = new Object[14][n];
+        for (int i = 0; i < n; i++) {
+            final BatchStatusRecord record = latest.get(i);
+            columns[0][i] = record.chainId();
+            columns[1][i] = record.batchNumber();
+            columns[2][i] = record.status().wireName();
+            columns[3][i] = record.version();
+            columns[4][i] = record.proofGenDataBlobUrl();
+            columns[5][i] = Optional.ofNullable(record.protocolVersion()).map(ProtocolVersion::toString).orElse(null);
+            columns[6][i] = record.proofBlobUrl();
+            columns[7][i] = record.assignedNetwork().map(ProvingNetwork::wireName).orElse(null);
+            columns[8][i] = record.sentProofRequestTxHash();
+            columns[9][i] = record.sentProofValidationResultTxHash();
+            columns[10][i] = record.validation().map(ValidationStatus::wireName).orElse(null);
+            columns[11][i] = record.fallbackReason();
+            columns[12][i] = timestamp(record.createdAt());
+            columns[13][i] = timestamp(record.updatedAt());
+        }
         try (PreparedStatement upsert = connection.prepareStatement(UPSERT_CURRENT)) {
-            for (final BatchStatusRecord record : latest) {
-                bindCurrent(upsert, record);
-                upsert.addBatch();
+            for (int column = 0; column < columns.length; column++) {
+                final boolean number = column == 0 || column == 1 || column == 3;
+                upsert.setArray(column + 1, number
+                        ? connection.createArrayOf("bigint", java.util.Arrays.copyOf(columns[column], n, Long[].class))
+                        : connection.createArrayOf("text", java.util.Arrays.copyOf(columns[column], n, String[].class)));
             }
-            return Arrays.stream(upsert.executeBatch()).filter(count -> count > 0).sum();
+            return upsert.executeUpdate();
         }
     }
 
-    private static void bindCurrent(final PreparedStatement upsert, final BatchStatusRecord record) throws SQLException {
-        upsert.setLong(1, record.chainId());
-        upsert.setLong(2, record.batchNumber());
-        upsert.setString(3, record.status().wireName());
-        upsert.setLong(4, record.version());
-        upsert.setString(5, record.proofGenDataBlobUrl());
-        upsert.setString(6, Optional.ofNullable(record.protocolVersion()).map(ProtocolVersion::toString).orElse(null));
-        upsert.setString(7, record.proofBlobUrl());
-        upsert.setString(8, record.assignedNetwork().map(ProvingNetwork::wireName).orElse(null));
-        upsert.setString(9, record.sentProofRequestTxHash());
-        upsert.setString(10, record.sentProofValidationResultTxHash());
-        upsert.setString(11, record.validation().map(ValidationStatus::wireName).orElse(null));
-        upsert.setString(12, record.fallbackReason());
-        upsert.setObject(13, timestamp(record.createdAt()), Types.TIMESTAMP_WITH_TIMEZONE);
-        upsert.setObject(14, timestamp(record.updatedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
-    }
-
-    private static OffsetDateTime timestamp(final Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    /** A timestamp as PostgreSQL reads a timestamptz: ISO-8601 in UTC, to the microsecond it keeps. */
+    private static String timestamp(final Instant instant) {
+        return instant.toString();
     }
 
     /** Rolls back and restores auto-commit; failures (a connection that broke) are attached to {@code cause}. */

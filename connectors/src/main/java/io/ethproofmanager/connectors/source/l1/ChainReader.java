@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,11 +20,12 @@ import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.BatchRequest;
 import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthBlock;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.http.HttpService;
 
@@ -32,15 +36,20 @@ import org.web3j.protocol.http.HttpService;
 final class ChainReader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChainReader.class);
+    static final int HEADERS_PER_BATCH = 100;
+    static final int BATCH_FAILURES_TO_GIVE_UP = 3;
     private static final List<String> RANGE_REFUSALS =
             List.of("query returned more than", "block range", "limit exceeded", "too many", "range too large", "response size");
 
     private final L1IngesterSettings settings;
+    private final HttpService service;
     private final Web3j web3j;
     private final RetryPolicy<Object> retryPolicy;
     private final Counter rpcFailures;
     private final AtomicBoolean inOutage = new AtomicBoolean();
     private final AtomicInteger outageFailures = new AtomicInteger();
+    /** Batched requests in a row that the node did not answer as a batch. */
+    private int batchFailures;
 
     ChainReader(final L1IngesterSettings settings, final Counter rpcFailures, final BooleanSupplier closing) {
         this.settings = settings;
@@ -51,7 +60,8 @@ final class ChainReader implements AutoCloseable {
                 .readTimeout(settings.rpcTimeout())
                 .writeTimeout(settings.rpcTimeout())
                 .build();
-        this.web3j = Web3j.build(new HttpService(settings.rpcUrl(), http));
+        this.service = new HttpService(settings.rpcUrl(), http);
+        this.web3j = Web3j.build(service);
         this.retryPolicy = RetryPolicy.builder()
                 .handle(RpcCallException.class)
                 .withBackoff(settings.retryBackoffMin(), settings.retryBackoffMax())
@@ -70,10 +80,65 @@ final class ChainReader implements AutoCloseable {
         return call("eth_getBlockByNumber " + number, () -> {
             final EthBlock response = checked("eth_getBlockByNumber", web3j.ethGetBlockByNumber(
                     DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false).send());
-            return Optional.ofNullable(response.getBlock()).map(block -> new BlockHeader(block.getNumber().longValueExact(),
-                    block.getHash().toLowerCase(Locale.ROOT), block.getParentHash().toLowerCase(Locale.ROOT),
-                    Instant.ofEpochSecond(block.getTimestamp().longValueExact())));
+            return Optional.ofNullable(response.getBlock()).map(ChainReader::header);
         });
+    }
+
+    /**
+     * The headers of blocks {@code numbers} that the node has, read in batched JSON-RPC requests of at most
+     * {@value #HEADERS_PER_BATCH} calls (one HTTP round trip each instead of one per block); a node that answers a batch
+     * with anything but its calls' answers is asked block by block, for good once it did so {@value #BATCH_FAILURES_TO_GIVE_UP}
+     * times in a row.
+     */
+    Map<Long, BlockHeader> blocks(final Collection<Long> numbers) {
+        final List<Long> all = List.copyOf(numbers);
+        final Map<Long, BlockHeader> found = new HashMap<>();
+        for (int first = 0; first < all.size(); first += HEADERS_PER_BATCH) {
+            final List<Long> chunk = all.subList(first, Math.min(all.size(), first + HEADERS_PER_BATCH));
+            if (chunk.size() > 1 && batchFailures < BATCH_FAILURES_TO_GIVE_UP) {
+                final Optional<Map<Long, BlockHeader>> batched = batchedBlocks(chunk);
+                if (batched.isPresent()) {
+                    found.putAll(batched.get());
+                    continue;
+                }
+            }
+            for (final long number : chunk) {
+                block(number).ifPresent(header -> found.put(number, header));
+            }
+        }
+        return found;
+    }
+
+    /** One batched request for {@code numbers}; empty when the node did not answer it as a batch (then asked one by one). */
+    private Optional<Map<Long, BlockHeader>> batchedBlocks(final List<Long> numbers) {
+        final String what = "batched eth_getBlockByNumber " + numbers.getFirst() + ".." + numbers.getLast() + " (" + numbers.size() + " blocks)";
+        try {
+            final BatchRequest batch = web3j.newBatch();
+            for (final long number : numbers) {
+                batch.add(web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false));
+            }
+            final List<? extends Response<?>> responses = batch.send().getResponses();
+            if (responses.size() != numbers.size()) {
+                throw new IOException("answered " + responses.size() + " of " + numbers.size() + " calls");
+            }
+            final Map<Long, BlockHeader> found = new HashMap<>();
+            for (final Response<?> response : responses) {
+                Optional.ofNullable(checked("eth_getBlockByNumber", (EthBlock) response).getBlock())
+                        .map(ChainReader::header).ifPresent(header -> found.put(header.number(), header));
+            }
+            batchFailures = 0;
+            return Optional.of(found);
+        } catch (final IOException | RuntimeException e) {
+            batchFailures++;
+            LOG.info("{} failed ({}); asking block by block{}", what, e.toString(),
+                    batchFailures >= BATCH_FAILURES_TO_GIVE_UP ? " from now on" : "");
+            return Optional.empty();
+        }
+    }
+
+    private static BlockHeader header(final EthBlock.Block block) {
+        return new BlockHeader(block.getNumber().longValueExact(), block.getHash().toLowerCase(Locale.ROOT),
+                block.getParentHash().toLowerCase(Locale.ROOT), Instant.ofEpochSecond(block.getTimestamp().longValueExact()));
     }
 
     /** The logs of the contract with one of {@code topic0s} in blocks {@code from..to}; throws RangeRefused when too many. */
@@ -82,17 +147,42 @@ final class ChainReader implements AutoCloseable {
                 DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), settings.contractAddress())
                 .addOptionalTopics(topic0s.toArray(String[]::new));
         return call("eth_getLogs " + from + ".." + to, () -> {
-            final EthLog response = web3j.ethGetLogs(filter).send();
+            final TimedLogs response = new Request<>("eth_getLogs", List.of(filter), service, TimedLogs.class).send();
             if (response.hasError() && isRangeRefusal(response.getError().getMessage())) {
                 throw new RangeRefusedException(from, to, response.getError().getMessage());
             }
-            return checked("eth_getLogs", response).getLogs().stream().map(result -> (Log) result.get()).toList();
+            return List.<Log>copyOf(Optional.ofNullable(checked("eth_getLogs", response).getResult()).orElse(List.of()));
         });
+    }
+
+    /** The timestamp of a log's block where the node gave it with the log ({@code blockTimestamp}). */
+    static Optional<Instant> blockTimestamp(final Log log) {
+        return log instanceof TimedLog timed && timed.getBlockTimestamp() != null
+                ? Optional.of(Instant.ofEpochSecond(org.web3j.utils.Numeric.decodeQuantity(timed.getBlockTimestamp()).longValueExact()))
+                : Optional.empty();
     }
 
     @Override
     public void close() {
         web3j.shutdown();
+    }
+
+    /** A log with the {@code blockTimestamp} that nodes now give beside its block hash (absent from older nodes). */
+    public static final class TimedLog extends Log {
+
+        private String blockTimestamp;
+
+        public String getBlockTimestamp() {
+            return blockTimestamp;
+        }
+
+        public void setBlockTimestamp(final String blockTimestamp) {
+            this.blockTimestamp = blockTimestamp;
+        }
+    }
+
+    /** The answer of {@code eth_getLogs} with {@link TimedLog}s. */
+    public static final class TimedLogs extends Response<List<TimedLog>> {
     }
 
     private <T> T call(final String what, final RpcCall<T> rpc) {

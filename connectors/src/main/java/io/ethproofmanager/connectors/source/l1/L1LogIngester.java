@@ -38,6 +38,10 @@ public final class L1LogIngester implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(L1LogIngester.class);
     private static final String THREAD_NAME = "epm-l1-ingester";
     private static final long CLOSE_TIMEOUT_MILLIS = 30_000;
+    /** Block ranges read into one step (one Kafka transaction) at most. */
+    static final int RANGES_PER_STEP = 10;
+    /** Records after which a step stops adding ranges. */
+    static final int RECORDS_PER_STEP = 10_000;
 
     private final L1IngesterSettings settings;
     private final ContractLogDecoder decoder;
@@ -46,6 +50,7 @@ public final class L1LogIngester implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final ChainReader chain;
+    private final NewHeads newHeads;
     private final TransactionalPublisher publisher;
     private final AtomicLong lagBlocks = new AtomicLong();
     private final Gauge lagGauge;
@@ -69,6 +74,7 @@ public final class L1LogIngester implements AutoCloseable {
             throw e;
         }
         this.chain = new ChainReader(settings, metrics.rpcFailures, closing::get);
+        this.newHeads = NewHeads.of(settings.rpcUrl());
         this.blockRange = settings.maxBlockRange();
         this.lagGauge = Gauge.builder("epm_l1_ingester_lag_blocks", lagBlocks, AtomicLong::get)
                 .description("blocks between the L1 head and the next block to read").register(meters);
@@ -123,6 +129,7 @@ public final class L1LogIngester implements AutoCloseable {
     public void close() {
         closing.set(true);
         closed.countDown();
+        newHeads.close();
         final Optional<Thread> thread;
         synchronized (this) {
             thread = loop;
@@ -140,7 +147,7 @@ public final class L1LogIngester implements AutoCloseable {
             try {
                 pollOnce();
                 if (caughtUp) {
-                    pause(settings.pollInterval().toMillis());
+                    awaitNewHead();
                 }
             } catch (final ProducerFencedException | InvalidProducerEpochException e) {
                 LOG.error("L1 ingester fenced by a newer instance with transactional id {}; stopping", settings.transactionalId(), e);
@@ -152,6 +159,18 @@ public final class L1LogIngester implements AutoCloseable {
                 LOG.warn("L1 ingester step from block {} failed; retrying in {}: {}", nextBlock(), settings.retryBackoffMin(), e.toString());
                 pause(settings.retryBackoffMin().toMillis());
             }
+        }
+    }
+
+    /**
+     * Waits for the poll interval, or less: until the node announces a new block where it offers a subscription
+     * ({@link NewHeads}), so that an event is read as soon as its block is there instead of up to an interval later.
+     */
+    private void awaitNewHead() {
+        try {
+            newHeads.await(settings.pollInterval());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -252,38 +271,51 @@ public final class L1LogIngester implements AutoCloseable {
         return retractions.size();
     }
 
+    /**
+     * Reads ranges of confirmed blocks from the checkpoint on, each range's events followed by its chain-time ticks, and
+     * publishes them with the new checkpoint in one transaction: up to {@value #RANGES_PER_STEP} ranges or about
+     * {@value #RECORDS_PER_STEP} records a step, so that a back-fill does not pay a transaction per range. A step publishes
+     * exactly what one step per range would have, in the same order.
+     */
     private long readAndPublish(final long safe, final long head) {
-        final long from = checkpoint.nextBlock();
-        final Range range = readLogs(from, safe);
-        final Map<Long, BlockHeader> headers = headers(from, range);
-        final TreeMap<Long, List<Object>> eventsByBlock = new TreeMap<>();
+        L1Checkpoint advanced = checkpoint;
         final List<Outgoing> records = new ArrayList<>();
         final List<DecodedLog> decoded = new ArrayList<>();
-        for (final Log log : range.logs()) {
-            final BlockHeader header = headers.get(log.getBlockNumber().longValueExact());
-            final DecodedLog result = decoder.decode(log, header.timestamp());
-            decoded.add(result);
-            switch (result) {
-                case DecodedLog.Batch batch -> {
-                    records.add(Outgoing.of(batch.event()));
-                    // the reorg window keeps what a retraction needs: the event without proof bytes
-                    eventsByBlock.computeIfAbsent(header.number(), n -> new ArrayList<>()).add(withoutProof(batch.event()));
+        int published = 0;
+        int ranges = 0;
+        do {
+            final long from = advanced.nextBlock();
+            final Range range = readLogs(from, safe);
+            final Map<Long, BlockHeader> headers = headers(from, range, advanced);
+            final TreeMap<Long, List<Object>> eventsByBlock = new TreeMap<>();
+            for (final BlockLog read : range.logs()) {
+                final Log log = read.log();
+                final BlockHeader header = headers.get(read.block());
+                final DecodedLog result = decoder.decode(log, header.timestamp());
+                decoded.add(result);
+                switch (result) {
+                    case DecodedLog.Batch batch -> {
+                        records.add(Outgoing.of(batch.event()));
+                        published++;
+                        // the reorg window keeps what a retraction needs: the event without proof bytes
+                        eventsByBlock.computeIfAbsent(header.number(), n -> new ArrayList<>()).add(withoutProof(batch.event()));
+                    }
+                    case DecodedLog.Network network -> {
+                        records.add(Outgoing.of(network.event()));
+                        published++;
+                        eventsByBlock.computeIfAbsent(header.number(), n -> new ArrayList<>()).add(network.event());
+                    }
+                    case DecodedLog.Skipped skipped -> LOG.warn("L1 log skipped ({}): {}", skipped.reason().tag(), skipped.detail());
                 }
-                case DecodedLog.Network network -> {
-                    records.add(Outgoing.of(network.event()));
-                    eventsByBlock.computeIfAbsent(header.number(), n -> new ArrayList<>()).add(network.event());
-                }
-                case DecodedLog.Skipped skipped -> LOG.warn("L1 log skipped ({}): {}", skipped.reason().tag(), skipped.detail());
             }
-        }
-        final L1Checkpoint advanced = checkpoint.advancedTo(range.to(), processedBlocks(range.to(), headers, eventsByBlock),
-                settings.reorgWindow());
-        final int published = records.size();
-        records.addAll(Outgoing.ticks(chainTime(headers.get(range.to())), publisher.eventPartitions()));
+            advanced = advanced.advancedTo(range.to(), processedBlocks(range.to(), headers, eventsByBlock), settings.reorgWindow());
+            records.addAll(Outgoing.ticks(chainTime(headers.get(range.to())), publisher.eventPartitions()));
+            ranges++;
+        } while (advanced.nextBlock() <= safe && ranges < RANGES_PER_STEP && records.size() < RECORDS_PER_STEP);
         commit(records, advanced);
         checkpoint = advanced;
         decoded.forEach(metrics::count);
-        caughtUp = range.to() == safe;
+        caughtUp = advanced.nextBlock() > safe;
         updateLag(head);
         return published;
     }
@@ -297,15 +329,21 @@ public final class L1LogIngester implements AutoCloseable {
         return new ChainTime(settings.contractAddress(), lastProcessed.number(), lastProcessed.timestamp());
     }
 
-    /** Reads the logs from {@code from}, halving the range while the node refuses it and doubling it back after a success. */
+    /**
+     * Reads the logs from {@code from}, halving the range while the node refuses it and doubling it back after a success;
+     * the headers of the range's first and last block are read (in one batched request) just before the logs.
+     */
     private Range readLogs(final long from, final long safe) {
         while (true) {
             final long to = Math.min(safe, from + blockRange - 1);
+            final Map<Long, BlockHeader> ends = chain.blocks(new TreeSet<>(List.of(from, to)));
             try {
-                final List<Log> logs = chain.logs(from, to, decoder.eventSignatures()).stream()
-                        .sorted(Comparator.comparing(Log::getBlockNumber).thenComparing(Log::getLogIndex)).toList();
+                // block number and index parsed once per log (each getter parses the hex again)
+                final List<BlockLog> logs = chain.logs(from, to, decoder.eventSignatures()).stream()
+                        .map(log -> new BlockLog(log, log.getBlockNumber().longValueExact(), log.getLogIndex().longValueExact()))
+                        .sorted(Comparator.comparingLong(BlockLog::block).thenComparingLong(BlockLog::index)).toList();
                 blockRange = (int) Math.min(settings.maxBlockRange(), 2L * blockRange);
-                return new Range(to, logs);
+                return new Range(to, logs, ends);
             } catch (final ChainReader.RangeRefusedException e) {
                 if (blockRange == 1) {
                     throw new ChainReader.RpcCallException("node refuses even a one-block eth_getLogs at " + from + ": " + e.getMessage(), e);
@@ -317,25 +355,61 @@ public final class L1LogIngester implements AutoCloseable {
     }
 
     /**
-     * Headers of the blocks that matter: the range's first (its parent must be the last processed block), its last, and every
-     * block with logs (each log's block hash must be that block's). A mismatch means the chain moved under the read.
+     * The headers of the blocks that matter, checked against each other; a mismatch means the chain moved under the read
+     * and nothing of the step is published.
+     *
+     * <ul>
+     * <li>the range's first and last block, read just before the logs; the last is read again after them and must not
+     * have changed, so the logs come from the chain that ends in it (a block's hash fixes all its ancestors);
+     * <li>the first block's parent must be the last block {@code before} processed;
+     * <li>every block with logs: its hash and timestamp come with its logs ({@code blockHash}, and {@code blockTimestamp}
+     * where the node gives it, as anvil, geth and reth do); its header is read, in batched requests, only when a log
+     * lacks the timestamp; a log's block hash must be its block's (and the range ends' as read).
+     * </ul>
      */
-    private Map<Long, BlockHeader> headers(final long from, final Range range) {
-        final TreeSet<Long> numbers = new TreeSet<>(List.of(from, range.to()));
-        range.logs().forEach(log -> numbers.add(log.getBlockNumber().longValueExact()));
-        final Map<Long, BlockHeader> headers = new HashMap<>();
-        for (final long number : numbers) {
-            headers.put(number, chain.block(number).orElseThrow(() -> new ChainMovedException("block " + number + " is gone")));
+    private Map<Long, BlockHeader> headers(final long from, final Range range, final L1Checkpoint before) {
+        final Map<Long, BlockHeader> headers = new HashMap<>(range.ends());
+        for (final long end : List.of(from, range.to())) {
+            if (!headers.containsKey(end)) {
+                throw new ChainMovedException("block " + end + " is gone");
+            }
         }
-        checkpoint.lastProcessed().filter(last -> last.number() == from - 1)
-                .filter(last -> !last.hash().equals(headers.get(from).parentHash()))
-                .ifPresent(last -> {
-                    throw new ChainMovedException("parent of block " + from + " is " + headers.get(from).parentHash() + ", not " + last.hash());
+        final BlockHeader last = headers.get(range.to());
+        final BlockHeader lastAgain = chain.block(range.to()).orElseThrow(() -> new ChainMovedException("block " + range.to() + " is gone"));
+        if (!lastAgain.hash().equals(last.hash())) {
+            throw new ChainMovedException("block " + range.to() + " was " + last.hash() + " before its logs were read, " + lastAgain.hash() + " after");
+        }
+        before.lastProcessed().filter(processed -> processed.number() == from - 1)
+                .filter(processed -> !processed.hash().equals(headers.get(from).parentHash()))
+                .ifPresent(processed -> {
+                    throw new ChainMovedException("parent of block " + from + " is " + headers.get(from).parentHash() + ", not " + processed.hash());
                 });
-        for (final Log log : range.logs()) {
-            final BlockHeader header = headers.get(log.getBlockNumber().longValueExact());
-            if (log.getBlockHash() == null || !header.hash().equalsIgnoreCase(log.getBlockHash())) {
-                throw new ChainMovedException("log of block " + header.number() + " has hash " + log.getBlockHash() + ", the block " + header.hash());
+        final TreeSet<Long> untimed = new TreeSet<>();
+        for (final BlockLog read : range.logs()) {
+            final Log log = read.log();
+            final long number = read.block();
+            if (log.getBlockHash() == null) {
+                throw new ChainMovedException("log of block " + number + " has no block hash");
+            }
+            if (!headers.containsKey(number) && ChainReader.blockTimestamp(log).isEmpty()) {
+                untimed.add(number);
+            }
+        }
+        if (!untimed.isEmpty()) {
+            final Map<Long, BlockHeader> read = chain.blocks(untimed);
+            untimed.stream().filter(number -> !read.containsKey(number)).findFirst().ifPresent(number -> {
+                throw new ChainMovedException("block " + number + " is gone");
+            });
+            headers.putAll(read);
+        }
+        for (final BlockLog read : range.logs()) {
+            final Log log = read.log();
+            final long number = read.block();
+            final String hash = log.getBlockHash().toLowerCase(java.util.Locale.ROOT);
+            final BlockHeader header = headers.computeIfAbsent(number,
+                    n -> new BlockHeader(n, hash, BlockHeader.UNKNOWN_PARENT, ChainReader.blockTimestamp(log).orElseThrow()));
+            if (!header.hash().equals(hash)) {
+                throw new ChainMovedException("log of block " + number + " has hash " + log.getBlockHash() + ", the block " + header.hash());
             }
         }
         return headers;
@@ -351,8 +425,12 @@ public final class L1LogIngester implements AutoCloseable {
                 .toList();
     }
 
-    /** The logs read and the last block they cover. */
-    private record Range(long to, List<Log> logs) {
+    /** The logs read, the last block they cover, and the headers of the range's first and last block read before them. */
+    private record Range(long to, List<BlockLog> logs, Map<Long, BlockHeader> ends) {
+    }
+
+    /** A log with its block number and log index. */
+    private record BlockLog(Log log, long block, long index) {
     }
 
     /** The chain changed between the reads of one step; nothing is published and the next step looks for a reorg. */
@@ -370,6 +448,7 @@ public final class L1LogIngester implements AutoCloseable {
         private final Counter reorgs;
         private final Counter retractions;
         private final Map<SkipReason, Counter> skipped = new EnumMap<>(SkipReason.class);
+        private final Map<String, Counter> publishedByType = new HashMap<>();
 
         Metrics(final MeterRegistry meters) {
             this.meters = meters;
@@ -393,8 +472,8 @@ public final class L1LogIngester implements AutoCloseable {
         }
 
         private void published(final String type) {
-            Counter.builder("epm_l1_ingester_events_published_total").tag("type", type).description("events published, by type")
-                    .register(meters).increment();
+            publishedByType.computeIfAbsent(type, t -> Counter.builder("epm_l1_ingester_events_published_total").tag("type", t)
+                    .description("events published, by type").register(meters)).increment();
         }
     }
 }

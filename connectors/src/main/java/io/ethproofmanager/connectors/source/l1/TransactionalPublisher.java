@@ -158,7 +158,10 @@ final class TransactionalPublisher implements AutoCloseable {
     private static Map<String, Object> producerConfig(final L1IngesterSettings settings) {
         final Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.transactionalId());
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // a step's records are flushed by its commit, whatever the linger: batches fill up during a back-fill and a
+        // step at the head waits no longer
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.putAll(settings.producerOverrides());
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());

@@ -31,10 +31,13 @@ final class FlakyRpcProxy implements AutoCloseable {
     private final int delays;
     private final Duration delay;
     private final long maxLogRange;
+    private final boolean stripLogTimestamps;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger refusedRanges = new AtomicInteger();
 
-    private FlakyRpcProxy(final String targetUrl, final int failures, final int delays, final Duration delay, final long maxLogRange) {
+    private FlakyRpcProxy(final String targetUrl, final int failures, final int delays, final Duration delay, final long maxLogRange,
+            final boolean stripLogTimestamps) {
+        this.stripLogTimestamps = stripLogTimestamps;
         this.target = URI.create(targetUrl);
         this.failures = failures;
         this.delays = delays;
@@ -52,7 +55,12 @@ final class FlakyRpcProxy implements AutoCloseable {
 
     /** Fails {@code failures} requests with 500, then delays {@code delays} by {@code delay}, refusing log ranges over {@code maxLogRange}. */
     static FlakyRpcProxy start(final String targetUrl, final int failures, final int delays, final Duration delay, final long maxLogRange) {
-        return new FlakyRpcProxy(targetUrl, failures, delays, delay, maxLogRange);
+        return new FlakyRpcProxy(targetUrl, failures, delays, delay, maxLogRange, false);
+    }
+
+    /** A well-behaved proxy whose logs come without {@code blockTimestamp}, as older nodes give them. */
+    static FlakyRpcProxy withoutLogTimestamps(final String targetUrl) {
+        return new FlakyRpcProxy(targetUrl, 0, 0, Duration.ZERO, Long.MAX_VALUE, true);
     }
 
     String url() {
@@ -73,6 +81,11 @@ final class FlakyRpcProxy implements AutoCloseable {
     private void handle(final HttpExchange exchange) throws IOException {
         try (exchange) {
             final byte[] body = exchange.getRequestBody().readAllBytes();
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                // not a JSON-RPC call (the ingester's WebSocket upgrade for new heads): no node behind this proxy offers it
+                reply(exchange, 404, new byte[0]);
+                return;
+            }
             final int number = requests.incrementAndGet();
             if (number <= failures) {
                 reply(exchange, 500, "{\"error\":\"node overloaded\"}".getBytes(StandardCharsets.UTF_8));
@@ -88,7 +101,9 @@ final class FlakyRpcProxy implements AutoCloseable {
                         + "\"message\":\"query returned more than 10000 results\"}}").getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            reply(exchange, 200, forward(body));
+            final byte[] answer = forward(body);
+            reply(exchange, 200, stripLogTimestamps ? new String(answer, StandardCharsets.UTF_8)
+                    .replaceAll(",?\"blockTimestamp\":\"0x[0-9a-fA-F]*\"", "").getBytes(StandardCharsets.UTF_8) : answer);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -112,7 +127,7 @@ final class FlakyRpcProxy implements AutoCloseable {
 
     private static void reply(final HttpExchange exchange, final int status, final byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length);
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         exchange.getResponseBody().write(body);
     }
 }

@@ -371,6 +371,28 @@ class L1LogIngesterTest {
     }
 
     @Test
+    void logsWithoutTheirBlockTimestampGetItFromTheirBlocksHeaders() throws Exception {
+        final long from = chainHead() + 1;
+        final List<TransactionReceipt> submitted = new java.util.ArrayList<>();
+        for (int batch = 1; batch <= 3; batch++) {
+            chain.increaseTime(7);
+            submitted.add(asSubmitter.submitProofRequest(id(batch), params()).send());
+            chain.mine();
+        }
+        try (FlakyRpcProxy proxy = FlakyRpcProxy.withoutLogTimestamps(chain.rpcUrl());
+                L1LogIngester ingester = new L1LogIngester(settings(Map.of("epm.l1.rpc-url", proxy.url(), "epm.l1.rpc-timeout", "5s",
+                        "epm.l1.rpc-retry-backoff-min", "20ms", "epm.l1.rpc-retry-backoff-max", "100ms"), from), meters)) {
+            ingestToHead(ingester);
+        }
+
+        final List<LogPosition> expected = new java.util.ArrayList<>();
+        for (final TransactionReceipt receipt : submitted) {
+            expected.add(position(receipt, ProofManager.PROOFREQUESTSUBMITTED_EVENT));
+        }
+        assertThat(awaitL1Events(3)).extracting(p -> p.value().log()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void failingSlowAndNarrowNodeIsRetriedAndEveryEventPublishedOnce() throws Exception {
         final long from = chainHead() + 1;
         for (int batch = 1; batch <= 4; batch++) {

@@ -94,7 +94,7 @@ class L1LogIngesterTicksTest {
             });
         }
 
-        final Map<Integer, List<Read>> partitions = readCommitted();
+        final Map<Integer, List<Read>> partitions = readCommittedThrough(last);
         final List<Read> events = partitions.values().stream().flatMap(List::stream).filter(r -> r.event().isPresent()).toList();
         assertThat(events).as("2 events of batch 1 and 2, 1 of batches 3 to 6").hasSize(8);
         assertThat(partitions.values().stream().filter(records -> records.stream().anyMatch(r -> r.event().isPresent())))
@@ -160,6 +160,21 @@ class L1LogIngesterTicksTest {
         public String toString() {
             return "offset " + offset + ": " + value;
         }
+    }
+
+    /**
+     * Every committed record of each partition of the events topic, once each partition's last tick is at block
+     * {@code last}: a transaction's commit returns before its markers are written, so a read right after it may end
+     * before that transaction's records.
+     */
+    private static Map<Integer, List<Read>> readCommittedThrough(final long last) {
+        final java.util.concurrent.atomic.AtomicReference<Map<Integer, List<Read>>> read = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(WAIT).until(() -> {
+            read.set(readCommitted());
+            return read.get().values().stream().allMatch(records -> records.reversed().stream().map(Read::tick)
+                    .flatMap(Optional::stream).findFirst().filter(tick -> tick.blockNumber() >= last).isPresent());
+        });
+        return read.get();
     }
 
     /** Every committed record of each partition of the events topic, in offset order. */
