@@ -194,7 +194,10 @@ final class CommandProcessor {
         if (result.kind() != Kind.SUBMIT_PROOF_REQUEST || !onChain) {
             return result;
         }
-        final L1TransactionResult.OnChainRequestStatus status = calls.requestStatus(result.batchId());
+        // at the block it was mined in when known: a network may have refused the request since, which is no refusal at submission
+        final L1TransactionResult.OnChainRequestStatus status = result.blockNumber() != null
+                ? calls.requestStatusAt(result.batchId(), result.blockNumber())
+                : calls.requestStatus(result.batchId());
         LOG.info("{} is on chain with status {}", result.commandId(), status.wireName());
         return result.withRequestStatus(status);
     }
