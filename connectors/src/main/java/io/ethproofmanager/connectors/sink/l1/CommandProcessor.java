@@ -312,7 +312,13 @@ final class CommandProcessor {
         final SignedTransaction tx = L1Node.sign(settings.signer(), l1ChainId, nonce, settings.gasLimit(),
                 settings.contractAddress(), data, fees);
         final Attempt attempt = newAttempt(command, fees, Optional.of(tx), AttemptState.PREPARED, Optional.empty());
-        attempts.insert(attempt);
+        try {
+            attempts.insert(attempt);
+        } catch (final RuntimeException e) {
+            // never persisted, never broadcast: the nonce is free again (skipping it would leave every later one unmined)
+            nonces.giveBack(nonce);
+            throw e;
+        }
         crash(CrashPoint.AFTER_PERSIST);
         final L1Node.Broadcast broadcast = node.broadcast(tx);
         crash(CrashPoint.AFTER_BROADCAST);
