@@ -90,6 +90,11 @@ final class ChainControl implements AutoCloseable {
      * {@code random} that keeps each sender's nonces and each batch's calls in order. Returns the number moved.
      */
     int reorg(final int depth, final Random random) {
+        return reorg(depth, random, true);
+    }
+
+    /** As {@link #reorg(int, Random)}; unless {@code evenWithoutTransactions}, nothing happens (returns -1) when the blocks hold none. */
+    int reorg(final int depth, final Random random, final boolean evenWithoutTransactions) {
         return on(() -> {
             chain.setAutomine(false);
             try {
@@ -107,6 +112,9 @@ final class ChainControl implements AutoCloseable {
                         final String raw = String.valueOf(rpc("eth_getRawTransactionByHash", List.of(tx.getHash())));
                         txs.add(new Tx(raw, tx.getFrom().toLowerCase(Locale.ROOT), key(tx.getInput())));
                     }
+                }
+                if (txs.isEmpty() && !evenWithoutTransactions) {
+                    return -1;
                 }
                 final List<Tx> order = reorder(txs, random);
                 final List<List<Object>> pairs = new ArrayList<>();

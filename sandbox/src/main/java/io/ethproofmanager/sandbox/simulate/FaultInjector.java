@@ -88,7 +88,17 @@ final class FaultInjector implements Runnable {
             }
             case RPC_DROP -> proxyFor(RpcProxy.Mode.DROP, fault);
             case RPC_RANGE_LIMIT -> proxyFor(RpcProxy.Mode.RANGE_LIMIT, fault);
-            case REORG -> "moved " + targets.chain().reorg((int) fault.size(), random) + " transactions";
+            case REORG -> {
+                // blocks with transactions in them, when some come within 10 s: a reorg that moves events
+                int moved = -1;
+                for (int tries = 0; moved < 0 && tries < 20; tries++) {
+                    moved = targets.chain().reorg((int) fault.size(), random, false);
+                    if (moved < 0) {
+                        Thread.sleep(500);
+                    }
+                }
+                yield "moved " + (moved < 0 ? targets.chain().reorg((int) fault.size(), random) : moved) + " transactions";
+            }
             case FEE_SPIKE -> {
                 final BigInteger before = targets.chain().baseFee();
                 targets.chain().spike(BigInteger.valueOf(fault.size()));

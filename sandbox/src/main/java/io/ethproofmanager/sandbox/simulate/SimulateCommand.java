@@ -48,7 +48,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--chain-speed", defaultValue = "20", description = "seconds of chain time a second (default ${DEFAULT-VALUE})")
     private int chainSpeed;
 
-    @Option(names = "--seed-rate", defaultValue = "4", description = "batches seeded a second (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed-rate", defaultValue = "2", description = "batches seeded a second (default ${DEFAULT-VALUE})")
     private double seedRate;
 
     @Option(names = "--managers", defaultValue = "1", description = "manager JVMs (default ${DEFAULT-VALUE})")
