@@ -152,6 +152,7 @@ final class Oracle {
         final Map<Long, List<FallbackRecord>> fallbackTopic = readTopic(Topics.FALLBACK, FallbackRecord::batchNumber);
         final Map<Long, List<String>> attempts = attempts();
         final Map<Long, List<Long>> history = historyVersions();
+        final long chainNow = chainTime();
 
         final Check present = new Check("every batch present (PostgreSQL row, status topic)");
         final Check agrees = new Check("row status / validation / fallback reason agree with proofRequest(id)");
@@ -197,6 +198,10 @@ final class Oracle {
                     stuck.violate(batch, "the request is Proven on chain but was never answered (row " + row.status() + ")");
                 } else if (!rowFinal && request.onChain() && CHAIN_FINAL.contains(request.status())) {
                     stuck.violate(batch, "row is " + row.status() + " but the chain's request is " + request.statusName());
+                } else if (request.onChain() && chainNow > request.submittedAt() + request.timeoutAfter()) {
+                    stuck.violate(batch, "not final although the request's deadline passed: row " + row.status() + ", chain "
+                            + request.statusName() + ", submitted at " + request.submittedAt() + ", deadline "
+                            + (request.submittedAt() + request.timeoutAfter()) + ", chain time " + chainNow);
                 } else if (runFinished) {
                     stuck.violate(batch, "not final at the end: row " + row.status() + ", chain " + request.statusName());
                 } else {
@@ -535,6 +540,15 @@ final class Oracle {
             }
         }
         return requests;
+    }
+
+    private long chainTime() {
+        try {
+            return sources.web3j().ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false).send()
+                    .getBlock().getTimestamp().longValueExact();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read the chain's time", e);
+        }
     }
 
     private ChainFacts chainFacts() {
