@@ -5,6 +5,7 @@ import io.ethproofmanager.app.ManagerSettings;
 import io.ethproofmanager.devkit.embedded.OrderedShutdown;
 import io.ethproofmanager.sandbox.bench.BenchCommand;
 import io.ethproofmanager.sandbox.network.NetworkCommand;
+import io.ethproofmanager.sandbox.simulate.SimulateCommand;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "eth-proof-manager", mixinStandardHelpOptions = true, version = "eth-proof-manager 0.1.0",
         description = "Hands a ZK rollup's batches to external proving networks through the L1 proof manager contract.",
-        subcommands = {BenchCommand.class, NetworkCommand.class, DeployContractsCommand.class})
+        subcommands = {BenchCommand.class, NetworkCommand.class, DeployContractsCommand.class, SimulateCommand.class})
 public final class SandboxMain implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SandboxMain.class);

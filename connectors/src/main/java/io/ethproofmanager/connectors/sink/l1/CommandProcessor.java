@@ -194,7 +194,10 @@ final class CommandProcessor {
         if (result.kind() != Kind.SUBMIT_PROOF_REQUEST || !onChain) {
             return result;
         }
-        final L1TransactionResult.OnChainRequestStatus status = calls.requestStatus(result.batchId());
+        // at the block it was mined in when known: a network may have refused the request since, which is no refusal at submission
+        final L1TransactionResult.OnChainRequestStatus status = result.blockNumber() != null
+                ? calls.requestStatusAt(result.batchId(), result.blockNumber())
+                : calls.requestStatus(result.batchId());
         LOG.info("{} is on chain with status {}", result.commandId(), status.wireName());
         return result.withRequestStatus(status);
     }
@@ -309,7 +312,13 @@ final class CommandProcessor {
         final SignedTransaction tx = L1Node.sign(settings.signer(), l1ChainId, nonce, settings.gasLimit(),
                 settings.contractAddress(), data, fees);
         final Attempt attempt = newAttempt(command, fees, Optional.of(tx), AttemptState.PREPARED, Optional.empty());
-        attempts.insert(attempt);
+        try {
+            attempts.insert(attempt);
+        } catch (final RuntimeException e) {
+            // never persisted, never broadcast: the nonce is free again (skipping it would leave every later one unmined)
+            nonces.giveBack(nonce);
+            throw e;
+        }
         crash(CrashPoint.AFTER_PERSIST);
         final L1Node.Broadcast broadcast = node.broadcast(tx);
         crash(CrashPoint.AFTER_BROADCAST);

@@ -37,6 +37,17 @@ public final class NonceKeeper {
         return next++;
     }
 
+    /**
+     * Takes back {@code nonce}, handed out by {@link #next()} but never signed into a persisted attempt (the database
+     * refused it): the next {@link #next()} hands it out again, so that no nonce is skipped (a skipped nonce leaves every
+     * later transaction of the account unmined). Only the last nonce handed out can be taken back.
+     */
+    public synchronized void giveBack(final long nonce) {
+        if (nonce == next - 1) {
+            next = nonce;
+        }
+    }
+
     /** The nonce {@link #next()} would hand out. */
     public synchronized long peek() {
         return next;

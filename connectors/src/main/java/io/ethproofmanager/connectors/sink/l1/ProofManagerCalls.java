@@ -12,6 +12,8 @@ import io.ethproofmanager.schemas.L1TransactionResult.Kind;
 import io.ethproofmanager.schemas.SubmitProofRequest;
 import io.ethproofmanager.schemas.SubmitProofValidationResult;
 import java.math.BigInteger;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 import java.util.List;
 import java.util.Optional;
 import org.web3j.abi.FunctionEncoder;
@@ -71,6 +73,22 @@ final class ProofManagerCalls {
         return OnChainRequestStatus.fromOnChainValue(read(batch).status.intValueExact());
     }
 
+    /**
+     * The request's status as the contract reported it at the end of block {@code block}, the one its submission was mined
+     * in: Refused there means refused at submission, whereas a network that refused the request in a later block makes it
+     * Refused now as well.
+     */
+    OnChainRequestStatus requestStatusAt(final BatchId batch, final long block) {
+        synchronized (reader) {
+            reader.setDefaultBlockParameter(DefaultBlockParameter.valueOf(BigInteger.valueOf(block)));
+            try {
+                return OnChainRequestStatus.fromOnChainValue(read(batch).status.intValueExact());
+            } finally {
+                reader.setDefaultBlockParameter(DefaultBlockParameterName.LATEST);
+            }
+        }
+    }
+
     /** The decoded custom error of revert data, such as {@code DuplicatedProofRequest(271, 7)}. */
     static Optional<ContractErrors.Decoded> decode(final String revertData) {
         return ERRORS.decode(revertData);
@@ -95,6 +113,12 @@ final class ProofManagerCalls {
     }
 
     private ProofManager.ProofRequest read(final BatchId batch) {
+        synchronized (reader) {
+            return readNow(batch);
+        }
+    }
+
+    private ProofManager.ProofRequest readNow(final BatchId batch) {
         try {
             return reader.proofRequest(id(batch)).send();
         } catch (final Exception e) {

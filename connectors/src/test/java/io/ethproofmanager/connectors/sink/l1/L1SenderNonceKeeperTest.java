@@ -19,6 +19,23 @@ class L1SenderNonceKeeperTest {
 
     private static final String ADDRESS = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
 
+    /**
+     * Found by {@code simulate --batches 100 --seed 7 --faults all} (postgres-stop): the attempt of nonce 100 could not be
+     * persisted, the retry signed nonce 101, and the account's transactions never mined again.
+     */
+    @Test
+    void aNonceNeverPersistedIsHandedOutAgain() {
+        final NonceKeeper nonces = new NonceKeeper(ADDRESS, () -> 100, Optional.empty());
+        final long refused = nonces.next();
+
+        nonces.giveBack(refused);
+
+        assertThat(nonces.next()).isEqualTo(100);
+        assertThat(nonces.next()).isEqualTo(101);
+        nonces.giveBack(100);
+        assertThat(nonces.peek()).as("only the last nonce handed out comes back").isEqualTo(102);
+    }
+
     @Test
     void startsAtTheNodesPendingCountWhenNothingIsPersisted() {
         final NonceKeeper nonces = new NonceKeeper(ADDRESS, () -> 5, Optional.empty());

@@ -1,0 +1,211 @@
+package io.ethproofmanager.sandbox.simulate;
+
+import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
+import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a {@link FaultSchedule} one fault after the other, each at its time from the start (later when the previous one
+ * took longer), and undoes it after its duration. {@link #restoreAll()} puts everything back at the end of the run.
+ */
+final class FaultInjector implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FaultInjector.class);
+
+    /** What faults act on. */
+    record Targets(List<ManagerJvm> managers, RpcProxy proxy, ChainControl chain, Optional<EmbeddedKafkaBroker> broker,
+            Optional<EmbeddedPostgresServer> postgres, Path publicBlobs) {
+    }
+
+    private final FaultSchedule schedule;
+    private final Targets targets;
+    private final Random random;
+    private final Map<FaultKind, Integer> injected;
+    private final List<String> log;
+    private final AtomicBoolean stopping;
+    private final Duration readyTimeout;
+
+    FaultInjector(final FaultSchedule schedule, final Targets targets, final long seed, final Map<FaultKind, Integer> injected,
+            final List<String> log, final AtomicBoolean stopping, final Duration readyTimeout) {
+        this.schedule = schedule;
+        this.targets = targets;
+        this.random = new Random(seed ^ 0x5DEECE66DL);
+        this.injected = injected;
+        this.log = log;
+        this.stopping = stopping;
+        this.readyTimeout = readyTimeout;
+    }
+
+    @Override
+    public void run() {
+        final long start = System.nanoTime();
+        for (final FaultSchedule.Fault fault : schedule.faults()) {
+            try {
+                final long wait = start + fault.at().toNanos() - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000);
+                }
+                if (stopping.get()) {
+                    return;
+                }
+                final long began = System.nanoTime();
+                final String outcome = apply(fault);
+                injected.merge(fault.kind(), 1, Integer::sum);
+                final String line = String.format("#%d at %.1f s: %s: %s (%.1f s)", fault.index(), (began - start) / 1e9,
+                        fault.describe(), outcome, (System.nanoTime() - began) / 1e9);
+                log.add(line);
+                LOG.info("simulation fault {}", line);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (final RuntimeException e) {
+                log.add("#" + fault.index() + " " + fault.describe() + ": FAILED to inject: " + e);
+                LOG.warn("simulation: fault {} could not be injected", fault, e);
+                restoreAll();
+            }
+        }
+    }
+
+    private String apply(final FaultSchedule.Fault fault) throws InterruptedException {
+        return switch (fault.kind()) {
+            case MANAGER_KILL -> killAndRestart(fault);
+            case RPC_FAIL -> proxyFor(RpcProxy.Mode.FAIL, fault);
+            case RPC_TIMEOUT -> proxyFor(RpcProxy.Mode.TIMEOUT, fault);
+            case RPC_SLOW -> {
+                targets.proxy().slowBy(Duration.ofMillis(fault.size()));
+                yield proxyFor(RpcProxy.Mode.SLOW, fault);
+            }
+            case RPC_DROP -> proxyFor(RpcProxy.Mode.DROP, fault);
+            case RPC_RANGE_LIMIT -> proxyFor(RpcProxy.Mode.RANGE_LIMIT, fault);
+            case REORG -> {
+                // blocks with transactions in them, when some come within 10 s: a reorg that moves events
+                int moved = -1;
+                for (int tries = 0; moved < 0 && tries < 20; tries++) {
+                    moved = targets.chain().reorg((int) fault.size(), random, false);
+                    if (moved < 0) {
+                        Thread.sleep(500);
+                    }
+                }
+                yield "moved " + (moved < 0 ? targets.chain().reorg((int) fault.size(), random) : moved) + " transactions";
+            }
+            case FEE_SPIKE -> {
+                final BigInteger before = targets.chain().baseFee();
+                targets.chain().spike(BigInteger.valueOf(fault.size()));
+                try {
+                    Thread.sleep(fault.duration());
+                } finally {
+                    targets.chain().endSpike(before);
+                }
+                yield "base fee " + before + " -> " + fault.size() + " -> " + before + " wei";
+            }
+            case BROKER_STOP -> {
+                final EmbeddedKafkaBroker broker = targets.broker().orElseThrow();
+                broker.stop();
+                try {
+                    Thread.sleep(fault.duration());
+                } finally {
+                    broker.start();
+                }
+                yield "broker stopped and started";
+            }
+            case POSTGRES_STOP -> {
+                final EmbeddedPostgresServer postgres = targets.postgres().orElseThrow();
+                postgres.stop();
+                try {
+                    Thread.sleep(fault.duration());
+                } finally {
+                    postgres.start();
+                }
+                yield "PostgreSQL stopped and started";
+            }
+            case BLOB_WRITE_FAILURE -> {
+                breakPublicBlobs();
+                try {
+                    Thread.sleep(fault.duration());
+                } finally {
+                    repairPublicBlobs();
+                }
+                yield "public blob store unwritable, then repaired";
+            }
+        };
+    }
+
+    private String killAndRestart(final FaultSchedule.Fault fault) throws InterruptedException {
+        final ManagerJvm manager = targets.managers().get(random.nextInt(targets.managers().size()));
+        final long pid = manager.pid().orElse(-1L);
+        manager.kill();
+        Thread.sleep(fault.duration());
+        final long restarted = System.nanoTime();
+        manager.start();
+        final boolean ready = manager.awaitReady(readyTimeout);
+        return String.format("%s (pid %d) killed; %s %.1f s after its restart", manager.name(), pid,
+                ready ? "ready again" : "NOT ready", (System.nanoTime() - restarted) / 1e9);
+    }
+
+    private String proxyFor(final RpcProxy.Mode mode, final FaultSchedule.Fault fault) throws InterruptedException {
+        final long disturbed = targets.proxy().disturbed();
+        targets.proxy().mode(mode);
+        try {
+            Thread.sleep(fault.duration());
+        } finally {
+            targets.proxy().mode(RpcProxy.Mode.PASS);
+        }
+        return (targets.proxy().disturbed() - disturbed) + " requests disturbed";
+    }
+
+    private Path hidden() {
+        return targets.publicBlobs().resolveSibling(targets.publicBlobs().getFileName() + ".unwritable");
+    }
+
+    /** A regular file where the store's directory was: every write (and read) under it fails. */
+    private void breakPublicBlobs() {
+        try {
+            Files.move(targets.publicBlobs(), hidden());
+            Files.writeString(targets.publicBlobs(), "simulated blob store failure");
+        } catch (final IOException e) {
+            throw new java.io.UncheckedIOException("cannot break the public blob store", e);
+        }
+    }
+
+    private void repairPublicBlobs() {
+        try {
+            if (Files.isRegularFile(targets.publicBlobs())) {
+                Files.delete(targets.publicBlobs());
+            }
+            if (Files.isDirectory(hidden()) && !Files.exists(targets.publicBlobs())) {
+                Files.move(hidden(), targets.publicBlobs());
+            }
+        } catch (final IOException e) {
+            throw new java.io.UncheckedIOException("cannot repair the public blob store", e);
+        }
+    }
+
+    /** Undoes whatever a fault left: the proxy passes, the base fee is free, the servers run, the blob store is writable. */
+    void restoreAll() {
+        targets.proxy().mode(RpcProxy.Mode.PASS);
+        targets.broker().filter(b -> !b.isRunning()).ifPresent(EmbeddedKafkaBroker::start);
+        try {
+            targets.postgres().ifPresent(p -> {
+                try (var c = p.dataSource().getConnection()) {
+                    c.isValid(2);
+                } catch (final Exception down) {
+                    p.start();
+                }
+            });
+        } catch (final RuntimeException e) {
+            LOG.warn("simulation: cannot restart PostgreSQL: {}", e.toString());
+        }
+        repairPublicBlobs();
+    }
+}

@@ -1,0 +1,94 @@
+package io.ethproofmanager.sandbox.simulate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The faults of a run, derived from the seed alone: each kind asked for at least once, then more drawn at random, at
+ * sorted offsets from the start of the run within {@code window}. The same seed, kinds, window and count give the same
+ * schedule, so a failing seed replays. The injector applies them one after the other (a fault never overlaps another).
+ */
+public record FaultSchedule(List<Fault> faults) {
+
+    /** One fault: when (from the start of the run), what, how long it lasts, and its size (reorg depth, delay ms, ...). */
+    public record Fault(int index, Duration at, FaultKind kind, Duration duration, long size) {
+
+        @Override
+        public String toString() {
+            return "#" + index + " at " + at.toSeconds() + " s: " + describe();
+        }
+
+        public String describe() {
+            return switch (kind) {
+                case MANAGER_KILL -> "kill -9 the manager, restart after " + duration.toMillis() + " ms";
+                case REORG -> "reorg of depth " + size;
+                case RPC_SLOW -> kind.key() + " by " + size + " ms a request for " + duration.toSeconds() + " s";
+                case FEE_SPIKE -> kind.key() + " to " + size + " wei for " + duration.toSeconds() + " s";
+                default -> kind.key() + " for " + duration.toSeconds() + " s";
+            };
+        }
+    }
+
+    public FaultSchedule {
+        faults = List.copyOf(Objects.requireNonNull(faults, "faults"));
+    }
+
+    /** The schedule of {@code count} faults (at least one per kind) over {@code window}, from {@code seed}. */
+    public static FaultSchedule generate(final long seed, final Set<FaultKind> kinds, final Duration window, final int count,
+            final long spikeBaseFeeWei) {
+        if (kinds.isEmpty()) {
+            return new FaultSchedule(List.of());
+        }
+        final Random random = new Random(seed * 0x9E3779B97F4A7C15L + 11);
+        final List<FaultKind> ordered = new ArrayList<>(List.copyOf(kinds.stream().sorted().toList()));
+        java.util.Collections.shuffle(ordered, random);
+        final List<FaultKind> drawn = new ArrayList<>(ordered);
+        while (drawn.size() < count) {
+            drawn.add(ordered.get(random.nextInt(ordered.size())));
+        }
+        final long windowMillis = Math.max(1_000, window.toMillis());
+        final List<Long> offsets = new ArrayList<>();
+        for (int i = 0; i < drawn.size(); i++) {
+            offsets.add(5_000 + (long) (random.nextDouble() * windowMillis));
+        }
+        offsets.sort(Comparator.naturalOrder());
+        final List<Fault> faults = new ArrayList<>();
+        for (int i = 0; i < drawn.size(); i++) {
+            final FaultKind kind = drawn.get(i);
+            faults.add(new Fault(i + 1, Duration.ofMillis(offsets.get(i)), kind, duration(kind, random), size(kind, random, spikeBaseFeeWei)));
+        }
+        return new FaultSchedule(faults);
+    }
+
+    private static Duration duration(final FaultKind kind, final Random random) {
+        return switch (kind) {
+            case MANAGER_KILL -> Duration.ofMillis(random.nextInt(3_000));
+            case REORG -> Duration.ZERO;
+            case RPC_FAIL, RPC_DROP, RPC_RANGE_LIMIT -> Duration.ofSeconds(3 + random.nextInt(8));
+            case RPC_TIMEOUT -> Duration.ofSeconds(5 + random.nextInt(10));
+            case RPC_SLOW, FEE_SPIKE, BLOB_WRITE_FAILURE -> Duration.ofSeconds(5 + random.nextInt(11));
+            case BROKER_STOP, POSTGRES_STOP -> Duration.ofSeconds(3 + random.nextInt(8));
+        };
+    }
+
+    private static long size(final FaultKind kind, final Random random, final long spikeBaseFeeWei) {
+        return switch (kind) {
+            case REORG -> 1 + random.nextInt(5);
+            case RPC_SLOW -> 300 + random.nextInt(1_700);
+            case FEE_SPIKE -> spikeBaseFeeWei + random.nextInt(1_000) * 1_000_000L;
+            default -> 0;
+        };
+    }
+
+    /** The number of faults of each kind. */
+    public java.util.Map<FaultKind, Integer> countsByKind() {
+        final java.util.Map<FaultKind, Integer> counts = new java.util.EnumMap<>(FaultKind.class);
+        faults.forEach(f -> counts.merge(f.kind(), 1, Integer::sum));
+        return counts;
+    }
+}

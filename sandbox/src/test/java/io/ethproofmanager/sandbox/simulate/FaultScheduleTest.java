@@ -1,0 +1,37 @@
+package io.ethproofmanager.sandbox.simulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+
+class FaultScheduleTest {
+
+    @Test
+    void theSameSeedGivesTheSameScheduleAndEveryKindAtLeastOnce() {
+        final FaultSchedule first = FaultSchedule.generate(7, EnumSet.allOf(FaultKind.class), Duration.ofSeconds(60), 15, 3_000_000_000L);
+        final FaultSchedule again = FaultSchedule.generate(7, EnumSet.allOf(FaultKind.class), Duration.ofSeconds(60), 15, 3_000_000_000L);
+        final FaultSchedule other = FaultSchedule.generate(8, EnumSet.allOf(FaultKind.class), Duration.ofSeconds(60), 15, 3_000_000_000L);
+
+        assertThat(again).isEqualTo(first);
+        assertThat(other).isNotEqualTo(first);
+        assertThat(first.faults()).hasSize(15);
+        assertThat(first.countsByKind().keySet()).containsExactlyInAnyOrder(FaultKind.values());
+        assertThat(first.faults()).isSortedAccordingTo((a, b) -> a.at().compareTo(b.at()));
+        assertThat(first.faults()).filteredOn(f -> f.kind() == FaultKind.REORG)
+                .allSatisfy(f -> assertThat(f.size()).isBetween(1L, 5L));
+        assertThat(first.faults()).filteredOn(f -> f.kind() == FaultKind.FEE_SPIKE)
+                .allSatisfy(f -> assertThat(f.size()).isGreaterThanOrEqualTo(3_000_000_000L));
+    }
+
+    @Test
+    void faultsAreAllNoneOrAList() {
+        assertThat(FaultKind.parse("all")).containsExactlyInAnyOrder(FaultKind.values());
+        assertThat(FaultKind.parse("none")).isEmpty();
+        assertThat(FaultKind.parse("kill, reorg")).containsExactlyInAnyOrder(FaultKind.MANAGER_KILL, FaultKind.REORG);
+        assertThat(FaultSchedule.generate(1, EnumSet.noneOf(FaultKind.class), Duration.ofSeconds(60), 10, 1).faults()).isEmpty();
+        assertThatThrownBy(() -> FaultKind.parse("meteor")).hasMessageContaining("unknown fault 'meteor'");
+    }
+}
