@@ -100,7 +100,7 @@ final class ChainBench {
                 "epm.l1.contract-address", chain.proofManagerAddress(), "epm.l1.confirmations", 0, "epm.l1.max-block-range", RANGE))
                 .withFallback(service.settings().config());
         final L1IngesterSettings settings = L1IngesterSettings
-                .from(config, service.endpoints().bootstrapServers(), Set.of(chainId), 0)
+                .from(config, service.endpoints().bootstrapServers(), "bench", Set.of(chainId), 0)
                 .withCheckpoint("bench.l1-ingester-checkpoint", "bench-l1-ingester");
         long events = 0;
         final long began;
