@@ -37,7 +37,7 @@ public record ManagerSettings(
 
     /** Kafka; the service needs {@code bootstrapServers} ({@link Endpoints}). */
     public record Kafka(Optional<String> bootstrapServers, String applicationId, int partitions, short replicationFactor,
-            Optional<Path> stateDir, Optional<String> instanceId, int standbyReplicas) {
+            Optional<Path> stateDir, Optional<String> instanceId, int standbyReplicas, Duration roleSessionTimeout) {
     }
 
     /** PostgreSQL; the service needs {@code url} ({@link Endpoints}). */
@@ -131,7 +131,8 @@ public record ManagerSettings(
                         (short) settings.intBetween("epm.kafka.replication-factor", 1, Short.MAX_VALUE),
                         settings.optionalText("epm.kafka.state-dir").map(Path::of),
                         settings.optionalText("epm.kafka.instance-id"),
-                        settings.intBetween("epm.kafka.standby-replicas", 0, 10)),
+                        settings.intBetween("epm.kafka.standby-replicas", 0, 10),
+                        settings.durationBetween("epm.kafka.role-session-timeout", Duration.ofSeconds(1), Duration.ofMinutes(30))),
                 new Database(
                         settings.optionalText("epm.database.url"),
                         settings.text("epm.database.user"),

@@ -6,6 +6,7 @@ import io.ethproofmanager.app.status.ManagerMetrics;
 import io.ethproofmanager.app.status.NetworkAnalyticsReader;
 import io.ethproofmanager.app.status.StatusApi;
 import io.ethproofmanager.connectors.db.Database;
+import io.ethproofmanager.connectors.kafka.RoleCoordinator;
 import io.ethproofmanager.connectors.proof.FallbackHandoff;
 import io.ethproofmanager.connectors.proof.ProofHandler;
 import io.ethproofmanager.connectors.proof.ProofValidationSettings;
@@ -41,6 +42,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -60,6 +62,10 @@ import org.slf4j.LoggerFactory;
 public final class ProofManagerService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProofManagerService.class);
+    /** The source role of the readiness checker (partition 0 of the role topic). */
+    public static final String READINESS_ROLE = "readiness-checker";
+    /** The source role of the L1 log ingester (partition 1 of the role topic). */
+    public static final String INGESTER_ROLE = "l1-ingester";
     private static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(30);
     /**
      * A stopping topology leaves its consumer group: Kafka Streams otherwise stays a member until the session times out
@@ -96,7 +102,8 @@ public final class ProofManagerService implements AutoCloseable {
                     ProofHandlerSettings.from(config, kafka, applicationId + "-proof-handler").withGroupInstanceId(instanceId),
                     ProofValidationSettings.from(config),
                     L1SenderSettings.from(config, kafka, applicationId + "-l1-sender").withGroupInstanceId(instanceId),
-                    L1IngesterSettings.from(config, kafka, Set.of(settings.chainId()), endpoints.chain().ingesterStartBlock()));
+                    L1IngesterSettings.from(config, kafka, applicationId, Set.of(settings.chainId()),
+                            endpoints.chain().ingesterStartBlock()));
         }
     }
 
@@ -152,8 +159,7 @@ public final class ProofManagerService implements AutoCloseable {
         final KafkaStreams streams = startTopology(settings);
         final KafkaStreams analytics = startRewardAnalytics(settings);
         final ProofHandler proofs = startProofHandler(handoff);
-        startReadinessChecker();
-        startL1Ingester();
+        final RoleCoordinator roles = startSourceRoles(settings);
 
         final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
         checks.put("topology", () -> streams.state() == KafkaStreams.State.RUNNING);
@@ -163,12 +169,14 @@ public final class ProofManagerService implements AutoCloseable {
         checks.put("proof-handler", proofs::isHealthy);
         fallbacks.ifPresent(f -> checks.put("fallback-handoff", f::isHealthy));
         checks.put("database", this::databaseAnswers);
+        checks.put("source-roles", roles::isRunning);
+        roles.roleNames().forEach(role -> checks.put("role:" + role, () -> roles.isHealthy(role)));
         final BatchStatusQueries statusQueries = new BatchStatusQueries(database.dataSource());
         running.push(ManagerMetrics.start(statusQueries, meters, Duration.ofSeconds(5)));
         // every network's analytics from the compacted topic, whichever instance computes them
         final NetworkAnalyticsReader networkAnalytics = NetworkAnalyticsReader.start(endpoints.bootstrapServers());
         running.push(networkAnalytics);
-        final StatusApi statusApi = new StatusApi(statusQueries, networkAnalytics::current);
+        final StatusApi statusApi = new StatusApi(statusQueries, networkAnalytics::current, () -> instance(roles));
         healthServer = HealthServer.start(settings.httpPort(), checks, meters, statusApi.routes());
         running.push(healthServer);
         LOG.info("ETH Proof Manager running for chain {} (protocol {})", settings.chainId(), settings.protocolVersion());
@@ -249,11 +257,38 @@ public final class ProofManagerService implements AutoCloseable {
         return sink;
     }
 
-    private void startReadinessChecker() {
+    /**
+     * The sources that must run on one instance at a time: the readiness checker of the chain (partition 0 of
+     * {@link RoleCoordinator#TOPIC}) and the L1 log ingester of the contract (partition 1), each started on the instance
+     * the group {@code <application-id>-source-roles} assigns it to.
+     */
+    private RoleCoordinator startSourceRoles(final ManagerSettings settings) {
+        final ManagerSettings.Kafka kafka = settings.kafka();
+        final RoleCoordinator coordinator = RoleCoordinator.start(new RoleCoordinator.Settings(endpoints.bootstrapServers(),
+                        kafka.applicationId() + "-source-roles", kafka.instanceId(), kafka.roleSessionTimeout(), RoleCoordinator.TOPIC,
+                        kafka.replicationFactor()),
+                List.of(new RoleCoordinator.Role(READINESS_ROLE, this::startReadinessChecker),
+                        new RoleCoordinator.Role(INGESTER_ROLE, this::startL1Ingester)),
+                meters);
+        running.push(coordinator);
+        return coordinator;
+    }
+
+    /** This instance as the status API shows it ({@code /api/instance}): its ids and the source roles. */
+    private Map<String, Object> instance(final RoleCoordinator roles) {
+        final Map<String, Object> instance = new LinkedHashMap<>();
+        instance.put("applicationId", settings.kafka().applicationId());
+        instance.put("instanceId", settings.kafka().instanceId().orElse(null));
+        instance.put("roleMemberId", roles.memberId());
+        instance.put("roles", roles.roles());
+        return instance;
+    }
+
+    private RoleCoordinator.RoleComponent startReadinessChecker() {
         final ReadinessChecker checker = new ReadinessChecker(components.readiness(), database.dataSource(), rollupBlobs,
                 publicBlobs, meters, Clock.systemUTC());
         checker.start();
-        running.push(checker);
+        return RoleCoordinator.RoleComponent.of(checker, checker::isRunning);
     }
 
     private L1TransactionSender startL1Sender() {
@@ -263,10 +298,15 @@ public final class ProofManagerService implements AutoCloseable {
         return sender;
     }
 
-    private void startL1Ingester() {
+    private RoleCoordinator.RoleComponent startL1Ingester() {
         final L1LogIngester ingester = new L1LogIngester(components.l1Ingester(), meters);
-        ingester.start();
-        running.push(ingester);
+        try {
+            ingester.start();
+        } catch (final RuntimeException e) {
+            ingester.close();
+            throw e;
+        }
+        return RoleCoordinator.RoleComponent.of(ingester, ingester::isRunning);
     }
 
     private boolean databaseAnswers() {

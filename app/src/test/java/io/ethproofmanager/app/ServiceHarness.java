@@ -61,6 +61,17 @@ final class ServiceHarness {
         return ProofManagerService.start(settings());
     }
 
+    /**
+     * Starts another instance of the same deployment (same application id, database, chain and blob stores) with
+     * {@code instanceSettings} over the harness's: e.g. a data directory and an instance id of its own.
+     */
+    ProofManagerService start(final Map<String, Object> instanceSettings) {
+        final Map<String, Object> settings = new HashMap<>(overrides());
+        settings.putAll(instanceSettings);
+        return ProofManagerService.start(ManagerSettings.from(ConfigFactory.parseMap(settings)
+                .withFallback(ConfigFactory.defaultReference()).resolve()));
+    }
+
     LocalChain chain() {
         return chain;
     }
@@ -74,7 +85,13 @@ final class ServiceHarness {
      * harness's infrastructure in a JVM of its own.
      */
     Path writeConfig(final Path file) throws java.io.IOException {
+        return writeConfig(file, Map.of());
+    }
+
+    /** {@link #writeConfig(Path)} with {@code instanceSettings} over the harness's (another instance of the deployment). */
+    Path writeConfig(final Path file, final Map<String, Object> instanceSettings) throws java.io.IOException {
         final Map<String, Object> settings = new HashMap<>(overrides());
+        settings.putAll(instanceSettings);
         settings.remove("epm.http.port"); // a file's key would win over EPM_HTTP_PORT, which the process is given
         java.nio.file.Files.writeString(file, ConfigFactory.parseMap(settings).root()
                 .render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true)));
@@ -105,6 +122,9 @@ final class ServiceHarness {
         overrides.put("epm.database.password", postgres.password());
         overrides.put("epm.database.create-rollup-tables", true);
         overrides.put("epm.data-dir", dataDir.toString());
+        // explicit, so that another instance with a data directory of its own shares them
+        overrides.put("epm.blob-stores.rollup.path", dataDir.resolve("blobs/rollup").toString());
+        overrides.put("epm.blob-stores.public.path", dataDir.resolve("blobs/public").toString());
         overrides.put("epm.http.port", 0);
         overrides.put("epm.l1.rpc-url", chain.rpcUrl());
         overrides.put("epm.l1.contract-address", chain.proofManagerAddress());

@@ -40,6 +40,7 @@ public final class StatusApi {
 
     private final BatchStatusQueries queries;
     private final Supplier<Map<ProvingNetwork, NetworkAnalytics>> networks;
+    private final Supplier<Map<String, Object>> instance;
 
     /** An API without network analytics: {@code /api/networks} answers an empty list. */
     public StatusApi(final BatchStatusQueries queries) {
@@ -48,8 +49,18 @@ public final class StatusApi {
 
     /** An API whose {@code /api/networks} answers what {@code networks} supplies at each request. */
     public StatusApi(final BatchStatusQueries queries, final Supplier<Map<ProvingNetwork, NetworkAnalytics>> networks) {
+        this(queries, networks, Map::of);
+    }
+
+    /**
+     * An API whose {@code /api/networks} answers what {@code networks} supplies, and {@code /api/instance} what
+     * {@code instance} supplies (this instance's ids and the source roles it holds), at each request.
+     */
+    public StatusApi(final BatchStatusQueries queries, final Supplier<Map<ProvingNetwork, NetworkAnalytics>> networks,
+            final Supplier<Map<String, Object>> instance) {
         this.queries = Objects.requireNonNull(queries, "queries");
         this.networks = Objects.requireNonNull(networks, "networks");
+        this.instance = Objects.requireNonNull(instance, "instance");
     }
 
     /** The handlers to register, path prefix to handler: the API and the page. */
@@ -89,6 +100,7 @@ public final class StatusApi {
             case "/api/batches", "/api/batches/" -> batches(parameters);
             case "/api/status-counts" -> statusCounts();
             case "/api/networks" -> networks();
+            case "/api/instance" -> ApiResponse.ok(instance.get());
             case "/api/fallbacks" -> fallbacks(parameters);
             default -> path.startsWith("/api/batches/") ? batch(path.substring("/api/batches/".length()))
                     : ApiResponse.error(404, "no such endpoint: " + path);

@@ -85,6 +85,11 @@ public final class ManagerProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /** The port of its health, metrics and status endpoints. */
+    public int httpPort() {
+        return httpPort;
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

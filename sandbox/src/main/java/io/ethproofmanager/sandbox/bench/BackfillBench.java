@@ -103,7 +103,7 @@ final class BackfillBench implements AutoCloseable {
         final var config = com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("epm.l1.rpc-url", chain.rpcUrl(),
                         "epm.l1.contract-address", chain.proofManagerAddress(), "epm.l1.confirmations", 0, "epm.l1.max-block-range", RANGE))
                 .withFallback(io.ethproofmanager.app.ManagerSettings.loadConfig(java.util.Optional.empty())).resolve();
-        final L1IngesterSettings settings = L1IngesterSettings.from(config, kafka.bootstrapServers(), Set.of(271L), 0)
+        final L1IngesterSettings settings = L1IngesterSettings.from(config, kafka.bootstrapServers(), "bench", Set.of(271L), 0)
                 .withCheckpoint("bench.l1-ingester-checkpoint." + round, "bench-l1-ingester-" + round);
         long published = 0;
         try (L1LogIngester ingester = new L1LogIngester(settings, new SimpleMeterRegistry())) {

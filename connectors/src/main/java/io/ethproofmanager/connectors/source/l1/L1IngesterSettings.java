@@ -25,7 +25,9 @@ import java.util.stream.Collectors;
  * @param reorgWindow blocks behind the last processed block whose hashes (and published events) are kept to undo a reorg
  * @param bootstrapServers Kafka brokers
  * @param checkpointTopic compacted topic of the ingester's checkpoints
- * @param transactionalId Kafka transactional id: one per contract and deployment; a new instance fences the old one
+ * @param transactionalId Kafka transactional id, {@code <application-id>-l1-ingester-<contract>}: the same on every instance
+ *     of a deployment, so that the instance that takes the ingester's role fences any older holder (which can then
+ *     publish nothing)
  * @param rpcTimeout read, write and connect timeout of one RPC call
  * @param retryBackoffMin delay before the first retry of a failed RPC call
  * @param retryBackoffMax longest delay between retries (the backoff doubles up to it)
@@ -69,10 +71,11 @@ public record L1IngesterSettings(
      * Reads the log ingester's keys of {@code epm.l1} (the node, the contract, confirmations, pace, block range, reorg
      * window, RPC timeout and backoff) and {@code epm.proofs.max-bytes} of {@code config} (resolved): the ingester
      * publishes to {@code bootstrapServers} the events of the rollup chains {@code chainIds}, from {@code startBlock} when
-     * it has no checkpoint, with its checkpoint on {@link #CHECKPOINT_TOPIC} under a transactional id of the contract.
+     * it has no checkpoint, with its checkpoint on {@link #CHECKPOINT_TOPIC} under the transactional id
+     * {@link #transactionalId(String, String) <applicationId>-l1-ingester-<contract>}.
      */
-    public static L1IngesterSettings from(final Config config, final String bootstrapServers, final Set<Long> chainIds,
-            final long startBlock) {
+    public static L1IngesterSettings from(final Config config, final String bootstrapServers, final String applicationId,
+            final Set<Long> chainIds, final long startBlock) {
         final SettingsReader settings = SettingsReader.of(config);
         final String contract = contractAddress(settings);
         final Duration retryBackoffMin = settings.positiveDuration("epm.l1.rpc-retry-backoff-min");
@@ -82,12 +85,20 @@ public record L1IngesterSettings(
                 settings.positiveInt("epm.l1.max-block-range"),
                 startBlock,
                 settings.positiveInt("epm.l1.reorg-window"),
-                bootstrapServers, CHECKPOINT_TOPIC, "epm-l1-ingester-" + contract,
+                bootstrapServers, CHECKPOINT_TOPIC, transactionalId(applicationId, contract),
                 settings.positiveDuration("epm.l1.rpc-timeout"),
                 retryBackoffMin,
                 settings.durationAtLeast("epm.l1.rpc-retry-backoff-max", retryBackoffMin),
                 Map.of(),
                 maxProofBytes(settings));
+    }
+
+    /**
+     * The ingester's transactional id in the deployment {@code applicationId} for {@code contract}: every instance of the
+     * deployment uses the same, so the ingester started by the role's new holder fences the previous holder's.
+     */
+    public static String transactionalId(final String applicationId, final String contract) {
+        return applicationId + "-l1-ingester-" + contract;
     }
 
     /** {@code epm.l1.rpc-url}: an http(s) URL. */

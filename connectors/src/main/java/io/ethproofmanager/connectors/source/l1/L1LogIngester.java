@@ -55,6 +55,7 @@ public final class L1LogIngester implements AutoCloseable {
     private final AtomicLong lagBlocks = new AtomicLong();
     private final Gauge lagGauge;
     private Optional<Thread> loop = Optional.empty();
+    private volatile Thread running;
     private L1Checkpoint checkpoint;
     private int blockRange;
     private boolean caughtUp;
@@ -89,7 +90,17 @@ public final class L1LogIngester implements AutoCloseable {
         }
         final Thread thread = new Thread(this::run, THREAD_NAME);
         loop = Optional.of(thread);
+        running = thread;
         thread.start();
+    }
+
+    /**
+     * True while the polling thread runs: false before {@link #start()}, after {@link #close()}, and once the thread stopped
+     * on its own (fenced by a newer producer with its transactional id).
+     */
+    public boolean isRunning() {
+        final Thread thread = running;
+        return thread != null && thread.isAlive() && !closing.get();
     }
 
     /** The first block not read yet (the committed checkpoint's). */

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,6 +77,7 @@ public final class ReadinessChecker implements AutoCloseable {
     private final Timer roundTimer;
     private final MeterRegistry meters;
     private final Gauge dueGauge;
+    private volatile ScheduledFuture<?> rounds;
 
     public ReadinessChecker(final ReadinessSettings settings, final DataSource dataSource, final BlobStore rollupStore,
             final BlobStore publicStore, final MeterRegistry meters, final Clock clock) {
@@ -106,9 +108,15 @@ public final class ReadinessChecker implements AutoCloseable {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("readiness checker already started");
         }
-        scheduler.scheduleWithFixedDelay(this::scheduledRound, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        rounds = scheduler.scheduleWithFixedDelay(this::scheduledRound, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("readiness checker started for chain {}: every {}, up to {} batches a round",
                 settings.chainId(), settings.pollInterval(), settings.batchLimit());
+    }
+
+    /** True while rounds are scheduled: after {@link #start()}, before {@link #close()}, and unless a round threw an error. */
+    public boolean isRunning() {
+        final ScheduledFuture<?> scheduled = rounds;
+        return scheduled != null && !scheduled.isDone() && !closed.get();
     }
 
     /**

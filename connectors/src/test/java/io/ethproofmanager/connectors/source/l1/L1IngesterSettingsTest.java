@@ -19,7 +19,7 @@ class L1IngesterSettingsTest {
     }
 
     private static L1IngesterSettings settings(final String hocon) {
-        return L1IngesterSettings.from(with(hocon), "kafka:9092", Set.of(325L, 324L), 7);
+        return L1IngesterSettings.from(with(hocon), "kafka:9092", "eth-proof-manager", Set.of(325L, 324L), 7);
     }
 
     @Test
@@ -40,7 +40,7 @@ class L1IngesterSettingsTest {
         assertThat(settings.startBlock()).isEqualTo(7);
         assertThat(settings.checkpointTopic()).isEqualTo("epm.l1-ingester-checkpoint.v1");
         assertThat(settings.contractAddress()).isEqualTo(CONTRACT.toLowerCase());
-        assertThat(settings.transactionalId()).isEqualTo("epm-l1-ingester-" + CONTRACT.toLowerCase());
+        assertThat(settings.transactionalId()).isEqualTo("eth-proof-manager-l1-ingester-" + CONTRACT.toLowerCase());
         assertThat(settings.checkpointKey()).isEqualTo(CONTRACT.toLowerCase() + "/324,325");
     }
 

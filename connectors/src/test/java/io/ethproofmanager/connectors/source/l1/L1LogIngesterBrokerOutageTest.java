@@ -47,7 +47,7 @@ class L1LogIngesterBrokerOutageTest {
         final ProofManager submitter = chain.proofManager(chain.submitter());
         final long start = chain.web3j().ethBlockNumber().send().getBlockNumber().longValueExact() + 1;
         final L1IngesterSettings settings = L1IngesterSettings.from(TestSettings.with(Map.of("epm.l1.rpc-url", chain.rpcUrl(),
-                        "epm.l1.contract-address", chain.proofManagerAddress())), broker.bootstrapServers(), Set.of(ROLLUP_CHAIN), start)
+                        "epm.l1.contract-address", chain.proofManagerAddress())), broker.bootstrapServers(), "test", Set.of(ROLLUP_CHAIN), start)
                 .withProducerOverrides(Map.of("max.block.ms", "2000", "request.timeout.ms", "1000", "delivery.timeout.ms", "3000"));
 
         try (L1LogIngester ingester = new L1LogIngester(settings, new SimpleMeterRegistry())) {

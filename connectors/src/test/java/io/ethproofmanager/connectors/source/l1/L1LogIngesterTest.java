@@ -217,6 +217,38 @@ class L1LogIngesterTest {
         assertThat(byPosition).hasSize(9).allSatisfy((position, count) -> assertThat(count).as("copies of %s", position).isEqualTo(1));
     }
 
+    /**
+     * Two holders of the ingester's role at once (the new one started while the old one still runs): the new one's
+     * producer fences the old one, whose thread stops without publishing again; the new one resumes from the committed
+     * checkpoint, and every event is on the topic once.
+     */
+    @Test
+    void aStaleIngesterIsFencedByTheNewHolderAndPublishesNothingMore() throws Exception {
+        final L1IngesterSettings settings = settings(Map.of("epm.l1.max-block-range", 1, "epm.l1.poll-interval", "20ms"));
+        for (int batch = 1; batch <= 3; batch++) {
+            asSubmitter.submitProofRequest(id(batch), params()).send();
+        }
+        try (L1LogIngester stale = new L1LogIngester(settings, meters)) {
+            stale.start();
+            await().atMost(WAIT).until(() -> published.l1Events(rollupChain).size() >= 3);
+            assertThat(stale.isRunning()).isTrue();
+            try (L1LogIngester holder = new L1LogIngester(settings, new SimpleMeterRegistry())) {
+                for (int batch = 4; batch <= 6; batch++) {
+                    asSubmitter.submitProofRequest(id(batch), params()).send();
+                }
+                await().atMost(WAIT).until(() -> !stale.isRunning());
+                holder.start();
+                await().atMost(WAIT).until(() -> published.l1Events(rollupChain).size() >= 6);
+                final long head = chainHead();
+                await().atMost(WAIT).until(() -> holder.nextBlock() > head);
+                assertThat(holder.isRunning()).isTrue();
+            }
+        }
+        final var byPosition = published.l1Events(rollupChain).stream()
+                .collect(Collectors.groupingBy(p -> p.value().log(), Collectors.counting()));
+        assertThat(byPosition).hasSize(6).allSatisfy((position, count) -> assertThat(count).as("copies of %s", position).isEqualTo(1));
+    }
+
     @Test
     void reorgRetractsTheAbandonedEventAndPublishesItAgainFromTheNewChain() throws Exception {
         final L1IngesterSettings settings = settings(Map.of());
@@ -422,7 +454,7 @@ class L1LogIngesterTest {
                 "epm.l1.contract-address", chain.proofManagerAddress(), "epm.l1.poll-interval", "50ms", "epm.l1.rpc-timeout", "5s",
                 "epm.l1.rpc-retry-backoff-min", "20ms", "epm.l1.rpc-retry-backoff-max", "200ms"));
         all.putAll(overrides);
-        return L1IngesterSettings.from(TestSettings.with(all), SharedInfrastructure.kafka().bootstrapServers(),
+        return L1IngesterSettings.from(TestSettings.with(all), SharedInfrastructure.kafka().bootstrapServers(), "test",
                         Set.of(rollupChain), startBlock)
                 .withCheckpoint("test.l1-ingester-checkpoint." + deployment, "test-l1-ingester-" + deployment);
     }

@@ -85,7 +85,7 @@ class L1LogIngesterTicksTest {
         final long last = head();
         final L1IngesterSettings settings = L1IngesterSettings.from(TestSettings.with(Map.of("epm.l1.rpc-url", chain.rpcUrl(),
                 "epm.l1.contract-address", chain.proofManagerAddress(), "epm.l1.max-block-range", 2)),
-                broker.bootstrapServers(), Set.of(ROLLUP_CHAIN), start);
+                broker.bootstrapServers(), "test", Set.of(ROLLUP_CHAIN), start);
 
         try (L1LogIngester ingester = new L1LogIngester(settings, new SimpleMeterRegistry())) {
             await().atMost(WAIT).until(() -> {
