@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running manager, wired against the order data flows: database and topics, the sinks (PostgreSQL, the L1
- * transaction sender), the topology, then what feeds it (proof handler, readiness checker, L1 log ingester); closed in
+ * transaction sender), the topology, then what feeds it (proof handler, and the source roles: readiness checker and L1 log
+ * ingester, each run on the one instance of the deployment the {@link RoleCoordinator}'s group assigns it to); closed in
  * reverse order, so that nothing in flight is dropped: sources, topology, sinks, then the database pool. It runs on the
  * configured {@link Endpoints} and starts no server of its own.
  */
