@@ -309,10 +309,11 @@ final class CommandProcessor {
     /** Signs with {@code nonce}, persists the attempt, broadcasts it; empty when the node says the nonce is used. */
     private Optional<Attempt> signPersistBroadcast(final L1Command command, final long nonce, final Fees fees,
             final String data) {
-        final SignedTransaction tx = L1Node.sign(settings.signer(), l1ChainId, nonce, settings.gasLimit(),
-                settings.contractAddress(), data, fees);
-        final Attempt attempt = newAttempt(command, fees, Optional.of(tx), AttemptState.PREPARED, Optional.empty());
+        final SignedTransaction tx;
+        final Attempt attempt;
         try {
+            tx = L1Node.sign(settings.signer(), l1ChainId, nonce, settings.gasLimit(), settings.contractAddress(), data, fees);
+            attempt = newAttempt(command, fees, Optional.of(tx), AttemptState.PREPARED, Optional.empty());
             attempts.insert(attempt);
         } catch (final RuntimeException e) {
             // never persisted, never broadcast: the nonce is free again (skipping it would leave every later one unmined)
