@@ -10,19 +10,29 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * One real Kafka broker and one real PostgreSQL for the whole test JVM, started on first use and stopped at exit.
- * Tests that restart them start their own instances instead.
+ * Tests that restart them start their own instances instead. Every directory made by {@link #tempDir} is deleted when
+ * the test JVM exits, after the shared servers stopped (a full run left gigabytes of PostgreSQL data in /tmp before).
  */
 public final class SharedInfrastructure {
 
+    private static final List<Path> TEMP_DIRS = new ArrayList<>();
     private static EmbeddedKafkaBroker kafka;
     private static EmbeddedPostgresServer postgres;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(SharedInfrastructure::stopAndClean, "test-infrastructure-stop"));
+    }
 
     private SharedInfrastructure() {
     }
@@ -30,7 +40,6 @@ public final class SharedInfrastructure {
     public static synchronized EmbeddedKafkaBroker kafka() {
         if (kafka == null) {
             kafka = EmbeddedKafkaBroker.start(tempDir("kafka"));
-            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "test-kafka-stop"));
         }
         return kafka;
     }
@@ -38,7 +47,6 @@ public final class SharedInfrastructure {
     public static synchronized EmbeddedPostgresServer postgres() {
         if (postgres == null) {
             postgres = EmbeddedPostgresServer.start(tempDir("postgres"));
-            Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "test-postgres-stop"));
         }
         return postgres;
     }
@@ -72,11 +80,34 @@ public final class SharedInfrastructure {
         }
     }
 
-    public static Path tempDir(final String prefix) {
+    /** A new directory under the system's temporary directory, deleted when the test JVM exits. */
+    public static synchronized Path tempDir(final String prefix) {
         try {
-            return Files.createTempDirectory("epm-test-" + prefix);
+            final Path dir = Files.createTempDirectory("epm-test-" + prefix);
+            TEMP_DIRS.add(dir);
+            return dir;
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static synchronized void stopAndClean() {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+        TEMP_DIRS.forEach(SharedInfrastructure::deleteQuietly);
+    }
+
+    /** Deletes {@code dir} and the broker configuration an embedded broker writes beside its log directory. */
+    private static void deleteQuietly(final Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (final IOException | UncheckedIOException e) {
+            System.err.println("cannot delete test directory " + dir + ": " + e.getMessage());
+        }
+        dir.resolveSibling(dir.getFileName() + ".properties").toFile().delete();
     }
 }
