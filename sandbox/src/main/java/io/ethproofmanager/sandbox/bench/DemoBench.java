@@ -73,6 +73,13 @@ final class DemoBench {
             try (ManagerPeers peers = ManagerPeers.start(peerSettings(manager, options),
                     dir.resolve("demo-" + instances + "-instances-peers"), peerIds(instances))) {
                 peers.awaitReady(PEER_START_TIMEOUT);
+                if (instances > 1) {
+                    final Map<String, List<String>> onPeers = new java.util.LinkedHashMap<>();
+                    peers.holders().forEach((role, jvms) -> onPeers.put(role, jvms.stream()
+                            .map(io.ethproofmanager.sandbox.simulate.ManagerJvm::name).toList()));
+                    System.out.printf("demo on %d instances: source roles held by the instances in JVMs of their own: %s"
+                            + " (a role without one is held in this JVM)%n", instances, onPeers);
+                }
                 final Duration startUp = Duration.ofNanos(System.nanoTime() - startNanos);
                 try (DemoRun demo = DemoRun.start(manager.service(), manager.localChain(), options.batches(), options.seed(),
                         Optional.of(options.networks()), options.chainSpeed())) {
