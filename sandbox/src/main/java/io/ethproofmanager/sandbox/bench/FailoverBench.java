@@ -156,7 +156,9 @@ final class FailoverBench {
                     } catch (final InterruptedException e) {
                         return;
                     } catch (final Exception e) {
-                        System.err.println("failover bench: an administration call failed: " + e.getMessage());
+                        if (running.get()) {
+                            System.err.println("failover bench: an administration call failed: " + e.getMessage());
+                        }
                     }
                 }
             });
