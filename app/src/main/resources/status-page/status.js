@@ -3,6 +3,7 @@
 "use strict";
 
 const REFRESH_MILLIS = 2000;
+const CHARTS_EVERY = 5; // the charts read the whole history: redrawn every 5th refresh (10 s) and when the filter changes
 const FALLBACK_ROWS = 20;
 const SVG = "http://www.w3.org/2000/svg";
 const STATUS_COLOURS = {
@@ -240,16 +241,23 @@ function drawLatency(body) {
     .replaceChildren(...histogram.byChain.map((g) => histogramFigure("chain", g, histogram)));
 }
 
-async function refresh() {
+let refreshes = 0;
+
+async function refresh(chartsNow) {
   const error = document.getElementById("error");
+  const charts = chartsNow === true || refreshes % CHARTS_EVERY === 0;
+  refreshes++;
   try {
     const [chains, timeline, latency, counts, networks, fallbacks] = await Promise.all([
-      getJson("/api/chains"), getJson(withChain("/api/status-timeline")), getJson(withChain("/api/latency")),
+      getJson("/api/chains"), charts ? getJson(withChain("/api/status-timeline")) : null,
+      charts ? getJson(withChain("/api/latency")) : null,
       getJson(withChain("/api/status-counts")), getJson("/api/networks"),
       getJson(withChain("/api/fallbacks?limit=" + FALLBACK_ROWS))]);
     drawChains(chains);
-    drawTimeline(timeline);
-    drawLatency(latency);
+    if (charts) {
+      drawTimeline(timeline);
+      drawLatency(latency);
+    }
     drawCounts(counts);
     drawNetworks(networks);
     drawFallbacks(fallbacks);
@@ -264,7 +272,7 @@ async function refresh() {
 document.getElementById("chain-filter").addEventListener("change", (event) => {
   const chain = event.target.value;
   window.history.replaceState(null, "", chain === "" ? window.location.pathname : "?chain=" + encodeURIComponent(chain));
-  refresh();
+  refresh(true);
 });
 legendItems("timeline-legend", STATUS_COLOURS);
 legendItems("latency-legend", OUTCOME_COLOURS, OUTCOME_LABELS);

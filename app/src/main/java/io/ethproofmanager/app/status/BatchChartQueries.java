@@ -1,16 +1,15 @@
 package io.ethproofmanager.app.status;
 
 import io.ethproofmanager.schemas.BatchStatus;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -34,15 +33,31 @@ public final class BatchChartQueries {
     private static final String CHAINS = "SELECT chain_id, count(*) FROM eth_proof_manager GROUP BY chain_id ORDER BY chain_id";
     private static final String HISTORY_RANGE = "SELECT min(changed_at), max(changed_at) FROM eth_proof_manager_history"
             + " WHERE (?::bigint IS NULL OR chain_id = ?)";
-    /** Each version holds from its change until the batch's next change; counted at every sample time it covers. */
+    /**
+     * Each version holds from its change until the batch's next change, so it covers the sample times {@code k} (the k-th
+     * at {@code first + k x step}) in [first, stop): +1 at its first, -1 at its stop; the running sum per status over k
+     * is then the number of batches in that status at each sample time. One pass over the history, whatever the number
+     * of sample times.
+     */
     private static final String TIMELINE = """
-            WITH spans AS (
+            WITH sampling AS (SELECT ?::timestamptz AS first_time, ?::bigint AS step, ?::int AS times),
+            spans AS (
                 SELECT status, changed_at AS since,
                        lead(changed_at) OVER (PARTITION BY chain_id, l1_batch_number ORDER BY version) AS until
-                FROM eth_proof_manager_history WHERE (?::bigint IS NULL OR chain_id = ?))
-            SELECT t.at, s.status, count(*) FROM unnest(?::timestamptz[]) AS t (at)
-            JOIN spans s ON s.since <= t.at AND (s.until IS NULL OR s.until > t.at)
-            GROUP BY t.at, s.status""";
+                FROM eth_proof_manager_history WHERE (?::bigint IS NULL OR chain_id = ?)),
+            covered AS (
+                SELECT status, times,
+                       ((round(extract(epoch FROM since - first_time) * 1000000)::bigint + step - 1) / step)::int AS first,
+                       CASE WHEN until IS NULL THEN times
+                            ELSE least(times, ((round(extract(epoch FROM until - first_time) * 1000000)::bigint + step - 1)
+                                               / step)::int) END AS stop
+                FROM spans CROSS JOIN sampling),
+            deltas AS (
+                SELECT status, first AS k, 1 AS delta FROM covered WHERE first < stop
+                UNION ALL
+                SELECT status, stop, -1 FROM covered WHERE first < stop AND stop < times)
+            SELECT status, k, sum(sum(delta)) OVER (PARTITION BY status ORDER BY k) FROM deltas
+            GROUP BY status, k ORDER BY status, k""";
     /** From the first ready version to the first final one, of batches whose row is final now. */
     private static final String FINAL_LATENCIES = """
             SELECT m.chain_id, m.assigned_to, m.status, m.validation_status,
@@ -77,8 +92,9 @@ public final class BatchChartQueries {
     }
 
     /**
-     * How many batches were in each status at {@code points} evenly spaced times from the first recorded status change to
-     * the last (one time when they are the same, none when there is no history), of {@code chain} or every chain.
+     * How many batches were in each status at evenly spaced times from the first recorded status change on, at most
+     * {@code points} of them and the last at or just after the last change (one time when they are the same, none when
+     * there is no history), of {@code chain} or every chain.
      */
     public StatusTimeline statusTimeline(final Optional<Long> chain, final int points) {
         Objects.requireNonNull(chain, "chain");
@@ -90,23 +106,31 @@ public final class BatchChartQueries {
             if (range.isEmpty()) {
                 return new StatusTimeline(List.of());
             }
-            final List<Instant> times = sampleTimes(range.get()[0], range.get()[1], points);
-            final Map<Instant, Map<BatchStatus, Long>> counts = new LinkedHashMap<>();
-            times.forEach(time -> counts.put(time, zeroCounts()));
+            final Instant first = range.get()[0];
+            final long step = stepMicros(first, range.get()[1], points);
+            final int count = sampleCount(first, range.get()[1], step);
+            final Map<BatchStatus, long[]> counts = new EnumMap<>(BatchStatus.class);
+            Arrays.stream(BatchStatus.values()).forEach(status -> counts.put(status, new long[count]));
             try (PreparedStatement statement = connection.prepareStatement(TIMELINE)) {
-                bindChain(statement, chain);
-                final Array array = connection.createArrayOf("timestamptz",
-                        times.stream().map(Timestamp::from).toArray(Timestamp[]::new));
-                statement.setArray(3, array);
+                statement.setObject(1, OffsetDateTime.ofInstant(first, ZoneOffset.UTC));
+                statement.setLong(2, step);
+                statement.setInt(3, count);
+                bindChain(statement, 4, chain);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        final Instant at = rows.getObject(1, OffsetDateTime.class).toInstant();
-                        counts.get(at).put(BatchStatus.fromWireName(rows.getString(2)), rows.getLong(3));
+                        // the running sum holds from its sample time to the next change of the same status
+                        final long[] series = counts.get(BatchStatus.fromWireName(rows.getString(1)));
+                        Arrays.fill(series, Math.max(0, rows.getInt(2)), count, rows.getLong(3));
                     }
                 }
             }
             final List<StatusTimeline.Point> result = new ArrayList<>();
-            counts.forEach((at, byStatus) -> result.add(new StatusTimeline.Point(at, byStatus)));
+            for (int k = 0; k < count; k++) {
+                final Map<BatchStatus, Long> byStatus = new EnumMap<>(BatchStatus.class);
+                final int index = k;
+                counts.forEach((status, series) -> byStatus.put(status, series[index]));
+                result.add(new StatusTimeline.Point(first.plus(step * k, ChronoUnit.MICROS), byStatus));
+            }
             return new StatusTimeline(result);
         } catch (final SQLException e) {
             throw new StatusQueryException("cannot read the status timeline from the database: " + e.getMessage(), e);
@@ -145,33 +169,34 @@ public final class BatchChartQueries {
         }
     }
 
-    /** {@code points} times from {@code first} to {@code last} both included, evenly spaced (to the microsecond). */
-    static List<Instant> sampleTimes(final Instant first, final Instant last, final int points) {
-        if (!last.isAfter(first)) {
-            return List.of(first);
-        }
-        final long spanMicros = Duration.between(first, last).toNanos() / 1000;
-        final List<Instant> times = new ArrayList<>();
-        for (int i = 0; i < points - 1; i++) {
-            times.add(first.plusNanos(spanMicros * i / (points - 1) * 1000));
-        }
-        times.add(last);
-        return times.stream().distinct().toList();
+    /**
+     * The whole microseconds between two sample times: the span from {@code first} to {@code last} over
+     * {@code points - 1}, rounded up, so that at most {@code points} evenly spaced times from {@code first} reach
+     * {@code last}; 1 when they are the same.
+     */
+    static long stepMicros(final Instant first, final Instant last, final int points) {
+        final long span = ChronoUnit.MICROS.between(first, last);
+        return Math.max(1, Math.ceilDiv(span, points - 1));
     }
 
-    private static Map<BatchStatus, Long> zeroCounts() {
-        final Map<BatchStatus, Long> counts = new EnumMap<>(BatchStatus.class);
-        Arrays.stream(BatchStatus.values()).forEach(status -> counts.put(status, 0L));
-        return counts;
+    /** How many sample times {@code step} apart from {@code first} it takes to reach {@code last}, both counted. */
+    static int sampleCount(final Instant first, final Instant last, final long step) {
+        return Math.toIntExact(Math.ceilDiv(ChronoUnit.MICROS.between(first, last), step) + 1);
     }
 
     private static void bindChain(final PreparedStatement statement, final Optional<Long> chain) throws SQLException {
-        if (chain.isPresent()) {
-            statement.setLong(1, chain.get());
-            statement.setLong(2, chain.get());
-        } else {
-            statement.setNull(1, Types.BIGINT);
-            statement.setNull(2, Types.BIGINT);
+        bindChain(statement, 1, chain);
+    }
+
+    /** Binds {@code chain} to the two parameters from {@code first} of {@code (?::bigint IS NULL OR chain_id = ?)}. */
+    private static void bindChain(final PreparedStatement statement, final int first, final Optional<Long> chain)
+            throws SQLException {
+        for (int index = first; index < first + 2; index++) {
+            if (chain.isPresent()) {
+                statement.setLong(index, chain.get());
+            } else {
+                statement.setNull(index, Types.BIGINT);
+            }
         }
     }
 }

@@ -54,13 +54,18 @@ class LatencyHistogramTest {
     }
 
     @Test
-    void sampleTimesAreEvenlySpacedFromFirstToLast() {
+    void sampleTimesAreEvenlySpacedFromFirstAndReachTheLast() {
         final Instant first = Instant.parse("2026-11-01T10:00:00Z");
 
-        assertThat(BatchChartQueries.sampleTimes(first, first.plusSeconds(30), 4))
-                .containsExactly(first, first.plusSeconds(10), first.plusSeconds(20), first.plusSeconds(30));
-        assertThat(BatchChartQueries.sampleTimes(first, first, 60)).containsExactly(first);
-        assertThat(BatchChartQueries.sampleTimes(first, first.plusNanos(2000), 60)).hasSize(3).endsWith(first.plusNanos(2000));
+        assertThat(BatchChartQueries.stepMicros(first, first.plusSeconds(30), 4)).isEqualTo(10_000_000);
+        assertThat(BatchChartQueries.sampleCount(first, first.plusSeconds(30), 10_000_000)).isEqualTo(4);
+        // 31 s over 3 steps: 10.333334 s each, 4 times, the last 1 microsecond after the last change
+        assertThat(BatchChartQueries.stepMicros(first, first.plusSeconds(31), 4)).isEqualTo(10_333_334);
+        assertThat(BatchChartQueries.sampleCount(first, first.plusSeconds(31), 10_333_334)).isEqualTo(4);
+        assertThat(BatchChartQueries.stepMicros(first, first, 60)).isEqualTo(1);
+        assertThat(BatchChartQueries.sampleCount(first, first, 1)).isEqualTo(1);
+        assertThat(BatchChartQueries.sampleCount(first, first.plusNanos(2000),
+                BatchChartQueries.stepMicros(first, first.plusNanos(2000), 60))).isEqualTo(3);
     }
 
     private static FinalLatency latency(final long chain, final String network, final double seconds) {
