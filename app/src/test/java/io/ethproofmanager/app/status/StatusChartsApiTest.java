@@ -165,6 +165,18 @@ class StatusChartsApiTest {
     }
 
     @Test
+    void anotherInstanceOnTheSameDatabaseAnswersTheSame() throws Exception {
+        try (HealthServer other = StatusFixtures.serve(database.dataSource(), Map::of)) {
+            for (final String path : List.of("/api/chains", "/api/status-timeline?points=14", "/api/latency",
+                    "/api/status-timeline?chain=270", "/api/latency?chain=271&bins=7", "/api/status-counts?chain=270")) {
+                final HttpResponse<String> there = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + other.port() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(there.body()).as(path).isEqualTo(get(path).body());
+            }
+        }
+    }
+
+    @Test
     void badChartParametersAreBadRequests() throws Exception {
         assertError("/api/status-timeline?points=1", "points must be between 2 and 200, was 1");
         assertError("/api/latency?bins=0", "bins must be between 1 and 100, was 0");
