@@ -169,7 +169,16 @@ class StatusPageBrowserTest {
             fail("Chromium did not finish rendering " + url + " within " + BROWSER_TIMEOUT_SECONDS + " s; its log: " + stderr);
         }
         assertThat(chromium.exitValue()).as("Chromium's exit code (its log: %s)", stderr).isZero();
+        deleteTree(profile);
+        Files.delete(stderr);
         return new String(dom, StandardCharsets.UTF_8);
+    }
+
+    /** Chromium's profile (a few MB a run) is of no use once the page is rendered. */
+    private static void deleteTree(final Path root) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 
     private static Optional<String> countShown(final String dom, final String status) {

@@ -4,6 +4,7 @@ import io.ethproofmanager.app.ManagerSettings;
 import io.ethproofmanager.connectors.db.Database;
 import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,6 +82,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "instances: the demo (--demo-batches) on each of these numbers of instances of one deployment on this machine")
     private List<Integer> instanceCounts;
 
+    @Option(names = "--keep-data", description = "keep the bench's temporary directory (brokers, databases, chains, the instances' logs) when it ends; it is kept, and named, when a measurement fails")
+    private boolean keepData;
+
     @Option(names = "--seed", defaultValue = "42", description = "demo: random seed of its generated data and networks")
     private long seed;
 
@@ -96,8 +100,31 @@ public final class BenchCommand implements Callable<Integer> {
         if (demoBatches < 0) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--demo-batches must not be negative");
         }
-        final ManagerSettings defaults = ManagerSettings.load(Optional.empty());
         final Path dir = Files.createTempDirectory("epm-bench-");
+        final int exitCode;
+        try {
+            exitCode = measure(dir);
+        } catch (final Exception | Error e) {
+            System.out.println("bench: its data and the instances' logs are kept in " + dir);
+            throw e;
+        }
+        if (keepData) {
+            System.out.println("bench: its data is kept in " + dir);
+        } else {
+            deleteTree(dir);
+        }
+        return exitCode;
+    }
+
+    /** Deletes {@code root} and everything under it, as far as it can (a file that cannot be deleted is left). */
+    private static void deleteTree(final Path root) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    private int measure(final Path dir) throws Exception {
+        final ManagerSettings defaults = ManagerSettings.load(Optional.empty());
         if (only.contains(Measurement.throughput)) {
             System.out.printf("bench: %d records per measurement after %d warm-up records, %d rounds, JDK %s, %d cores%n", batches,
                     warmUp, rounds, Runtime.version(), Runtime.getRuntime().availableProcessors());
