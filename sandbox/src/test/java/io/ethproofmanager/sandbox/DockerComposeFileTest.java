@@ -2,6 +2,7 @@ package io.ethproofmanager.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ethproofmanager.app.Main;
 import io.ethproofmanager.app.ManagerSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -38,7 +39,10 @@ import picocli.CommandLine.ParseResult;
  */
 class DockerComposeFileTest {
 
-    private static final Set<String> SERVICES = Set.of("kafka", "postgres", "anvil", "contracts", "manager");
+    private static final Set<String> SERVICES = Set.of("kafka", "postgres", "anvil", "contracts", "manager", "manager-2");
+    /** The instances of the one deployment: the sandbox with the demo, and the production service. */
+    private static final List<String> INSTANCES = List.of("manager", "manager-2");
+    private static final String DATA = "/var/lib/eth-proof-manager";
     private static final Set<String> CONDITIONS = Set.of("service_started", "service_healthy", "service_completed_successfully");
     private static final Pattern STAGE = Pattern.compile("(?im)^\\s*FROM\\s+(?:--\\S+\\s+)*\\S+\\s+AS\\s+(\\S+)\\s*$");
     private static final Pattern DECLARED_ENV = Pattern.compile("\\$\\{\\?(EPM_[A-Z0-9_]+)}");
@@ -127,6 +131,28 @@ class DockerComposeFileTest {
     }
 
     @Test
+    void theTwoInstancesAreOneDeploymentEachWithItsOwnIdStateAndPort() {
+        assertThat(instanceProblems(compose)).as("problems of the two manager instances").isEmpty();
+        assertThat(compose.at("/services/manager-2/build/target").asText()).as("the second instance is the production service")
+                .isEqualTo("manager");
+    }
+
+    @Test
+    void theSecondInstancesEnvironmentWithADeployOutputIsAValidConfiguration() {
+        final var deployOutput = ConfigFactory.parseString("""
+                epm.l1 { contract-address = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+                         verifier-address = "0xa513E6E4b8f2a923D98304ec87F64353C4D5C853" }""");
+        final var config = deployOutput.withFallback(ConfigFactory.parseMap(environment(compose.at("/services/manager-2"))))
+                .withFallback(ConfigFactory.parseResources("reference.conf")).resolve();
+
+        final ManagerSettings settings = ManagerSettings.from(config);
+
+        assertThat(settings.l1().rpcUrl()).contains("http://anvil:8545");
+        assertThat(settings.kafka().bootstrapServers()).contains("kafka:9092");
+        assertThat(settings.database().url()).contains("jdbc:postgresql://postgres:5432/postgres");
+    }
+
+    @Test
     void typicalBreaksOfTheFileAreReported() {
         final Map<String, Break> breaks = new LinkedHashMap<>();
         breaks.put("anvil service removed", new Break("service anvil is missing",
@@ -159,6 +185,20 @@ class DockerComposeFileTest {
                 c -> array(c, "contracts", "/command").set(2, TextNode.valueOf("http://localhost:8545"))));
         breaks.put("anvil on another chain id", new Break("anvil runs chain id 1,",
                 c -> array(c, "anvil", "/command").set(5, TextNode.valueOf("1"))));
+        breaks.put("both instances with one instance id", new Break("share the instance id manager-1",
+                c -> object(c, "manager-2", "/environment").put("EPM_KAFKA_INSTANCE_ID", "manager-1")));
+        breaks.put("another application id", new Break("application ids differ",
+                c -> object(c, "manager-2", "/environment").put("EPM_KAFKA_APPLICATION_ID", "other")));
+        breaks.put("blobs not shared", new Break("rollup blobs are not on one shared volume",
+                c -> array(c, "manager-2", "/volumes").set(2, TextNode.valueOf("blobs-2:" + DATA + "/blobs"))));
+        breaks.put("one Streams state volume", new Break("share the data volume manager-data",
+                c -> array(c, "manager-2", "/volumes").set(0, TextNode.valueOf("manager-data:" + DATA))));
+        breaks.put("one host port", new Break("both publish host port 8080",
+                c -> array(c, "manager-2", "/ports").set(0, TextNode.valueOf("8080:8080"))));
+        breaks.put("second instance's option misspelt", new Break("manager-2: the command does not parse",
+                c -> array(c, "manager-2", "/command").set(0, TextNode.valueOf("--conf"))));
+        breaks.put("second instance reads another file", new Break("manager-2 reads --config /elsewhere.conf",
+                c -> array(c, "manager-2", "/command").set(1, TextNode.valueOf("/elsewhere.conf"))));
         breaks.put("submitter key of another account", new Break("EPM_L1_SUBMITTER_PRIVATE_KEY is not the key",
                 c -> object(c, "manager", "/environment").put("EPM_L1_SUBMITTER_PRIVATE_KEY",
                         "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")));
@@ -188,6 +228,7 @@ class DockerComposeFileTest {
         problems.addAll(undeclaredVolumes(c));
         problems.addAll(commandProblems(c));
         problems.addAll(chainProblems(c));
+        problems.addAll(instanceProblems(c));
         return problems;
     }
 
@@ -332,6 +373,75 @@ class DockerComposeFileTest {
                 problems.add("EPM_L1_SUBMITTER_PRIVATE_KEY is not the key of the submitter deploy-contracts sets"
                         + " (development account 0)");
             }
+        }
+        return problems;
+    }
+
+    /**
+     * The instances are one deployment (same application id, Kafka, database and L1; the second instance's production
+     * command line reads the contracts file the first one reads), each with its own instance id, data volume (Streams
+     * state) and host port, and both see the blob stores on one shared volume at the same path.
+     */
+    private static List<String> instanceProblems(final JsonNode c) {
+        final List<String> problems = new ArrayList<>();
+        final Map<String, Map<String, String>> env = new LinkedHashMap<>();
+        INSTANCES.forEach(name -> env.put(name, environment(c.at("/services/" + name))));
+        for (final String key : List.of("EPM_KAFKA_APPLICATION_ID", "EPM_KAFKA_BOOTSTRAP_SERVERS", "EPM_DATABASE_URL",
+                "EPM_L1_RPC_URL", "EPM_ROLLUP_BLOBS_PATH", "EPM_PUBLIC_BLOBS_PATH")) {
+            final Set<String> values = new TreeSet<>();
+            env.values().forEach(e -> values.add(e.getOrDefault(key, "")));
+            if (values.size() != 1 || values.contains("")) {
+                problems.add(key.equals("EPM_KAFKA_APPLICATION_ID") ? "the instances' application ids differ or are unset: " + values
+                        : "the instances' " + key + " differ or are unset: " + values);
+            }
+        }
+        final Map<String, String> instanceIds = new LinkedHashMap<>();
+        final Map<String, String> dataVolumes = new LinkedHashMap<>();
+        final Map<String, String> hostPorts = new LinkedHashMap<>();
+        for (final String name : INSTANCES) {
+            final JsonNode service = c.at("/services/" + name);
+            final String id = env.get(name).getOrDefault("EPM_KAFKA_INSTANCE_ID", "");
+            if (id.isBlank()) {
+                problems.add(name + " has no EPM_KAFKA_INSTANCE_ID");
+            } else if (instanceIds.containsKey(id)) {
+                problems.add(instanceIds.get(id) + " and " + name + " share the instance id " + id);
+            }
+            instanceIds.putIfAbsent(id, name);
+            final String data = mounts(service).getOrDefault(DATA, "");
+            if (data.isEmpty()) {
+                problems.add(name + " mounts no named volume at " + DATA);
+            } else if (dataVolumes.containsKey(data)) {
+                problems.add(dataVolumes.get(data) + " and " + name + " share the data volume " + data + " (Streams state)");
+            }
+            dataVolumes.putIfAbsent(data, name);
+            service.path("ports").forEach(port -> {
+                final String host = port.asText().split(":")[0];
+                if (hostPorts.containsKey(host)) {
+                    problems.add(hostPorts.get(host) + " and " + name + " both publish host port " + host);
+                }
+                hostPorts.putIfAbsent(host, name);
+            });
+        }
+        final String rollupBlobs = env.get("manager").getOrDefault("EPM_ROLLUP_BLOBS_PATH", "");
+        final Set<Optional<Map.Entry<String, String>>> blobVolumes = new java.util.HashSet<>();
+        INSTANCES.forEach(name -> blobVolumes.add(volumeHolding(c.at("/services/" + name), Path.of(rollupBlobs))));
+        if (blobVolumes.size() != 1 || blobVolumes.contains(Optional.empty())
+                || blobVolumes.iterator().next().get().getKey().equals(dataVolumes.keySet().iterator().next())) {
+            problems.add("the rollup blobs are not on one shared volume the instances mount at the same path: " + blobVolumes);
+        }
+        try {
+            final ParseResult second = Main.commandLine(new Main()).parseArgs(
+                    command(c.at("/services/manager-2")).stream().map(DockerComposeFileTest::interpolate).toArray(String[]::new));
+            final Path config = second.matchedOptionValue("--config", (Path) null);
+            final List<String> first = command(c.at("/services/manager"));
+            final String firstConfig = option(first, "--config").orElse("");
+            if (config == null || !config.equals(Path.of(firstConfig))) {
+                problems.add("manager-2 reads --config " + config + ", not the contracts file " + firstConfig);
+            } else if (!volumeHolding(c.at("/services/manager-2"), config).equals(volumeHolding(c.at("/services/manager"), config))) {
+                problems.add("manager-2 does not mount the contracts file's volume where manager does");
+            }
+        } catch (final CommandLine.ParameterException | IllegalArgumentException e) {
+            problems.add("manager-2: the command does not parse: " + e.getMessage());
         }
         return problems;
     }

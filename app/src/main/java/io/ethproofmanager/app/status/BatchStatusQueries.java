@@ -37,12 +37,15 @@ public final class BatchStatusQueries {
     private static final String HISTORY = """
             SELECT version, status, changed_at, record::text FROM eth_proof_manager_history
             WHERE chain_id = ? AND l1_batch_number = ? ORDER BY version""";
-    private static final String COUNTS = "SELECT status, count(*) FROM eth_proof_manager GROUP BY status";
+    private static final String OF_CHAIN = "(?::bigint IS NULL OR chain_id = ?)";
+    private static final String COUNTS = "SELECT status, count(*) FROM eth_proof_manager WHERE " + OF_CHAIN
+            + " GROUP BY status";
     private static final String FALLBACKS = "SELECT " + COLUMNS + " FROM eth_proof_manager WHERE status = 'fallen_back'"
-            + " ORDER BY updated_at DESC, l1_batch_number DESC, chain_id LIMIT ?";
+            + " AND " + OF_CHAIN + " ORDER BY updated_at DESC, l1_batch_number DESC, chain_id LIMIT ?";
     private static final String PAGE = "SELECT " + COLUMNS + " FROM eth_proof_manager WHERE (?::text IS NULL OR status = ?)"
-            + " ORDER BY l1_batch_number DESC, chain_id LIMIT ? OFFSET ?";
-    private static final String PAGE_TOTAL = "SELECT count(*) FROM eth_proof_manager WHERE (?::text IS NULL OR status = ?)";
+            + " AND " + OF_CHAIN + " ORDER BY l1_batch_number DESC, chain_id LIMIT ? OFFSET ?";
+    private static final String PAGE_TOTAL = "SELECT count(*) FROM eth_proof_manager WHERE (?::text IS NULL OR status = ?)"
+            + " AND " + OF_CHAIN;
     private static final String TX_ATTEMPTS = "SELECT count(*) FROM l1_transaction_attempts";
 
     private final DataSource dataSource;
@@ -67,23 +70,48 @@ public final class BatchStatusQueries {
         }, BatchStatusQueries::historyOf);
     }
 
+    /** The queries behind the status page's charts, on the same database. */
+    public BatchChartQueries charts() {
+        return new BatchChartQueries(dataSource);
+    }
+
     /** How many batches are in each status now; every status is present, zero when none. */
     public Map<BatchStatus, Long> countsByStatus() {
+        return countsByStatus(Optional.empty());
+    }
+
+    /** How many batches of {@code chain} (every chain when empty) are in each status now; every status is present. */
+    public Map<BatchStatus, Long> countsByStatus(final Optional<Long> chain) {
         final Map<BatchStatus, Long> counts = new EnumMap<>(BatchStatus.class);
         Arrays.stream(BatchStatus.values()).forEach(status -> counts.put(status, 0L));
-        query("counts by status", COUNTS, statement -> { }, rows -> Map.entry(BatchStatus.fromWireName(rows.getString(1)),
-                rows.getLong(2))).forEach(entry -> counts.put(entry.getKey(), entry.getValue()));
+        query("counts by status", COUNTS, statement -> bindChain(statement, 1, chain),
+                rows -> Map.entry(BatchStatus.fromWireName(rows.getString(1)), rows.getLong(2)))
+                .forEach(entry -> counts.put(entry.getKey(), entry.getValue()));
         return counts;
     }
 
     /** The {@code limit} batches that fell back last, newest first. */
     public List<BatchStatusRecord> recentFallbacks(final int limit) {
+        return recentFallbacks(Optional.empty(), limit);
+    }
+
+    /** The {@code limit} batches of {@code chain} (every chain when empty) that fell back last, newest first. */
+    public List<BatchStatusRecord> recentFallbacks(final Optional<Long> chain, final int limit) {
         checkLimit(limit);
-        return query("recent fallbacks", FALLBACKS, statement -> statement.setInt(1, limit), BatchStatusQueries::rowOf);
+        return query("recent fallbacks", FALLBACKS, statement -> {
+            bindChain(statement, 1, chain);
+            statement.setInt(3, limit);
+        }, BatchStatusQueries::rowOf);
     }
 
     /** Current rows, highest batch number first, in {@code status} when given. */
     public BatchPage batches(final Optional<BatchStatus> status, final int limit, final int offset) {
+        return batches(status, Optional.empty(), limit, offset);
+    }
+
+    /** Current rows, highest batch number first, in {@code status} and of {@code chain} when given. */
+    public BatchPage batches(final Optional<BatchStatus> status, final Optional<Long> chain, final int limit,
+            final int offset) {
         Objects.requireNonNull(status, "status");
         checkLimit(limit);
         if (offset < 0) {
@@ -93,12 +121,14 @@ public final class BatchStatusQueries {
         final List<BatchStatusRecord> rows = query("batches page", PAGE, statement -> {
             statement.setString(1, wireName);
             statement.setString(2, wireName);
-            statement.setInt(3, limit);
-            statement.setInt(4, offset);
+            bindChain(statement, 3, chain);
+            statement.setInt(5, limit);
+            statement.setInt(6, offset);
         }, BatchStatusQueries::rowOf);
         final long total = query("batches total", PAGE_TOTAL, statement -> {
             statement.setString(1, wireName);
             statement.setString(2, wireName);
+            bindChain(statement, 3, chain);
         }, resultRows -> resultRows.getLong(1)).getFirst();
         return new BatchPage(status, limit, offset, total, rows);
     }
@@ -106,6 +136,19 @@ public final class BatchStatusQueries {
     /** How many L1 transaction attempts the sender recorded, in every state. */
     public long transactionAttempts() {
         return query("transaction attempts", TX_ATTEMPTS, statement -> { }, rows -> rows.getLong(1)).getFirst();
+    }
+
+    /** Binds {@code chain} to the two parameters of {@link #OF_CHAIN} from {@code first}: null matches every chain. */
+    private static void bindChain(final PreparedStatement statement, final int first, final Optional<Long> chain)
+            throws SQLException {
+        Objects.requireNonNull(chain, "chain");
+        for (int index = first; index < first + 2; index++) {
+            if (chain.isPresent()) {
+                statement.setLong(index, chain.get());
+            } else {
+                statement.setNull(index, java.sql.Types.BIGINT);
+            }
+        }
     }
 
     private static void checkLimit(final int limit) {

@@ -39,6 +39,11 @@ final class QueryParameters {
         return text(name).map(value -> Math.toIntExact(checkedLong(name, value, Integer.MAX_VALUE))).orElse(fallback);
     }
 
+    /** The parameter as a non-negative long, empty when absent or blank. */
+    Optional<Long> optionalLong(final String name) {
+        return text(name).map(value -> parseLong(name, value));
+    }
+
     /** Parses a non-negative number named {@code name} (a path segment or a parameter). */
     static long parseLong(final String name, final String value) {
         return checkedLong(name, value, Long.MAX_VALUE);

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The read-only JSON status API under {@code /api/} and the status page at {@code /}: batches, their history, counts
- * by status, recent fallbacks and per-network analytics. Every error is a JSON {@code {"error": ...}}, never a trace.
+ * by status, recent fallbacks, per-network analytics, and the page's charts (chains, status timeline, ready to final
+ * latency histogram); a {@code chain} parameter limits the batch answers to one chain. Every error is a JSON
+ * {@code {"error": ...}}, never a trace.
  */
 public final class StatusApi {
 
@@ -38,7 +40,11 @@ public final class StatusApi {
     private static final int DEFAULT_FALLBACK_LIMIT = 20;
     private static final byte[] INTERNAL_ERROR = "{\"error\":\"internal error\"}".getBytes(StandardCharsets.UTF_8);
 
+    private static final int DEFAULT_TIMELINE_POINTS = 60;
+    private static final int DEFAULT_LATENCY_BINS = 20;
+
     private final BatchStatusQueries queries;
+    private final BatchChartQueries charts;
     private final Supplier<Map<ProvingNetwork, NetworkAnalytics>> networks;
     private final Supplier<Map<String, Object>> instance;
 
@@ -59,6 +65,7 @@ public final class StatusApi {
     public StatusApi(final BatchStatusQueries queries, final Supplier<Map<ProvingNetwork, NetworkAnalytics>> networks,
             final Supplier<Map<String, Object>> instance) {
         this.queries = Objects.requireNonNull(queries, "queries");
+        this.charts = queries.charts();
         this.networks = Objects.requireNonNull(networks, "networks");
         this.instance = Objects.requireNonNull(instance, "instance");
     }
@@ -98,7 +105,10 @@ public final class StatusApi {
     private ApiResponse route(final String path, final QueryParameters parameters) {
         return switch (path) {
             case "/api/batches", "/api/batches/" -> batches(parameters);
-            case "/api/status-counts" -> statusCounts();
+            case "/api/status-counts" -> statusCounts(parameters);
+            case "/api/chains" -> chains();
+            case "/api/status-timeline" -> statusTimeline(parameters);
+            case "/api/latency" -> latency(parameters);
             case "/api/networks" -> networks();
             case "/api/instance" -> ApiResponse.ok(instance.get());
             case "/api/fallbacks" -> fallbacks(parameters);
@@ -128,9 +138,11 @@ public final class StatusApi {
         final Optional<BatchStatus> status = parameters.text("status").map(StatusApi::status);
         final int limit = parameters.integer("limit", DEFAULT_PAGE_LIMIT);
         final int offset = parameters.integer("offset", 0);
-        final BatchPage page = queries.batches(status, limit, offset);
+        final Optional<Long> chain = parameters.optionalLong("chain");
+        final BatchPage page = queries.batches(status, chain, limit, offset);
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", page.status().map(BatchStatus::wireName).orElse(null));
+        body.put("chain", chain.orElse(null));
         body.put("limit", page.limit());
         body.put("offset", page.offset());
         body.put("total", page.total());
@@ -138,10 +150,12 @@ public final class StatusApi {
         return ApiResponse.ok(body);
     }
 
-    private ApiResponse statusCounts() {
+    private ApiResponse statusCounts(final QueryParameters parameters) {
+        final Optional<Long> chain = parameters.optionalLong("chain");
         final Map<String, Long> counts = new LinkedHashMap<>();
-        queries.countsByStatus().forEach((status, count) -> counts.put(status.wireName(), count));
+        queries.countsByStatus(chain).forEach((status, count) -> counts.put(status.wireName(), count));
         final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("chain", chain.orElse(null));
         body.put("counts", counts);
         body.put("total", counts.values().stream().mapToLong(Long::longValue).sum());
         return ApiResponse.ok(body);
@@ -156,7 +170,46 @@ public final class StatusApi {
 
     private ApiResponse fallbacks(final QueryParameters parameters) {
         final int limit = parameters.integer("limit", DEFAULT_FALLBACK_LIMIT);
-        return ApiResponse.ok(Map.of("fallbacks", queries.recentFallbacks(limit)));
+        return ApiResponse.ok(Map.of("fallbacks", queries.recentFallbacks(parameters.optionalLong("chain"), limit)));
+    }
+
+    private ApiResponse chains() {
+        final List<Map<String, Object>> chains = charts.chains().entrySet().stream()
+                .map(entry -> Map.<String, Object>of("chainId", entry.getKey(), "batches", entry.getValue()))
+                .toList();
+        return ApiResponse.ok(Map.of("chains", chains));
+    }
+
+    private ApiResponse statusTimeline(final QueryParameters parameters) {
+        final Optional<Long> chain = parameters.optionalLong("chain");
+        final StatusTimeline timeline = charts.statusTimeline(chain,
+                parameters.integer("points", DEFAULT_TIMELINE_POINTS));
+        final List<Map<String, Object>> points = timeline.points().stream().map(point -> {
+            final Map<String, Long> counts = new LinkedHashMap<>();
+            point.counts().forEach((status, count) -> counts.put(status.wireName(), count));
+            final Map<String, Object> body = new LinkedHashMap<>();
+            body.put("at", point.at());
+            body.put("counts", counts);
+            return body;
+        }).toList();
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("chain", chain.orElse(null));
+        body.put("statuses", Arrays.stream(BatchStatus.values()).map(BatchStatus::wireName).toList());
+        body.put("points", points);
+        return ApiResponse.ok(body);
+    }
+
+    private ApiResponse latency(final QueryParameters parameters) {
+        final Optional<Long> chain = parameters.optionalLong("chain");
+        final int bins = parameters.integer("bins", DEFAULT_LATENCY_BINS);
+        if (bins < 1 || bins > LatencyHistogram.MAX_BINS) {
+            throw new IllegalArgumentException("bins must be between 1 and " + LatencyHistogram.MAX_BINS + ", was " + bins);
+        }
+        final LatencyHistogram histogram = LatencyHistogram.of(charts.finalLatencies(chain), bins);
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("chain", chain.orElse(null));
+        body.put("histogram", histogram);
+        return ApiResponse.ok(body);
     }
 
     private static BatchStatus status(final String wireName) {

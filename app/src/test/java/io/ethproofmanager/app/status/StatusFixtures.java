@@ -41,6 +41,54 @@ final class StatusFixtures {
         new BatchStatusWriter(dataSource).write(versions);
     }
 
+    /** One step of a batch's journey: its status, seconds after the journey's start. */
+    record Step(BatchStatus status, long atSecond) {
+    }
+
+    /**
+     * Writes a batch of {@code chain} that went through {@code steps} (versions 1..n), assigned to {@code network} from
+     * {@code acknowledged} on, its validation result {@code validation} when it reaches it.
+     */
+    static void writeJourney(final DataSource dataSource, final long chain, final long batchNumber, final Instant start,
+            final ProvingNetwork network, final ValidationStatus validation, final Step... steps) throws SQLException {
+        final List<BatchStatusRecord> versions = new ArrayList<>();
+        for (int i = 0; i < steps.length; i++) {
+            final BatchStatus status = steps[i].status();
+            final boolean assigned = network != null && status.ordinal() >= BatchStatus.ACKNOWLEDGED.ordinal();
+            versions.add(new BatchStatusRecord(chain, batchNumber, status, i + 1, "https://blobs.example/" + batchNumber,
+                    PROTOCOL, null, assigned ? network : null,
+                    status.ordinal() >= BatchStatus.REQUEST_SENT_TO_L1.ordinal() ? "0xrequest" + batchNumber : null, null,
+                    status == BatchStatus.VALIDATION_RESULT_SENT_TO_L1 ? validation : null,
+                    status == BatchStatus.FALLEN_BACK ? "refused: test" : null, start,
+                    start.plusSeconds(steps[i].atSecond())));
+        }
+        new BatchStatusWriter(dataSource).write(versions);
+    }
+
+    /**
+     * Five batches on two chains, times in seconds after {@link #START}: 270/1 ready 0, request 10, acknowledged by
+     * Fermah 20, proven 30, validated 40 (valid); 270/2 ready 0, request 10, fallen back 25, never assigned; 270/3 ready 0,
+     * request 10, acknowledged by Lagrange 20, proven 30, validated 100 (invalid); 271/1 ready 50, request 60,
+     * acknowledged by Fermah 70, proven 80, validated 130 (valid); 271/2 ready 60. Ready to final: 40 s, 25 s, 100 s,
+     * 80 s.
+     */
+    static void writeTwoChains(final DataSource data) throws SQLException {
+        final ValidationStatus valid = ValidationStatus.SUCCESSFUL;
+        writeJourney(data, 270, 1, START, ProvingNetwork.FERMAH, valid, new Step(BatchStatus.READY_TO_BE_PROVEN, 0),
+                new Step(BatchStatus.REQUEST_SENT_TO_L1, 10), new Step(BatchStatus.ACKNOWLEDGED, 20),
+                new Step(BatchStatus.RECEIVED_PROOF, 30), new Step(BatchStatus.VALIDATION_RESULT_SENT_TO_L1, 40));
+        writeJourney(data, 270, 2, START, null, null, new Step(BatchStatus.READY_TO_BE_PROVEN, 0),
+                new Step(BatchStatus.REQUEST_SENT_TO_L1, 10), new Step(BatchStatus.FALLEN_BACK, 25));
+        writeJourney(data, 270, 3, START, ProvingNetwork.LAGRANGE, ValidationStatus.FAILED,
+                new Step(BatchStatus.READY_TO_BE_PROVEN, 0), new Step(BatchStatus.REQUEST_SENT_TO_L1, 10),
+                new Step(BatchStatus.ACKNOWLEDGED, 20), new Step(BatchStatus.RECEIVED_PROOF, 30),
+                new Step(BatchStatus.VALIDATION_RESULT_SENT_TO_L1, 100));
+        writeJourney(data, 271, 1, START, ProvingNetwork.FERMAH, valid, new Step(BatchStatus.READY_TO_BE_PROVEN, 50),
+                new Step(BatchStatus.REQUEST_SENT_TO_L1, 60), new Step(BatchStatus.ACKNOWLEDGED, 70),
+                new Step(BatchStatus.RECEIVED_PROOF, 80), new Step(BatchStatus.VALIDATION_RESULT_SENT_TO_L1, 130));
+        writeJourney(data, 271, 2, START, null, null, new Step(BatchStatus.READY_TO_BE_PROVEN, 60));
+    }
+
     private static BatchStatusRecord record(final long batchNumber, final BatchStatus status, final long version,
             final Instant createdAt, final Instant updatedAt, final String fallbackReason) {
         final boolean assigned = status.ordinal() >= BatchStatus.ACKNOWLEDGED.ordinal();

@@ -4,6 +4,7 @@ import io.ethproofmanager.app.ManagerSettings;
 import io.ethproofmanager.connectors.db.Database;
 import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,10 +26,11 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
 
     /** The measurements {@code --only} chooses from (lower case: they are typed on the command line). */
-    enum Measurement { throughput, chain, scale, demo }
+    enum Measurement { throughput, chain, scale, demo, failover, instances }
 
-    @Option(names = "--only", split = ",", paramLabel = "MEASUREMENT", defaultValue = "throughput,chain,scale,demo",
-            description = "the measurements to run, comma-separated: throughput (topology and sink), chain, scale (memory), demo (default: all)")
+    @Option(names = "--only", split = ",", paramLabel = "MEASUREMENT", defaultValue = "throughput,chain,scale,demo,failover,instances",
+            description = "the measurements to run, comma-separated: throughput (topology and sink), chain, scale (memory), demo,"
+                    + " failover (kill -9 of the L1 ingester's holder), instances (the demo on 1 and more instances) (default: all)")
     private Set<Measurement> only;
 
     @Option(names = "--batches", defaultValue = "20000", description = "batches (records) per measurement")
@@ -72,6 +74,17 @@ public final class BenchCommand implements Callable<Integer> {
             description = "demo: behaviour mix of the simulated Fermah and Lagrange networks (as the manager's --networks)")
     private String networks;
 
+    @Option(names = "--failover-kills", paramLabel = "N", defaultValue = "10",
+            description = "failover: kill -9 of the L1 ingester's holder, one of two instances, N times (0 skips it)")
+    private int failoverKills;
+
+    @Option(names = "--instances", split = ",", paramLabel = "N", defaultValue = "1,3",
+            description = "instances: the demo (--demo-batches) on each of these numbers of instances of one deployment on this machine")
+    private List<Integer> instanceCounts;
+
+    @Option(names = "--keep-data", description = "keep the bench's temporary directory (brokers, databases, chains, the instances' logs) when it ends; it is kept, and named, when a measurement fails")
+    private boolean keepData;
+
     @Option(names = "--seed", defaultValue = "42", description = "demo: random seed of its generated data and networks")
     private long seed;
 
@@ -87,8 +100,31 @@ public final class BenchCommand implements Callable<Integer> {
         if (demoBatches < 0) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--demo-batches must not be negative");
         }
-        final ManagerSettings defaults = ManagerSettings.load(Optional.empty());
         final Path dir = Files.createTempDirectory("epm-bench-");
+        final int exitCode;
+        try {
+            exitCode = measure(dir);
+        } catch (final Exception | Error e) {
+            System.out.println("bench: its data and the instances' logs are kept in " + dir);
+            throw e;
+        }
+        if (keepData) {
+            System.out.println("bench: its data is kept in " + dir);
+        } else {
+            deleteTree(dir);
+        }
+        return exitCode;
+    }
+
+    /** Deletes {@code root} and everything under it, as far as it can (a file that cannot be deleted is left). */
+    private static void deleteTree(final Path root) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    private int measure(final Path dir) throws Exception {
+        final ManagerSettings defaults = ManagerSettings.load(Optional.empty());
         if (only.contains(Measurement.throughput)) {
             System.out.printf("bench: %d records per measurement after %d warm-up records, %d rounds, JDK %s, %d cores%n", batches,
                     warmUp, rounds, Runtime.version(), Runtime.getRuntime().availableProcessors());
@@ -127,13 +163,27 @@ public final class BenchCommand implements Callable<Integer> {
                         .run(scaleBatches, Math.max(1, scaleStep), scaleRetention, System.out);
             }
         }
+        boolean allDone = true;
+        if (only.contains(Measurement.failover) && failoverKills > 0) {
+            FailoverBench.print(new FailoverBench(dir).run(ManagerSettings.loadConfig(Optional.empty()), failoverKills), System.out);
+        }
+        final DemoBench.Options options = new DemoBench.Options(demoBatches, networks, seed, chainSpeed, demoProofTimeout);
         if (only.contains(Measurement.demo) && demoBatches > 0) {
-            final DemoBench.Options options = new DemoBench.Options(demoBatches, networks, seed, chainSpeed, demoProofTimeout);
             final DemoBench.Result result = new DemoBench(dir).run(ManagerSettings.loadConfig(Optional.empty()), options);
             DemoBench.print(options, result, System.out);
-            return result.done() ? 0 : 2;
+            allDone &= result.done();
         }
-        return 0;
+        if (only.contains(Measurement.instances) && demoBatches > 0) {
+            final List<DemoBench.Result> results = new java.util.ArrayList<>();
+            for (final int instances : instanceCounts) {
+                final DemoBench.Result result = new DemoBench(dir).run(ManagerSettings.loadConfig(Optional.empty()), options, instances);
+                DemoBench.print(options, result, System.out);
+                results.add(result);
+                allDone &= result.done();
+            }
+            DemoBench.printInstances(results, System.out);
+        }
+        return allDone ? 0 : 2;
     }
 
     private void measureThroughput(final ManagerSettings defaults, final Path dir, final BenchTable table) throws Exception {

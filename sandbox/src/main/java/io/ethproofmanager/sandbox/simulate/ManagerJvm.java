@@ -15,11 +15,12 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One manager of the simulation: the sandbox's main class in a JVM of its own with this JVM's class path and a settings
+ * One manager of the simulation (and of the bench's several instances): a main class, the sandbox's or the service's,
+ * in a JVM of its own with this JVM's class path and a settings
  * file, its output appended to a log file, its HTTP port fixed across restarts. Started, awaited until {@code /ready}
  * answers 200, killed ({@code kill -9}) and started again on the same data, or stopped with SIGTERM.
  */
-final class ManagerJvm implements AutoCloseable {
+public final class ManagerJvm implements AutoCloseable {
 
     private final String name;
     private final String mainClass;
@@ -30,7 +31,7 @@ final class ManagerJvm implements AutoCloseable {
     private Process process;
     private int starts;
 
-    ManagerJvm(final String name, final String mainClass, final Path config, final int httpPort, final Path log) {
+    public ManagerJvm(final String name, final String mainClass, final Path config, final int httpPort, final Path log) {
         this.name = name;
         this.mainClass = mainClass;
         this.config = config;
@@ -38,15 +39,15 @@ final class ManagerJvm implements AutoCloseable {
         this.log = log;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    int httpPort() {
+    public int httpPort() {
         return httpPort;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
@@ -55,7 +56,7 @@ final class ManagerJvm implements AutoCloseable {
         return starts;
     }
 
-    synchronized void start() {
+    public synchronized void start() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is already running");
         }
@@ -76,7 +77,7 @@ final class ManagerJvm implements AutoCloseable {
     }
 
     /** Waits until {@code /ready} answers 200; false when the JVM exits or {@code timeout} passes first. */
-    boolean awaitReady(final Duration timeout) throws InterruptedException {
+    public boolean awaitReady(final Duration timeout) throws InterruptedException {
         final HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/ready")).timeout(Duration.ofSeconds(2)).build();
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -96,7 +97,7 @@ final class ManagerJvm implements AutoCloseable {
     }
 
     /** {@code kill -9}: no shutdown hook runs; returns once the process is gone. */
-    synchronized void kill() throws InterruptedException {
+    public synchronized void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly();
             process.waitFor();
@@ -112,7 +113,7 @@ final class ManagerJvm implements AutoCloseable {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    synchronized boolean isAlive() {
+    public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }
 
@@ -125,7 +126,7 @@ final class ManagerJvm implements AutoCloseable {
     }
 
     /** GETs {@code path} of its HTTP API; the body when it answered 200. */
-    Optional<String> get(final String path) {
+    public Optional<String> get(final String path) {
         try {
             final HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
