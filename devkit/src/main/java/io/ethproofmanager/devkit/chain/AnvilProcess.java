@@ -33,6 +33,11 @@ public final class AnvilProcess implements AutoCloseable {
     static final Path ANVIL_IN_REPO = Path.of("node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
     private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Past states anvil keeps on disk (under ~/.foundry/anvil/tmp) once those it keeps in memory are full: unbounded by
+     * default, ~1.2 MB a block, and left behind when the node is killed; a long simulation grew it past 6 GB.
+     */
+    private static final List<String> PERSISTED_HISTORY = List.of("--max-persisted-states", "256");
 
     /** In a chain directory: the node's pid and URL, its dumped state, its log, and the lock its owner holds. */
     static final String PID_FILE = "anvil.pid";
@@ -98,6 +103,7 @@ public final class AnvilProcess implements AutoCloseable {
         final Path logFile = createLogFile(port);
         final List<String> command = new java.util.ArrayList<>(List.of(anvil.toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port), "--chain-id", Long.toString(chainId)));
+        command.addAll(PERSISTED_HISTORY);
         command.addAll(extraArguments);
         final ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -125,8 +131,11 @@ public final class AnvilProcess implements AutoCloseable {
             final int port = requestedPort == 0 ? freePort() : requireFree(requestedPort);
             final Path logFile = dir.resolve(LOG_FILE);
             final boolean resumed = Files.exists(dir.resolve(STATE_FILE));
-            final ProcessBuilder builder = new ProcessBuilder(anvil.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port),
-                    "--chain-id", Long.toString(chainId), "--state", dir.resolve(STATE_FILE).toString(), "--state-interval", "1")
+            final List<String> command = new java.util.ArrayList<>(List.of(anvil.toString(), "--host", "127.0.0.1",
+                    "--port", Integer.toString(port), "--chain-id", Long.toString(chainId),
+                    "--state", dir.resolve(STATE_FILE).toString(), "--state-interval", "1"));
+            command.addAll(PERSISTED_HISTORY);
+            final ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             final Process launched = launch(builder, anvil);
