@@ -3,8 +3,10 @@ package io.ethproofmanager.app;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import io.ethproofmanager.connectors.settings.ReferenceSettings;
 import io.ethproofmanager.connectors.settings.SettingsReader;
 import io.ethproofmanager.schemas.ProtocolVersion;
+import io.ethproofmanager.schemas.TopicNames;
 import io.ethproofmanager.topology.DeadlinePolicy;
 import io.ethproofmanager.topology.ProofRequestPolicy;
 import java.nio.file.Files;
@@ -77,9 +79,23 @@ public record ManagerSettings(
         return chains.getFirst().publicBlobs();
     }
 
-    /** Kafka; the service needs {@code bootstrapServers} ({@link Endpoints}). */
+    /**
+     * Kafka; the service needs {@code bootstrapServers} ({@link Endpoints}). {@code topicPrefix} empty: the topics are
+     * {@code epm.<kind>.v1} under the default application id, {@code <application-id>.<kind>.v1} under any other.
+     */
     public record Kafka(Optional<String> bootstrapServers, String applicationId, int partitions, short replicationFactor,
-            Optional<Path> stateDir, Optional<String> instanceId, int standbyReplicas, Duration roleSessionTimeout) {
+            Optional<Path> stateDir, Optional<String> instanceId, int standbyReplicas, Duration roleSessionTimeout,
+            Optional<String> topicPrefix) {
+
+        /** The deployment's topic names: the prefix set, or the one its application id implies. */
+        public TopicNames topics() {
+            return new TopicNames(topicPrefix.orElseGet(() -> applicationId.equals(defaultApplicationId())
+                    ? TopicNames.DEFAULT_PREFIX : applicationId));
+        }
+
+        private static String defaultApplicationId() {
+            return ReferenceSettings.keys().get("epm.kafka.application-id").defaultValue();
+        }
     }
 
     /** PostgreSQL; the service needs {@code url} ({@link Endpoints}). */
@@ -179,7 +195,9 @@ public record ManagerSettings(
                         settings.optionalText("epm.kafka.state-dir").map(Path::of),
                         settings.optionalText("epm.kafka.instance-id"),
                         settings.intBetween("epm.kafka.standby-replicas", 0, 10),
-                        settings.durationBetween("epm.kafka.role-session-timeout", Duration.ofSeconds(1), Duration.ofMinutes(30))),
+                        settings.durationBetween("epm.kafka.role-session-timeout", Duration.ofSeconds(1), Duration.ofMinutes(30)),
+                        settings.optionalText("epm.kafka.topic-prefix").map(prefix -> settings.parsed("epm.kafka.topic-prefix",
+                                "1 to 150 of a-z A-Z 0-9 . _ - not ending with '.'", false, TopicNames::new).prefix())),
                 database,
                 proofRequest(settings),
                 l1(settings),

@@ -26,6 +26,7 @@ import io.ethproofmanager.connectors.source.l1.L1IngesterSettings;
 import io.ethproofmanager.connectors.source.l1.L1LogIngester;
 import io.ethproofmanager.connectors.source.readiness.ReadinessChecker;
 import io.ethproofmanager.connectors.source.readiness.ReadinessSettings;
+import io.ethproofmanager.schemas.TopicNames;
 import io.ethproofmanager.schemas.Topics;
 import io.ethproofmanager.topology.BatchTopology;
 import io.ethproofmanager.topology.ProofRequestPolicy;
@@ -99,18 +100,23 @@ public final class ProofManagerService implements AutoCloseable {
             final String kafka = endpoints.bootstrapServers();
             final String applicationId = settings.kafka().applicationId();
             final Optional<String> instanceId = settings.kafka().instanceId();
+            final TopicNames topics = settings.kafka().topics();
             final Map<Long, ReadinessSettings> readiness = new LinkedHashMap<>();
             settings.chains().forEach(chain -> readiness.put(chain.id(),
-                    ReadinessSettings.from(config, kafka, chain.id(), settings.protocolVersion())));
+                    ReadinessSettings.from(config, kafka, chain.id(), settings.protocolVersion())
+                            .withTopic(topics.of(Topics.READINESS).name())));
             return new Components(
                     readiness,
-                    BatchStatusSinkSettings.from(config, kafka, applicationId + "-postgres-sink").withGroupInstanceId(instanceId),
-                    ProofHandlerSettings.from(config, kafka, applicationId + "-proof-handler").withGroupInstanceId(instanceId),
+                    BatchStatusSinkSettings.from(config, kafka, applicationId + "-postgres-sink").withGroupInstanceId(instanceId)
+                            .withTopic(topics.of(Topics.BATCH_STATUS).name()),
+                    ProofHandlerSettings.from(config, kafka, applicationId + "-proof-handler").withGroupInstanceId(instanceId)
+                            .withTopics(topics.of(Topics.L1_EVENTS).name(), topics.of(Topics.PROOF_VERDICTS).name()),
                     ProofValidationSettings.from(config),
-                    L1SenderSettings.from(config, kafka, applicationId + "-l1-sender").withGroupInstanceId(instanceId),
+                    L1SenderSettings.from(config, kafka, applicationId + "-l1-sender").withGroupInstanceId(instanceId)
+                            .withTopics(topics.of(Topics.L1_COMMANDS).name(), topics.of(Topics.L1_TX_RESULTS).name()),
                     L1IngesterSettings.from(config, kafka, applicationId,
                             settings.chains().stream().map(ManagerSettings.RollupChain::id).collect(Collectors.toSet()),
-                            endpoints.chain().ingesterStartBlock()));
+                            endpoints.chain().ingesterStartBlock()).withTopics(topics));
         }
     }
 
@@ -157,7 +163,7 @@ public final class ProofManagerService implements AutoCloseable {
         if (settings.database().createRollupTables()) {
             chains.values().forEach(ServedChain::createRollupTables);
         }
-        TopicProvisioner.ensureTopics(endpoints.bootstrapServers(), settings.kafka().partitions(),
+        TopicProvisioner.ensureTopics(endpoints.bootstrapServers(), settings.kafka().topics(), settings.kafka().partitions(),
                 settings.kafka().replicationFactor());
 
         // against the flow of data, so that close() stops the sources first, then the topology, then its sinks
@@ -188,7 +194,8 @@ public final class ProofManagerService implements AutoCloseable {
         final BatchStatusQueries statusQueries = new BatchStatusQueries(database.dataSource());
         running.push(ManagerMetrics.start(statusQueries, meters, Duration.ofSeconds(5)));
         // every network's analytics from the compacted topic, whichever instance computes them
-        final NetworkAnalyticsReader networkAnalytics = NetworkAnalyticsReader.start(endpoints.bootstrapServers());
+        final NetworkAnalyticsReader networkAnalytics = NetworkAnalyticsReader.start(endpoints.bootstrapServers(),
+                settings.kafka().topics().of(Topics.NETWORK_ANALYTICS).name());
         running.push(networkAnalytics);
         final StatusApi statusApi = new StatusApi(statusQueries, networkAnalytics::current, () -> instance(roles));
         healthServer = HealthServer.start(settings.httpPort(), checks, meters, statusApi.routes());
@@ -201,7 +208,8 @@ public final class ProofManagerService implements AutoCloseable {
         final var stateDir = settings.kafka().stateDir().orElse(endpoints.dataDir().resolve("streams"));
         final var properties = StreamsSettings.properties(endpoints.bootstrapServers(), settings.kafka().applicationId(),
                 stateDir, settings.kafka().replicationFactor(), settings.kafka().instanceId(), settings.kafka().standbyReplicas());
-        final KafkaStreams streams = new KafkaStreams(BatchTopology.build(policy, settings.deadlines(), meters), properties);
+        final KafkaStreams streams = new KafkaStreams(BatchTopology.build(policy, settings.deadlines(),
+                BatchTopology.DEFAULT_FINISHED_RETENTION, meters, settings.kafka().topics()), properties);
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("topology thread failed; replacing it (exactly-once: its uncommitted work is redone)", exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -219,7 +227,7 @@ public final class ProofManagerService implements AutoCloseable {
     private KafkaStreams startRewardAnalytics(final ManagerSettings settings) {
         final String applicationId = settings.kafka().applicationId() + "-reward-analytics";
         final var stateDir = settings.kafka().stateDir().orElse(endpoints.dataDir().resolve("streams"));
-        final KafkaStreams analytics = new KafkaStreams(RewardAnalyticsTopology.build(meters), StreamsSettings.properties(
+        final KafkaStreams analytics = new KafkaStreams(RewardAnalyticsTopology.build(meters, settings.kafka().topics()), StreamsSettings.properties(
                 endpoints.bootstrapServers(), applicationId, stateDir, settings.kafka().replicationFactor(),
                 settings.kafka().instanceId(), settings.kafka().standbyReplicas()));
         analytics.setUncaughtExceptionHandler(exception -> {
@@ -235,7 +243,7 @@ public final class ProofManagerService implements AutoCloseable {
     private FallbackHandoff startFallbackHandoff(final ManagerSettings settings, final Map<Long, RollupHandoff> handoffs) {
         LOG.info("handing back to the rollups: {}", handoffs);
         final FallbackHandoff fallbacks = new FallbackHandoff(endpoints.bootstrapServers(),
-                settings.kafka().applicationId() + "-fallback-handoff", Topics.FALLBACK.name(), handoffs,
+                settings.kafka().applicationId() + "-fallback-handoff", settings.kafka().topics().of(Topics.FALLBACK).name(), handoffs,
                 components.proofHandler(), meters);
         fallbacks.start();
         running.push(fallbacks);
@@ -371,6 +379,11 @@ public final class ProofManagerService implements AutoCloseable {
             throw new IllegalArgumentException("chain " + chainId + " is not configured; the chains are " + chains.keySet());
         }
         return chain;
+    }
+
+    /** The names of the deployment's topics. */
+    public TopicNames topics() {
+        return settings.kafka().topics();
     }
 
     /** The settings the service runs with. */

@@ -1,6 +1,7 @@
 package io.ethproofmanager.app;
 
 import io.ethproofmanager.schemas.Topic;
+import io.ethproofmanager.schemas.TopicNames;
 import io.ethproofmanager.schemas.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +33,18 @@ public final class TopicProvisioner {
     private TopicProvisioner() {
     }
 
+    /** Ensures the topics of {@link Topics} ({@link TopicNames#DEFAULT}). */
     public static void ensureTopics(final String bootstrapServers, final int partitions, final short replicationFactor) {
+        ensureTopics(bootstrapServers, TopicNames.DEFAULT, partitions, replicationFactor);
+    }
+
+    /** Ensures the deployment's topics {@code names}: creates the missing ones, checks the partitions of the others. */
+    public static void ensureTopics(final String bootstrapServers, final TopicNames names, final int partitions,
+            final short replicationFactor) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             final Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            requirePartitions(admin, existing, partitions);
-            final List<NewTopic> missing = Topics.all().stream()
+            requirePartitions(admin, names, existing, partitions);
+            final List<NewTopic> missing = names.all().stream()
                     .filter(topic -> !existing.contains(topic.name()))
                     .map(topic -> newTopic(topic, partitions, replicationFactor))
                     .toList();
@@ -53,9 +61,9 @@ public final class TopicProvisioner {
         }
     }
 
-    private static void requirePartitions(final Admin admin, final Set<String> existing, final int partitions)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        final List<String> ours = Topics.all().stream().map(Topic::name).filter(existing::contains).toList();
+    private static void requirePartitions(final Admin admin, final TopicNames names, final Set<String> existing,
+            final int partitions) throws InterruptedException, ExecutionException, TimeoutException {
+        final List<String> ours = names.all().stream().map(Topic::name).filter(existing::contains).toList();
         if (ours.isEmpty()) {
             return;
         }
