@@ -4,6 +4,7 @@ import io.ethproofmanager.schemas.Topic;
 import io.ethproofmanager.schemas.TopicNames;
 import io.ethproofmanager.schemas.Topics;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +15,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * (the batch-status and network-analytics topics) with {@code cleanup.policy=compact}. The L1 ingester creates its own
  * compacted checkpoint topic. Topics that exist must have the configured number of partitions: every topic is keyed by
  * batch and joined by the topology partition by partition, so a topic with another count fails the start, named, rather
- * than being used silently.
+ * than being used silently. Instances that start together may race to create them: a topic another one created first is
+ * checked like an existing one.
  */
 public final class TopicProvisioner {
 
@@ -49,8 +53,10 @@ public final class TopicProvisioner {
                     .map(topic -> newTopic(topic, partitions, replicationFactor))
                     .toList();
             if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+                final Set<String> createdElsewhere = create(admin, missing);
+                LOG.info("created topics {}", missing.stream().map(NewTopic::name).filter(name -> !createdElsewhere.contains(name)).toList());
+                // another instance starting at the same time created these first: they must have the count too
+                requirePartitions(admin, names, createdElsewhere, partitions);
             }
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -59,6 +65,23 @@ public final class TopicProvisioner {
             throw new IllegalStateException("cannot list or create topics on " + bootstrapServers + " within "
                     + TIMEOUT_SECONDS + " s: " + e.getMessage(), e);
         }
+    }
+
+    /** Creates {@code missing}; returns those another client created meanwhile (the broker says they exist). */
+    private static Set<String> create(final Admin admin, final List<NewTopic> missing)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        final Set<String> createdElsewhere = new HashSet<>();
+        for (final Map.Entry<String, KafkaFuture<Void>> topic : admin.createTopics(missing).values().entrySet()) {
+            try {
+                topic.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (final ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                createdElsewhere.add(topic.getKey());
+            }
+        }
+        return createdElsewhere;
     }
 
     private static void requirePartitions(final Admin admin, final TopicNames names, final Set<String> existing,
