@@ -3,8 +3,10 @@ package io.ethproofmanager.app;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import io.ethproofmanager.connectors.settings.ReferenceSettings;
 import io.ethproofmanager.connectors.settings.SettingsReader;
 import io.ethproofmanager.schemas.ProtocolVersion;
+import io.ethproofmanager.schemas.TopicNames;
 import io.ethproofmanager.topology.DeadlinePolicy;
 import io.ethproofmanager.topology.ProofRequestPolicy;
 import java.nio.file.Files;
@@ -22,12 +24,10 @@ import java.util.Optional;
  * @param config the resolved configuration the settings were read from, every component's block included
  */
 public record ManagerSettings(
-        long chainId,
+        List<RollupChain> chains,
         ProtocolVersion protocolVersion,
         Kafka kafka,
         Database database,
-        BlobStore rollupBlobs,
-        BlobStore publicBlobs,
         ProofRequest proofRequest,
         L1 l1,
         DeadlinePolicy deadlines,
@@ -35,9 +35,67 @@ public record ManagerSettings(
         Optional<Path> dataDir,
         Config config) {
 
-    /** Kafka; the service needs {@code bootstrapServers} ({@link Endpoints}). */
+    public ManagerSettings {
+        chains = List.copyOf(chains);
+        if (chains.isEmpty()) {
+            throw new IllegalArgumentException("at least one rollup chain");
+        }
+    }
+
+    /**
+     * One rollup chain the deployment serves ({@code epm.chains}, or the single chain of {@code epm.chain-id}): its id,
+     * where its {@code proof_generation_details} is, and its blob stores; a filesystem rollup store without a path is
+     * {@code <data dir>/<defaultRollupDirectory>}.
+     */
+    public record RollupChain(long id, RollupDatabase proofGenerationDetails, BlobStore rollupBlobs, BlobStore publicBlobs,
+            Path defaultRollupDirectory) {
+    }
+
+    /**
+     * Where a chain's {@code proof_generation_details} is: the manager's database ({@code epm.database}) when {@code url}
+     * is empty, else a database of its own; in {@code schema}, or the connection's search path when empty. The password
+     * is kept out of {@link #toString()}.
+     */
+    public record RollupDatabase(Optional<String> url, String user, String password, Optional<String> schema) {
+
+        @Override
+        public String toString() {
+            return "RollupDatabase[" + url.orElse("the manager's database") + ", schema " + schema.orElse("(search path)") + "]";
+        }
+    }
+
+    /** The first configured chain's id: the single chain of a one-chain deployment. */
+    public long chainId() {
+        return chains.getFirst().id();
+    }
+
+    /** The first configured chain's rollup blob store. */
+    public BlobStore rollupBlobs() {
+        return chains.getFirst().rollupBlobs();
+    }
+
+    /** The first configured chain's public blob store. */
+    public BlobStore publicBlobs() {
+        return chains.getFirst().publicBlobs();
+    }
+
+    /**
+     * Kafka; the service needs {@code bootstrapServers} ({@link Endpoints}). {@code topicPrefix} empty: the topics are
+     * {@code epm.<kind>.v1} under the default application id, {@code <application-id>.<kind>.v1} under any other.
+     */
     public record Kafka(Optional<String> bootstrapServers, String applicationId, int partitions, short replicationFactor,
-            Optional<Path> stateDir, Optional<String> instanceId, int standbyReplicas, Duration roleSessionTimeout) {
+            Optional<Path> stateDir, Optional<String> instanceId, int standbyReplicas, Duration roleSessionTimeout,
+            Optional<String> topicPrefix) {
+
+        /** The deployment's topic names: the prefix set, or the one its application id implies. */
+        public TopicNames topics() {
+            return new TopicNames(topicPrefix.orElseGet(() -> applicationId.equals(defaultApplicationId())
+                    ? TopicNames.DEFAULT_PREFIX : applicationId));
+        }
+
+        private static String defaultApplicationId() {
+            return ReferenceSettings.keys().get("epm.kafka.application-id").defaultValue();
+        }
     }
 
     /** PostgreSQL; the service needs {@code url} ({@link Endpoints}). */
@@ -75,15 +133,15 @@ public record ManagerSettings(
     /** The service's settings, without {@link #config()} (which holds the submitter key). */
     @Override
     public String toString() {
-        return "ManagerSettings[chainId=" + chainId + ", protocolVersion=" + protocolVersion + ", kafka=" + kafka + ", database="
-                + database.url().orElse("none") + ", rollupBlobs=" + rollupBlobs + ", publicBlobs=" + publicBlobs + ", proofRequest="
+        return "ManagerSettings[chains=" + chains + ", protocolVersion=" + protocolVersion + ", kafka=" + kafka + ", database="
+                + database.url().orElse("none") + ", proofRequest="
                 + proofRequest + ", l1=" + l1 + ", deadlines=" + deadlines + ", httpPort=" + httpPort + ", dataDir="
                 + dataDir.map(Path::toString).orElse("temporary") + "]";
     }
 
     /** These settings with another proving deadline for proof requests. */
     public ManagerSettings withProofTimeout(final Duration timeoutAfter) {
-        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs,
+        return new ManagerSettings(chains, protocolVersion, kafka, database,
                 new ProofRequest(timeoutAfter, proofRequest.maxRewardMicroUsdc()), l1, deadlines, httpPort, dataDir, config);
     }
 
@@ -92,8 +150,7 @@ public record ManagerSettings(
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, was " + port);
         }
-        return new ManagerSettings(chainId, protocolVersion, kafka, database, rollupBlobs, publicBlobs, proofRequest, l1,
-                deadlines, port, dataDir, config);
+        return new ManagerSettings(chains, protocolVersion, kafka, database, proofRequest, l1, deadlines, port, dataDir, config);
     }
 
     /** Loads the settings: {@code file} (when given) over environment variables over {@code reference.conf}. */
@@ -121,8 +178,14 @@ public record ManagerSettings(
     /** Reads the service's keys of a resolved config. */
     public static ManagerSettings from(final Config root) {
         final SettingsReader settings = SettingsReader.of(root);
+        final Database database = new Database(
+                settings.optionalText("epm.database.url"),
+                settings.text("epm.database.user"),
+                settings.text("epm.database.password"),
+                settings.positiveInt("epm.database.pool-size"),
+                settings.bool("epm.database.create-rollup-tables"));
         return new ManagerSettings(
-                settings.positiveLong("epm.chain-id"),
+                RollupChains.read(root, settings, database),
                 settings.parsed("epm.protocol-version", "a version major.minor.patch (0.28.0)", false, ProtocolVersion::parse),
                 new Kafka(
                         settings.optionalText("epm.kafka.bootstrap-servers"),
@@ -132,15 +195,10 @@ public record ManagerSettings(
                         settings.optionalText("epm.kafka.state-dir").map(Path::of),
                         settings.optionalText("epm.kafka.instance-id"),
                         settings.intBetween("epm.kafka.standby-replicas", 0, 10),
-                        settings.durationBetween("epm.kafka.role-session-timeout", Duration.ofSeconds(1), Duration.ofMinutes(30))),
-                new Database(
-                        settings.optionalText("epm.database.url"),
-                        settings.text("epm.database.user"),
-                        settings.text("epm.database.password"),
-                        settings.positiveInt("epm.database.pool-size"),
-                        settings.bool("epm.database.create-rollup-tables")),
-                blobStore(settings, "epm.blob-stores.rollup"),
-                blobStore(settings, "epm.blob-stores.public"),
+                        settings.durationBetween("epm.kafka.role-session-timeout", Duration.ofSeconds(1), Duration.ofMinutes(30)),
+                        settings.optionalText("epm.kafka.topic-prefix").map(prefix -> settings.parsed("epm.kafka.topic-prefix",
+                                "1 to 150 of a-z A-Z 0-9 . _ - not ending with '.'", false, TopicNames::new).prefix())),
+                database,
                 proofRequest(settings),
                 l1(settings),
                 new DeadlinePolicy(settings.positiveDuration("epm.deadlines.not-picked-up"),
@@ -159,7 +217,8 @@ public record ManagerSettings(
                 ProofRequestPolicy.MIN_REWARD_MICRO_USDC, ProofRequestPolicy.MAX_REWARD_MICRO_USDC));
     }
 
-    private static BlobStore blobStore(final SettingsReader settings, final String block) {
+    /** The blob store of {@code block} ({@code type}, {@code path}, {@code bucket}, for public ones {@code public-url-base}). */
+    static BlobStore blobStore(final SettingsReader settings, final String block) {
         final String type = settings.oneOf(block + ".type", "filesystem", "gcs");
         final Optional<String> bucket = settings.optionalText(block + ".bucket");
         if (type.equals("gcs") && bucket.isEmpty()) {

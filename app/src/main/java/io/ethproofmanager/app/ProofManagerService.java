@@ -6,6 +6,8 @@ import io.ethproofmanager.app.status.ManagerMetrics;
 import io.ethproofmanager.app.status.NetworkAnalyticsReader;
 import io.ethproofmanager.app.status.StatusApi;
 import io.ethproofmanager.connectors.db.Database;
+import io.ethproofmanager.connectors.db.ProofGenerationDetails;
+import io.ethproofmanager.connectors.proof.ProofDestinations;
 import io.ethproofmanager.connectors.kafka.RoleCoordinator;
 import io.ethproofmanager.connectors.proof.FallbackHandoff;
 import io.ethproofmanager.connectors.proof.ProofHandler;
@@ -24,6 +26,7 @@ import io.ethproofmanager.connectors.source.l1.L1IngesterSettings;
 import io.ethproofmanager.connectors.source.l1.L1LogIngester;
 import io.ethproofmanager.connectors.source.readiness.ReadinessChecker;
 import io.ethproofmanager.connectors.source.readiness.ReadinessSettings;
+import io.ethproofmanager.schemas.TopicNames;
 import io.ethproofmanager.schemas.Topics;
 import io.ethproofmanager.topology.BatchTopology;
 import io.ethproofmanager.topology.ProofRequestPolicy;
@@ -40,13 +43,14 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -79,8 +83,7 @@ public final class ProofManagerService implements AutoCloseable {
     private final Endpoints endpoints;
     private final Components components;
     private final Database database;
-    private final BlobStore rollupBlobs;
-    private final BlobStore publicBlobs;
+    private final Map<Long, ServedChain> chains;
     private final PrometheusMeterRegistry meters;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private HealthServer healthServer;
@@ -89,7 +92,7 @@ public final class ProofManagerService implements AutoCloseable {
      * Each component's settings: its block of the configuration, read before anything starts (so that a bad value stops the
      * start with its key), and what the service tells it (the endpoints, its consumer group, the rollup's chain id).
      */
-    private record Components(ReadinessSettings readiness, BatchStatusSinkSettings postgresSink, ProofHandlerSettings proofHandler,
+    private record Components(Map<Long, ReadinessSettings> readiness, BatchStatusSinkSettings postgresSink, ProofHandlerSettings proofHandler,
             ProofValidationSettings proofValidation, L1SenderSettings l1Sender, L1IngesterSettings l1Ingester) {
 
         static Components read(final ManagerSettings settings, final Endpoints endpoints) {
@@ -97,25 +100,33 @@ public final class ProofManagerService implements AutoCloseable {
             final String kafka = endpoints.bootstrapServers();
             final String applicationId = settings.kafka().applicationId();
             final Optional<String> instanceId = settings.kafka().instanceId();
+            final TopicNames topics = settings.kafka().topics();
+            final Map<Long, ReadinessSettings> readiness = new LinkedHashMap<>();
+            settings.chains().forEach(chain -> readiness.put(chain.id(),
+                    ReadinessSettings.from(config, kafka, chain.id(), settings.protocolVersion())
+                            .withTopic(topics.of(Topics.READINESS).name())));
             return new Components(
-                    ReadinessSettings.from(config, kafka, settings.chainId(), settings.protocolVersion()),
-                    BatchStatusSinkSettings.from(config, kafka, applicationId + "-postgres-sink").withGroupInstanceId(instanceId),
-                    ProofHandlerSettings.from(config, kafka, applicationId + "-proof-handler").withGroupInstanceId(instanceId),
+                    readiness,
+                    BatchStatusSinkSettings.from(config, kafka, applicationId + "-postgres-sink").withGroupInstanceId(instanceId)
+                            .withTopic(topics.of(Topics.BATCH_STATUS).name()),
+                    ProofHandlerSettings.from(config, kafka, applicationId + "-proof-handler").withGroupInstanceId(instanceId)
+                            .withTopics(topics.of(Topics.L1_EVENTS).name(), topics.of(Topics.PROOF_VERDICTS).name()),
                     ProofValidationSettings.from(config),
-                    L1SenderSettings.from(config, kafka, applicationId + "-l1-sender").withGroupInstanceId(instanceId),
-                    L1IngesterSettings.from(config, kafka, applicationId, Set.of(settings.chainId()),
-                            endpoints.chain().ingesterStartBlock()));
+                    L1SenderSettings.from(config, kafka, applicationId + "-l1-sender").withGroupInstanceId(instanceId)
+                            .withTopics(topics.of(Topics.L1_COMMANDS).name(), topics.of(Topics.L1_TX_RESULTS).name()),
+                    L1IngesterSettings.from(config, kafka, applicationId,
+                            settings.chains().stream().map(ManagerSettings.RollupChain::id).collect(Collectors.toSet()),
+                            endpoints.chain().ingesterStartBlock()).withTopics(topics));
         }
     }
 
     private ProofManagerService(final ManagerSettings settings, final Endpoints endpoints, final Components components,
-            final Database database, final BlobStore rollupBlobs, final BlobStore publicBlobs, final PrometheusMeterRegistry meters) {
+            final Database database, final Map<Long, ServedChain> chains, final PrometheusMeterRegistry meters) {
         this.settings = settings;
         this.endpoints = endpoints;
         this.components = components;
         this.database = database;
-        this.rollupBlobs = rollupBlobs;
-        this.publicBlobs = publicBlobs;
+        this.chains = chains;
         this.meters = meters;
     }
 
@@ -130,13 +141,15 @@ public final class ProofManagerService implements AutoCloseable {
         new ProcessorMetrics().bindTo(meters);
         final Database database = Database.connect(endpoints.jdbcUrl(), endpoints.databaseUser(),
                 endpoints.databasePassword(), settings.database().poolSize());
-        final BlobStore rollupBlobs = BlobStores.open(settings.rollupBlobs(), endpoints.dataDir().resolve("blobs/rollup"));
-        // the public store holds both the published proof inputs and the received proofs
-        final BlobStore publicBlobs = BlobStores.open(settings.publicBlobs(), endpoints.dataDir().resolve("blobs/public"));
-        final ProofManagerService service = new ProofManagerService(settings, endpoints, components, database, rollupBlobs, publicBlobs,
-                meters);
+        final Map<Long, ServedChain> chains = new LinkedHashMap<>();
+        final ProofManagerService service = new ProofManagerService(settings, endpoints, components, database, chains, meters);
         service.running.push(database);
         try {
+            for (final ManagerSettings.RollupChain chain : settings.chains()) {
+                final ServedChain served = ServedChain.open(chain, database, endpoints.dataDir());
+                service.running.push(served);
+                chains.put(chain.id(), served);
+            }
             service.startComponents(settings);
         } catch (final RuntimeException e) {
             service.close();
@@ -146,20 +159,26 @@ public final class ProofManagerService implements AutoCloseable {
     }
 
     private void startComponents(final ManagerSettings settings) {
-        database.migrate(settings.database().createRollupTables());
-        TopicProvisioner.ensureTopics(endpoints.bootstrapServers(), settings.kafka().partitions(),
+        database.migrate(false, settings.chainId());
+        if (settings.database().createRollupTables()) {
+            chains.values().forEach(ServedChain::createRollupTables);
+        }
+        TopicProvisioner.ensureTopics(endpoints.bootstrapServers(), settings.kafka().topics(), settings.kafka().partitions(),
                 settings.kafka().replicationFactor());
 
         // against the flow of data, so that close() stops the sources first, then the topology, then its sinks
         final BatchStatusSink sink = startPostgresSink();
-        final Optional<RollupHandoff> handoff = components.proofValidation().handoff()
-                ? Optional.of(new RollupHandoff(database.dataSource(), rollupBlobs, components.proofValidation().handoffProofKeyTemplate()))
-                : Optional.empty();
-        final Optional<FallbackHandoff> fallbacks = handoff.map(h -> startFallbackHandoff(settings, h));
+        final Map<Long, RollupHandoff> handoffs = new LinkedHashMap<>();
+        if (components.proofValidation().handoff()) {
+            chains.values().forEach(chain -> handoffs.put(chain.id(), new RollupHandoff(chain.details(), chain.rollupBlobs(),
+                    components.proofValidation().handoffProofKeyTemplate())));
+        }
+        final Optional<FallbackHandoff> fallbacks = handoffs.isEmpty() ? Optional.empty()
+                : Optional.of(startFallbackHandoff(settings, handoffs));
         final L1TransactionSender sender = startL1Sender();
         final KafkaStreams streams = startTopology(settings);
         final KafkaStreams analytics = startRewardAnalytics(settings);
-        final ProofHandler proofs = startProofHandler(handoff);
+        final ProofHandler proofs = startProofHandler(handoffs);
         final RoleCoordinator roles = startSourceRoles(settings);
 
         final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
@@ -175,12 +194,13 @@ public final class ProofManagerService implements AutoCloseable {
         final BatchStatusQueries statusQueries = new BatchStatusQueries(database.dataSource());
         running.push(ManagerMetrics.start(statusQueries, meters, Duration.ofSeconds(5)));
         // every network's analytics from the compacted topic, whichever instance computes them
-        final NetworkAnalyticsReader networkAnalytics = NetworkAnalyticsReader.start(endpoints.bootstrapServers());
+        final NetworkAnalyticsReader networkAnalytics = NetworkAnalyticsReader.start(endpoints.bootstrapServers(),
+                settings.kafka().topics().of(Topics.NETWORK_ANALYTICS).name());
         running.push(networkAnalytics);
         final StatusApi statusApi = new StatusApi(statusQueries, networkAnalytics::current, () -> instance(roles));
         healthServer = HealthServer.start(settings.httpPort(), checks, meters, statusApi.routes());
         running.push(healthServer);
-        LOG.info("ETH Proof Manager running for chain {} (protocol {})", settings.chainId(), settings.protocolVersion());
+        LOG.info("ETH Proof Manager running for {} (protocol {})", chains.values(), settings.protocolVersion());
     }
 
     private KafkaStreams startTopology(final ManagerSettings settings) {
@@ -188,7 +208,8 @@ public final class ProofManagerService implements AutoCloseable {
         final var stateDir = settings.kafka().stateDir().orElse(endpoints.dataDir().resolve("streams"));
         final var properties = StreamsSettings.properties(endpoints.bootstrapServers(), settings.kafka().applicationId(),
                 stateDir, settings.kafka().replicationFactor(), settings.kafka().instanceId(), settings.kafka().standbyReplicas());
-        final KafkaStreams streams = new KafkaStreams(BatchTopology.build(policy, settings.deadlines(), meters), properties);
+        final KafkaStreams streams = new KafkaStreams(BatchTopology.build(policy, settings.deadlines(),
+                BatchTopology.DEFAULT_FINISHED_RETENTION, meters, settings.kafka().topics()), properties);
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("topology thread failed; replacing it (exactly-once: its uncommitted work is redone)", exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -206,7 +227,7 @@ public final class ProofManagerService implements AutoCloseable {
     private KafkaStreams startRewardAnalytics(final ManagerSettings settings) {
         final String applicationId = settings.kafka().applicationId() + "-reward-analytics";
         final var stateDir = settings.kafka().stateDir().orElse(endpoints.dataDir().resolve("streams"));
-        final KafkaStreams analytics = new KafkaStreams(RewardAnalyticsTopology.build(meters), StreamsSettings.properties(
+        final KafkaStreams analytics = new KafkaStreams(RewardAnalyticsTopology.build(meters, settings.kafka().topics()), StreamsSettings.properties(
                 endpoints.bootstrapServers(), applicationId, stateDir, settings.kafka().replicationFactor(),
                 settings.kafka().instanceId(), settings.kafka().standbyReplicas()));
         analytics.setUncaughtExceptionHandler(exception -> {
@@ -218,22 +239,26 @@ public final class ProofManagerService implements AutoCloseable {
         return analytics;
     }
 
-    /** Hands the batches that fall back to the rollup's provers ({@code proof_generation_details}). */
-    private FallbackHandoff startFallbackHandoff(final ManagerSettings settings, final RollupHandoff handoff) {
-        LOG.info("handing back to the rollup: {}", handoff);
+    /** Hands the batches that fall back to each chain's provers (its {@code proof_generation_details}). */
+    private FallbackHandoff startFallbackHandoff(final ManagerSettings settings, final Map<Long, RollupHandoff> handoffs) {
+        LOG.info("handing back to the rollups: {}", handoffs);
         final FallbackHandoff fallbacks = new FallbackHandoff(endpoints.bootstrapServers(),
-                settings.kafka().applicationId() + "-fallback-handoff", Topics.FALLBACK.name(), settings.chainId(), handoff,
+                settings.kafka().applicationId() + "-fallback-handoff", settings.kafka().topics().of(Topics.FALLBACK).name(), handoffs,
                 components.proofHandler(), meters);
         fallbacks.start();
         running.push(fallbacks);
         return fallbacks;
     }
 
-    private ProofHandler startProofHandler(final Optional<RollupHandoff> handoff) {
+    private ProofHandler startProofHandler(final Map<Long, RollupHandoff> handoffs) {
         final var chain = endpoints.chain();
         final org.web3j.protocol.Web3j web3j = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(chain.rpcUrl()));
         running.push(web3j::shutdown);
-        final ProofHandler handler = new ProofHandler(components.proofHandler(), publicBlobs, validator(web3j), handoff, meters);
+        final Map<Long, ProofDestinations.Chain> destinations = new LinkedHashMap<>();
+        chains.values().forEach(served -> destinations.put(served.id(),
+                new ProofDestinations.Chain(served.publicBlobs(), Optional.ofNullable(handoffs.get(served.id())))));
+        final ProofHandler handler = new ProofHandler(components.proofHandler(), ProofDestinations.of(destinations),
+                validator(web3j), meters);
         handler.start();
         running.push(handler);
         return handler;
@@ -285,11 +310,22 @@ public final class ProofManagerService implements AutoCloseable {
         return instance;
     }
 
+    /** The readiness role: a checker per chain, each on its chain's table and blob stores; running while all run. */
     private RoleCoordinator.RoleComponent startReadinessChecker() {
-        final ReadinessChecker checker = new ReadinessChecker(components.readiness(), database.dataSource(), rollupBlobs,
-                publicBlobs, meters, Clock.systemUTC());
-        checker.start();
-        return RoleCoordinator.RoleComponent.of(checker, checker::isRunning);
+        final List<ReadinessChecker> checkers = new ArrayList<>();
+        try {
+            for (final ServedChain chain : chains.values()) {
+                final ReadinessChecker checker = new ReadinessChecker(components.readiness().get(chain.id()), database.dataSource(),
+                        chain.details(), chain.rollupBlobs(), chain.publicBlobs(), meters, Clock.systemUTC());
+                checkers.add(checker);
+                checker.start();
+            }
+        } catch (final RuntimeException e) {
+            checkers.forEach(ReadinessChecker::close);
+            throw e;
+        }
+        return RoleCoordinator.RoleComponent.of(() -> checkers.forEach(ReadinessChecker::close),
+                () -> checkers.stream().allMatch(ReadinessChecker::isRunning));
     }
 
     private L1TransactionSender startL1Sender() {
@@ -322,9 +358,32 @@ public final class ProofManagerService implements AutoCloseable {
         return database;
     }
 
-    /** The store the rollup's proof generation data is read from (the demo writes its generated blobs there). */
+    /** The store the first chain's proof generation data is read from (the demo writes its generated blobs there). */
     public BlobStore rollupBlobs() {
-        return rollupBlobs;
+        return chains.values().iterator().next().rollupBlobs();
+    }
+
+    /** The store chain {@code chainId}'s proof generation data is read from. */
+    public BlobStore rollupBlobs(final long chainId) {
+        return served(chainId).rollupBlobs();
+    }
+
+    /** Where chain {@code chainId}'s {@code proof_generation_details} is (the demo seeds its ready batches there). */
+    public ProofGenerationDetails proofGenerationDetails(final long chainId) {
+        return served(chainId).details();
+    }
+
+    private ServedChain served(final long chainId) {
+        final ServedChain chain = chains.get(chainId);
+        if (chain == null) {
+            throw new IllegalArgumentException("chain " + chainId + " is not configured; the chains are " + chains.keySet());
+        }
+        return chain;
+    }
+
+    /** The names of the deployment's topics. */
+    public TopicNames topics() {
+        return settings.kafka().topics();
     }
 
     /** The settings the service runs with. */

@@ -1,8 +1,10 @@
 package io.ethproofmanager.app;
 
 import io.ethproofmanager.schemas.Topic;
+import io.ethproofmanager.schemas.TopicNames;
 import io.ethproofmanager.schemas.Topics;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +15,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * (the batch-status and network-analytics topics) with {@code cleanup.policy=compact}. The L1 ingester creates its own
  * compacted checkpoint topic. Topics that exist must have the configured number of partitions: every topic is keyed by
  * batch and joined by the topology partition by partition, so a topic with another count fails the start, named, rather
- * than being used silently.
+ * than being used silently. Instances that start together may race to create them: a topic another one created first is
+ * checked like an existing one.
  */
 public final class TopicProvisioner {
 
@@ -32,17 +37,26 @@ public final class TopicProvisioner {
     private TopicProvisioner() {
     }
 
+    /** Ensures the topics of {@link Topics} ({@link TopicNames#DEFAULT}). */
     public static void ensureTopics(final String bootstrapServers, final int partitions, final short replicationFactor) {
+        ensureTopics(bootstrapServers, TopicNames.DEFAULT, partitions, replicationFactor);
+    }
+
+    /** Ensures the deployment's topics {@code names}: creates the missing ones, checks the partitions of the others. */
+    public static void ensureTopics(final String bootstrapServers, final TopicNames names, final int partitions,
+            final short replicationFactor) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             final Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            requirePartitions(admin, existing, partitions);
-            final List<NewTopic> missing = Topics.all().stream()
+            requirePartitions(admin, names, existing, partitions);
+            final List<NewTopic> missing = names.all().stream()
                     .filter(topic -> !existing.contains(topic.name()))
                     .map(topic -> newTopic(topic, partitions, replicationFactor))
                     .toList();
             if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+                final Set<String> createdElsewhere = create(admin, missing);
+                LOG.info("created topics {}", missing.stream().map(NewTopic::name).filter(name -> !createdElsewhere.contains(name)).toList());
+                // another instance starting at the same time created these first: they must have the count too
+                requirePartitions(admin, names, createdElsewhere, partitions);
             }
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -53,9 +67,26 @@ public final class TopicProvisioner {
         }
     }
 
-    private static void requirePartitions(final Admin admin, final Set<String> existing, final int partitions)
+    /** Creates {@code missing}; returns those another client created meanwhile (the broker says they exist). */
+    private static Set<String> create(final Admin admin, final List<NewTopic> missing)
             throws InterruptedException, ExecutionException, TimeoutException {
-        final List<String> ours = Topics.all().stream().map(Topic::name).filter(existing::contains).toList();
+        final Set<String> createdElsewhere = new HashSet<>();
+        for (final Map.Entry<String, KafkaFuture<Void>> topic : admin.createTopics(missing).values().entrySet()) {
+            try {
+                topic.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (final ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                createdElsewhere.add(topic.getKey());
+            }
+        }
+        return createdElsewhere;
+    }
+
+    private static void requirePartitions(final Admin admin, final TopicNames names, final Set<String> existing,
+            final int partitions) throws InterruptedException, ExecutionException, TimeoutException {
+        final List<String> ours = names.all().stream().map(Topic::name).filter(existing::contains).toList();
         if (ours.isEmpty()) {
             return;
         }

@@ -8,6 +8,7 @@ import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
 import io.ethproofmanager.schemas.FallbackRecord;
 import io.ethproofmanager.schemas.Topic;
 import io.ethproofmanager.schemas.Topics;
+import io.ethproofmanager.schemas.TopicNames;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -117,6 +118,8 @@ final class ServiceHarness {
         overrides.put("epm.chain-id", ROLLUP_CHAIN_ID);
         overrides.put("epm.kafka.bootstrap-servers", kafka.bootstrapServers());
         overrides.put("epm.kafka.application-id", applicationId);
+        // the tests read the topics under their default names
+        overrides.put("epm.kafka.topic-prefix", TopicNames.DEFAULT_PREFIX);
         overrides.put("epm.database.url", postgres.jdbcUrl());
         overrides.put("epm.database.user", postgres.user());
         overrides.put("epm.database.password", postgres.password());

@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.schemas.Topic;
+import io.ethproofmanager.schemas.TopicNames;
 import io.ethproofmanager.schemas.Topics;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -38,6 +45,33 @@ class TopicProvisionerTest {
             assertThat(admin.describeTopics(all).allTopicNames().get().values())
                     .allSatisfy(topic -> assertThat(topic.partitions()).hasSize(2));
             TopicProvisioner.ensureTopics(kafka.bootstrapServers(), 2, (short) 1); // again: nothing to do
+        }
+    }
+
+    @Test
+    void instancesStartingTogetherRaceToCreateTheTopicsAndAllStart() throws Exception {
+        final TopicNames names = new TopicNames("race");
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            final ExecutorService instances = Executors.newFixedThreadPool(4);
+            try {
+                final CountDownLatch together = new CountDownLatch(1);
+                final List<Future<?>> starts = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    starts.add(instances.submit(() -> {
+                        together.await();
+                        TopicProvisioner.ensureTopics(kafka.bootstrapServers(), names, 1, (short) 1);
+                        return null;
+                    }));
+                }
+                together.countDown();
+                for (final Future<?> start : starts) {
+                    start.get(90, TimeUnit.SECONDS);
+                }
+            } finally {
+                instances.shutdownNow();
+            }
+            assertThat(admin.listTopics().names().get()).containsAll(names.all().stream().map(Topic::name).toList());
         }
     }
 }

@@ -1,11 +1,14 @@
 package io.ethproofmanager.sandbox;
 
+import io.ethproofmanager.app.ManagerSettings;
 import io.ethproofmanager.app.ProofManagerService;
+import io.ethproofmanager.connectors.db.ProofGenerationDetails;
 
 import io.ethproofmanager.sandbox.network.SimulatedNetworks;
 import io.ethproofmanager.sandbox.network.SimulatedProvingNetwork;
 import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.devkit.rollup.ReadyBatchSeeder;
+import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.BatchStatus;
 import io.ethproofmanager.schemas.BatchStatusRecord;
 import io.ethproofmanager.schemas.ProvingNetwork;
@@ -46,9 +49,9 @@ public final class DemoRun implements AutoCloseable {
     private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(5);
 
     private final ProofManagerService service;
-    private final List<Long> batches;
+    private final List<BatchId> batches;
     private final Instant seedingStartedAt;
-    private final Map<Long, Seen> onTopic = new ConcurrentHashMap<>();
+    private final Map<BatchId, Seen> onTopic = new ConcurrentHashMap<>();
     private final Thread tail;
     private final Optional<SimulatedNetworks> networks;
     private final Optional<ScheduledExecutorService> chainTicker;
@@ -65,9 +68,9 @@ public final class DemoRun implements AutoCloseable {
         }
     }
 
-    private final Set<Long> demoBatches;
+    private final Set<BatchId> demoBatches;
 
-    private DemoRun(final ProofManagerService service, final Instant seedingStartedAt, final List<Long> batches,
+    private DemoRun(final ProofManagerService service, final Instant seedingStartedAt, final List<BatchId> batches,
             final Optional<SimulatedNetworks> networks, final Optional<ScheduledExecutorService> chainTicker) {
         this.service = service;
         this.seedingStartedAt = seedingStartedAt;
@@ -82,7 +85,8 @@ public final class DemoRun implements AutoCloseable {
     /**
      * Starts the demo: on a local chain (the embedded one or an anvil development node), the simulated networks with
      * {@code networkMix} (empty: none, and no fast clock) and a block every second that moves chain time
-     * {@code chainSpeed} seconds, so that deadlines pass in demo time; then seeds.
+     * {@code chainSpeed} seconds, so that deadlines pass in demo time; then seeds {@code count} ready batches into each
+     * configured rollup chain's {@code proof_generation_details} (with their blobs in the chain's rollup store).
      */
     public static DemoRun start(final ProofManagerService service, final Optional<LocalChain> chain, final int count,
             final long seed, final Optional<String> networkMix, final int chainSpeed) {
@@ -94,12 +98,15 @@ public final class DemoRun implements AutoCloseable {
         final Optional<ScheduledExecutorService> ticker = chain.filter(c -> count > 0 && networkMix.isPresent())
                 .map(c -> tickChain(c, chainSpeed));
         final Instant seedingStartedAt = Instant.now();
-        final List<Long> batches = count == 0
-                ? List.of()
-                : ReadyBatchSeeder.seed(service.database().dataSource(), service.rollupBlobs()::write, count, new Random(seed));
-        if (!batches.isEmpty()) {
-            LOG.info("demo: inserted {} ready batches into proof_generation_details: {}..{}", batches.size(),
-                    batches.get(0), batches.get(batches.size() - 1));
+        final List<BatchId> batches = new ArrayList<>();
+        final Random random = new Random(seed);
+        for (final ManagerSettings.RollupChain rollup : count == 0 ? List.<ManagerSettings.RollupChain>of() : service.settings().chains()) {
+            final ProofGenerationDetails details = service.proofGenerationDetails(rollup.id());
+            final List<Long> seeded = ReadyBatchSeeder.seed(details.dataSource(), details.table(),
+                    service.rollupBlobs(rollup.id())::write, count, random);
+            seeded.forEach(number -> batches.add(new BatchId(rollup.id(), number)));
+            LOG.info("demo: inserted {} ready batches of chain {} into {}: {}..{}", seeded.size(), rollup.id(), details.table(),
+                    seeded.getFirst(), seeded.getLast());
         }
         final DemoRun demo = new DemoRun(service, seedingStartedAt, batches, networks, ticker);
         demo.tail.start();
@@ -150,7 +157,7 @@ public final class DemoRun implements AutoCloseable {
         return status == BatchStatus.VALIDATION_RESULT_SENT_TO_L1 || status == BatchStatus.FALLEN_BACK;
     }
 
-    private Optional<Instant> finalSeenAt(final long batch) {
+    private Optional<Instant> finalSeenAt(final BatchId batch) {
         return Optional.ofNullable(onTopic.get(batch)).map(Seen::finalSeenAt);
     }
 
@@ -183,7 +190,7 @@ public final class DemoRun implements AutoCloseable {
         onTopic.values().forEach(seen -> topicCounts.merge(seen.record().status().wireName(), 1, Integer::sum));
         final List<DemoSummary.FinalBatch> finals = new ArrayList<>();
         Optional<Instant> lastFinal = Optional.empty();
-        for (final long batch : batches) {
+        for (final BatchId batch : batches) {
             final Seen seen = onTopic.get(batch);
             if (seen == null || seen.finalSeenAt() == null) {
                 continue;
@@ -191,7 +198,7 @@ public final class DemoRun implements AutoCloseable {
             final BatchStatusRecord record = seen.record();
             // a deadline fallback is stamped in chain time, which runs ahead of the wall clock in the demo
             final Instant finalAt = record.updatedAt().isBefore(seen.finalSeenAt()) ? record.updatedAt() : seen.finalSeenAt();
-            finals.add(new DemoSummary.FinalBatch(batch, record.status().wireName(),
+            finals.add(new DemoSummary.FinalBatch(batch.batchNumber(), record.status().wireName(),
                     record.fallbackReason() == null ? "-" : record.fallbackReason().split(":", 2)[0],
                     record.assignedNetwork().map(ProvingNetwork::wireName).orElse("-"), Duration.between(record.createdAt(), finalAt)));
             lastFinal = lastFinal.filter(last -> last.isAfter(seen.finalSeenAt())).or(() -> Optional.of(seen.finalSeenAt()));
@@ -286,15 +293,15 @@ public final class DemoRun implements AutoCloseable {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<?, BatchStatusRecord> consumer = new KafkaConsumer<>(config,
                 Topics.BATCH_STATUS.keySerde().deserializer(), Topics.BATCH_STATUS.valueSerde().deserializer())) {
-            consumer.subscribe(List.of(Topics.BATCH_STATUS.name()));
+            consumer.subscribe(List.of(service.topics().of(Topics.BATCH_STATUS).name()));
             while (!closed) {
                 consumer.poll(Duration.ofMillis(200)).forEach(record -> {
                     final BatchStatusRecord status = record.value();
-                    if (!demoBatches.contains(status.batchNumber())) {
+                    if (!demoBatches.contains(status.batchId())) {
                         return; // the topic's other batches (earlier runs on the same data) are not the demo's
                     }
                     LOG.info("status topic: batch {} is {} (version {})", status.batchId(), status.status().wireName(), status.version());
-                    onTopic.merge(status.batchNumber(), new Seen(status, isFinal(status.status()) ? Instant.now() : null), Seen::then);
+                    onTopic.merge(status.batchId(), new Seen(status, isFinal(status.status()) ? Instant.now() : null), Seen::then);
                 });
             }
         } catch (final RuntimeException e) {

@@ -55,6 +55,11 @@ public final class SandboxMain implements Callable<Integer> {
             description = "demo with simulated networks: seconds of chain time per second (a block a second), so that deadlines pass in demo time")
     private int chainSpeed;
 
+    @Option(names = "--chains", defaultValue = "1", paramLabel = "N",
+            description = "rollup chains served on the one contract (ids epm.chain-id, +1, ...), each with its proof_generation_details"
+                    + " in the schema rollup_<id> and its blobs in <data dir>/blobs/rollup-<id>; the demo seeds --demo-batches into each")
+    private int chains;
+
     public static void main(final String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -68,7 +73,12 @@ public final class SandboxMain implements Callable<Integer> {
         if (demoBatches < 0) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--demo-batches must not be negative");
         }
-        final Config loaded = ManagerSettings.loadConfig(Optional.ofNullable(config));
+        final Config loaded;
+        try {
+            loaded = DemoChains.withChains(ManagerSettings.loadConfig(Optional.ofNullable(config)), chains);
+        } catch (final IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         // the simulated networks and the fast chain clock need a local chain: the embedded one or a development node
         final boolean localChain = loaded.getString("epm.l1.rpc-url").isBlank() || loaded.getBoolean("epm.sandbox.development-node");
         final boolean simulated = demoBatches > 0 && !"off".equals(networks) && localChain;

@@ -1,11 +1,19 @@
 package io.ethproofmanager.topology;
 
 import io.ethproofmanager.schemas.BatchId;
+import io.ethproofmanager.schemas.BatchStatusRecord;
 import io.ethproofmanager.schemas.ChainTime;
+import io.ethproofmanager.schemas.DeadLetter;
+import io.ethproofmanager.schemas.FallbackRecord;
+import io.ethproofmanager.schemas.L1Command;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.L1Record;
+import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.ProofVerdict;
+import io.ethproofmanager.schemas.ReadinessEvent;
 import io.ethproofmanager.schemas.RecordJson;
 import io.ethproofmanager.schemas.Topic;
+import io.ethproofmanager.schemas.TopicNames;
 import io.ethproofmanager.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -77,10 +85,24 @@ public final class BatchTopology {
         return build(policy, deadlines, DEFAULT_FINISHED_RETENTION, meters);
     }
 
-    /** Builds the topology; every node and store carries the explicit names above. */
+    /** Builds the topology on the topics of {@link Topics} ({@link TopicNames#DEFAULT}). */
     public static Topology build(final ProofRequestPolicy policy, final DeadlinePolicy deadlines, final Duration finishedRetention,
             final MeterRegistry meters) {
+        return build(policy, deadlines, finishedRetention, meters, TopicNames.DEFAULT);
+    }
+
+    /** Builds the topology on the deployment's topics {@code names}; every node and store carries the explicit names above. */
+    public static Topology build(final ProofRequestPolicy policy, final DeadlinePolicy deadlines, final Duration finishedRetention,
+            final MeterRegistry meters, final TopicNames names) {
         Objects.requireNonNull(policy, "policy");
+        final Topic<BatchId, ReadinessEvent> readiness = names.of(Topics.READINESS);
+        final Topic<BatchId, L1Record> l1Events = names.of(Topics.L1_EVENTS);
+        final Topic<BatchId, L1TransactionResult> txResults = names.of(Topics.L1_TX_RESULTS);
+        final Topic<BatchId, ProofVerdict> verdicts = names.of(Topics.PROOF_VERDICTS);
+        final Topic<BatchId, BatchStatusRecord> status = names.of(Topics.BATCH_STATUS);
+        final Topic<BatchId, L1Command> commands = names.of(Topics.L1_COMMANDS);
+        final Topic<BatchId, FallbackRecord> fallback = names.of(Topics.FALLBACK);
+        final Topic<BatchId, DeadLetter> deadLetter = names.of(Topics.DEAD_LETTER);
         Objects.requireNonNull(finishedRetention, "finishedRetention");
         Objects.requireNonNull(deadlines, "deadlines");
         final TopologyMetrics metrics = new TopologyMetrics(meters);
@@ -92,19 +114,19 @@ public final class BatchTopology {
                 () -> new BatchStateProcessor(policy, deadlines, metrics, children, finishedRetention);
         return new Topology()
                 // 1. readiness events arrive as raw bytes ...
-                .addSource(READINESS_SOURCE, raw, raw, Topics.READINESS.name())
+                .addSource(READINESS_SOURCE, raw, raw, readiness.name())
                 // 2. ... and are checked and decoded; the malformed ones become dead letters
-                .addProcessor(READINESS_PARSE, parse(Topics.READINESS, BatchEvent.Ready::new, metrics), READINESS_SOURCE)
+                .addProcessor(READINESS_PARSE, parse(readiness, BatchEvent.Ready::new, metrics), READINESS_SOURCE)
                 // 3. contract events and, between them, the chain-time ticks of each partition arrive as raw bytes ...
-                .addSource(L1_EVENTS_SOURCE, raw, raw, Topics.L1_EVENTS.name())
+                .addSource(L1_EVENTS_SOURCE, raw, raw, l1Events.name())
                 // 4. ... and are checked and decoded the same way: events keyed by their batch, ticks without a key
-                .addProcessor(L1_EVENTS_PARSE, parseL1Events(metrics), L1_EVENTS_SOURCE)
+                .addProcessor(L1_EVENTS_PARSE, parseL1Events(l1Events, metrics), L1_EVENTS_SOURCE)
                 // 5. the L1 sender's transaction results arrive as raw bytes and are checked and decoded the same way
-                .addSource(L1_TX_RESULTS_SOURCE, raw, raw, Topics.L1_TX_RESULTS.name())
-                .addProcessor(L1_TX_RESULTS_PARSE, parse(Topics.L1_TX_RESULTS, BatchEvent.TxResult::new, metrics), L1_TX_RESULTS_SOURCE)
+                .addSource(L1_TX_RESULTS_SOURCE, raw, raw, txResults.name())
+                .addProcessor(L1_TX_RESULTS_PARSE, parse(txResults, BatchEvent.TxResult::new, metrics), L1_TX_RESULTS_SOURCE)
                 // 6. the proof handler's verdicts arrive as raw bytes and are checked and decoded the same way
-                .addSource(PROOF_VERDICTS_SOURCE, raw, raw, Topics.PROOF_VERDICTS.name())
-                .addProcessor(PROOF_VERDICTS_PARSE, parse(Topics.PROOF_VERDICTS, BatchEvent.Verdict::new, metrics), PROOF_VERDICTS_SOURCE)
+                .addSource(PROOF_VERDICTS_SOURCE, raw, raw, verdicts.name())
+                .addProcessor(PROOF_VERDICTS_PARSE, parse(verdicts, BatchEvent.Verdict::new, metrics), PROOF_VERDICTS_SOURCE)
                 // 7. the valid events meet in the state machine, which keeps each batch's state in a store and, at each
                 //    chain-time tick, checks the due deadlines, found through an index of the running ones
                 .addProcessor(BATCH_STATE_MACHINE, stateMachine, READINESS_PARSE, L1_EVENTS_PARSE, L1_TX_RESULTS_PARSE, PROOF_VERDICTS_PARSE)
@@ -113,15 +135,15 @@ public final class BatchTopology {
                 .addStateStore(DeadlineIndex.storeBuilder(FINISHED_BATCHES_STORE), BATCH_STATE_MACHINE)
                 .addStateStore(chainClockStore(), BATCH_STATE_MACHINE)
                 // 8. changed batch records go to the status topic, commands to the L1 sender, fallbacks to in-house proving
-                .addSink(BATCH_STATUS_SINK, Topics.BATCH_STATUS.name(),
-                        Topics.BATCH_STATUS.keySerde().serializer(), Topics.BATCH_STATUS.valueSerde().serializer(), BATCH_STATE_MACHINE)
-                .addSink(L1_COMMANDS_SINK, Topics.L1_COMMANDS.name(),
-                        Topics.L1_COMMANDS.keySerde().serializer(), Topics.L1_COMMANDS.valueSerde().serializer(), BATCH_STATE_MACHINE)
-                .addSink(FALLBACK_SINK, Topics.FALLBACK.name(),
-                        Topics.FALLBACK.keySerde().serializer(), Topics.FALLBACK.valueSerde().serializer(), BATCH_STATE_MACHINE)
+                .addSink(BATCH_STATUS_SINK, status.name(),
+                        status.keySerde().serializer(), status.valueSerde().serializer(), BATCH_STATE_MACHINE)
+                .addSink(L1_COMMANDS_SINK, commands.name(),
+                        commands.keySerde().serializer(), commands.valueSerde().serializer(), BATCH_STATE_MACHINE)
+                .addSink(FALLBACK_SINK, fallback.name(),
+                        fallback.keySerde().serializer(), fallback.valueSerde().serializer(), BATCH_STATE_MACHINE)
                 // 9. dead letters of the four inputs go to the dead-letter topic
-                .addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTER.name(),
-                        Topics.DEAD_LETTER.keySerde().serializer(), Topics.DEAD_LETTER.valueSerde().serializer(),
+                .addSink(DEAD_LETTER_SINK, deadLetter.name(),
+                        deadLetter.keySerde().serializer(), deadLetter.valueSerde().serializer(),
                         READINESS_PARSE, L1_EVENTS_PARSE, L1_TX_RESULTS_PARSE, PROOF_VERDICTS_PARSE);
     }
 
@@ -138,11 +160,12 @@ public final class BatchTopology {
      * Contract events go on as {@link BatchEvent.OnChain} keyed by their batch; a chain-time tick goes on as itself, without
      * a key. A keyless event and a keyed tick are dead letters.
      */
-    private static ProcessorSupplier<byte[], byte[], BatchId, Object> parseL1Events(final TopologyMetrics metrics) {
-        final var deadLetters = metrics.deadLetters(Topics.L1_EVENTS.name());
+    private static ProcessorSupplier<byte[], byte[], BatchId, Object> parseL1Events(final Topic<BatchId, L1Record> l1Events,
+            final TopologyMetrics metrics) {
+        final var deadLetters = metrics.deadLetters(l1Events.name());
         final ParseStep.KeyRule<BatchId, L1Record> keys = new ParseStep.KeyRule<>(false,
                 value -> value instanceof L1Event event ? Optional.of(event.batchId()) : Optional.empty(), Optional.of("batch"));
-        return () -> new ParseStep<BatchId, L1Record, Object>(Topics.L1_EVENTS, keys, deadLetters,
+        return () -> new ParseStep<BatchId, L1Record, Object>(l1Events, keys, deadLetters,
                 (context, valid) -> context.forward(valid.withValue(switch (valid.value()) {
                     case L1Event event -> new BatchEvent.OnChain(event);
                     case ChainTime tick -> tick;

@@ -40,14 +40,22 @@ public final class NetworkAnalyticsReader implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closing;
 
-    private NetworkAnalyticsReader(final KafkaConsumer<byte[], byte[]> consumer) {
+    private final String topic;
+
+    private NetworkAnalyticsReader(final KafkaConsumer<byte[], byte[]> consumer, final String topic) {
         this.consumer = consumer;
+        this.topic = topic;
         this.thread = new Thread(this::run, "epm-network-analytics-reader");
         this.thread.setDaemon(true);
     }
 
     /** Starts reading {@link Topics#NETWORK_ANALYTICS} on {@code bootstrapServers}. */
     public static NetworkAnalyticsReader start(final String bootstrapServers) {
+        return start(bootstrapServers, Topics.NETWORK_ANALYTICS.name());
+    }
+
+    /** Starts reading the network analytics topic {@code topic} (the deployment's) on {@code bootstrapServers}. */
+    public static NetworkAnalyticsReader start(final String bootstrapServers, final String topic) {
         final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, "epm-network-analytics-reader",
@@ -55,7 +63,7 @@ public final class NetworkAnalyticsReader implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
-        final NetworkAnalyticsReader reader = new NetworkAnalyticsReader(consumer);
+        final NetworkAnalyticsReader reader = new NetworkAnalyticsReader(consumer, topic);
         reader.thread.start();
         return reader;
     }
@@ -69,7 +77,7 @@ public final class NetworkAnalyticsReader implements AutoCloseable {
 
     private void run() {
         try {
-            final List<TopicPartition> partitions = consumer.partitionsFor(Topics.NETWORK_ANALYTICS.name()).stream()
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -80,7 +88,7 @@ public final class NetworkAnalyticsReader implements AutoCloseable {
             // closing
         } catch (final RuntimeException e) {
             if (!closing) {
-                LOG.error("reading {} failed; /api/networks keeps what was read", Topics.NETWORK_ANALYTICS.name(), e);
+                LOG.error("reading {} failed; /api/networks keeps what was read", topic, e);
             }
         } finally {
             consumer.close();

@@ -3,6 +3,8 @@ package io.ethproofmanager.connectors.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -40,27 +42,42 @@ public final class Database implements AutoCloseable {
         return dataSource;
     }
 
-    /** Applies the manager's migrations ({@code db/migration}); with {@code createRollupTables} also the rollup's tables. */
-    public void migrate(final boolean createRollupTables) {
+    /**
+     * Applies the manager's migrations ({@code db/migration}); with {@code createRollupTables} first the rollup's tables
+     * in this database's search path ({@link #createRollupTables}). Readiness progress rows kept from before progress was
+     * keyed by chain (V4) are given {@code chainOfExistingReadiness}: the chain of the single-chain deployment that wrote
+     * them, the first configured chain.
+     */
+    public void migrate(final boolean createRollupTables, final long chainOfExistingReadiness) {
         if (createRollupTables) {
-            final var rollup = Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations("classpath:db/rollup")
-                    .table("flyway_rollup_schema_history")
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .load()
-                    .migrate();
-            LOG.info("rollup tables: {} migration(s) applied", rollup.migrationsExecuted);
+            createRollupTables(dataSource, Optional.empty());
         }
         final var own = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                .placeholders(Map.of("chain_of_existing_readiness", Long.toString(chainOfExistingReadiness)))
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .load()
                 .migrate();
         LOG.info("eth_proof_manager schema: {} migration(s) applied", own.migrationsExecuted);
+    }
+
+    /**
+     * Creates the rollup's {@code proof_generation_details} ({@code db/rollup}) where missing, in {@code schema} (created
+     * when missing) or the search path's: for local rollups and tests; a real rollup already has it.
+     */
+    public static void createRollupTables(final DataSource database, final Optional<String> schema) {
+        final var configuration = Flyway.configure()
+                .dataSource(database)
+                .locations("classpath:db/rollup")
+                .table("flyway_rollup_schema_history")
+                .baselineOnMigrate(true)
+                .baselineVersion("0");
+        schema.ifPresent(name -> configuration.schemas(name).createSchemas(true));
+        final var rollup = configuration.load().migrate();
+        LOG.info("rollup tables{}: {} migration(s) applied", schema.map(name -> " in schema " + name).orElse(""),
+                rollup.migrationsExecuted);
     }
 
     @Override

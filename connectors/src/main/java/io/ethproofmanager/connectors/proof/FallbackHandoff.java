@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands the batches that fell back to the rollup's own provers: consumes {@link Topics#FALLBACK} (read_committed,
- * manual commits) and, for each record of its chain, sets the batch's {@code proof_generation_details} row to
+ * manual commits) and, for each record of one of its chains, sets the batch's {@code proof_generation_details} row to
  * {@code status = 'unpicked'}, {@code proving_mode = 'prover_cluster'} ({@link RollupHandoff#handBackFallenBack}). A
  * failing database is retried with backoff, the offset uncommitted; the update is idempotent, so a redelivery changes
  * nothing. Metrics: {@code epm_rollup_handoff_fallbacks_total}, {@code epm_rollup_handoff_retries_total}.
@@ -34,8 +34,7 @@ public final class FallbackHandoff implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final ConsumerService service;
-    private final long chainId;
-    private final RollupHandoff handoff;
+    private final Map<Long, RollupHandoff> handoffs;
     private final ProofHandlerSettings pace;
     private final MeterRegistry meters;
 
@@ -46,10 +45,15 @@ public final class FallbackHandoff implements AutoCloseable {
      */
     public FallbackHandoff(final String bootstrapServers, final String groupId, final String topic, final long chainId,
             final RollupHandoff handoff, final ProofHandlerSettings pace, final MeterRegistry meters) {
+        this(bootstrapServers, groupId, topic, Map.of(chainId, Objects.requireNonNull(handoff, "handoff")), pace, meters);
+    }
+
+    /** A hand-off of the fallbacks of each chain of {@code handoffs} to its rollup; records of other chains are skipped. */
+    public FallbackHandoff(final String bootstrapServers, final String groupId, final String topic,
+            final Map<Long, RollupHandoff> handoffs, final ProofHandlerSettings pace, final MeterRegistry meters) {
         this.service = new ConsumerService("fallback hand-off", THREAD_NAME, bootstrapServers, groupId, pace.groupInstanceId(),
                 topic, CLOSE_TIMEOUT, LOG);
-        this.chainId = chainId;
-        this.handoff = Objects.requireNonNull(handoff, "handoff");
+        this.handoffs = Map.copyOf(handoffs);
         this.pace = Objects.requireNonNull(pace, "pace");
         this.meters = Objects.requireNonNull(meters, "meters");
     }
@@ -70,7 +74,7 @@ public final class FallbackHandoff implements AutoCloseable {
 
     private void consume() {
         try (RetryingConsumerLoop<byte[], byte[]> kafka = service.consumer(pace.pollTimeout(), 500, Map.of())) {
-            LOG.info("fallback hand-off for chain {} consuming", chainId);
+            LOG.info("fallback hand-off for chains {} consuming", handoffs.keySet());
             final Handler handler = new Handler();
             while (!service.isClosing()) {
                 kafka.pollOnce(handler);
@@ -83,8 +87,8 @@ public final class FallbackHandoff implements AutoCloseable {
         @Override
         public void handle(final ConsumerRecords<byte[], byte[]> records) {
             for (final ConsumerRecord<byte[], byte[]> record : records) {
-                fallback(record).filter(f -> f.chainId() == chainId).ifPresent(f -> {
-                    handoff.handBackFallenBack(f.batchId());
+                fallback(record).filter(f -> handoffs.containsKey(f.chainId())).ifPresent(f -> {
+                    handoffs.get(f.chainId()).handBackFallenBack(f.batchId());
                     Counter.builder("epm_rollup_handoff_fallbacks_total")
                             .description("fallen-back batches handed to the rollup's provers").register(meters).increment();
                 });

@@ -49,9 +49,8 @@ public final class ProofHandler implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(40);
 
     private final ProofHandlerSettings settings;
-    private final BlobStore blobStore;
+    private final ProofDestinations destinations;
     private final ProofValidator validator;
-    private final Optional<RollupHandoff> handoff;
     private final MeterRegistry meters;
     private final Counter received;
     private final ConsumerService service;
@@ -81,10 +80,15 @@ public final class ProofHandler implements AutoCloseable {
     /** A handler that hands valid proofs back to the rollup with {@code handoff}, when present. */
     public ProofHandler(final ProofHandlerSettings settings, final BlobStore blobStore, final ProofValidator validator,
             final Optional<RollupHandoff> handoff, final MeterRegistry meters) {
+        this(settings, ProofDestinations.everyChain(blobStore, handoff), validator, meters);
+    }
+
+    /** A handler that keeps each chain's proofs in its public store and hands them to its rollup as {@code destinations} say. */
+    public ProofHandler(final ProofHandlerSettings settings, final ProofDestinations destinations, final ProofValidator validator,
+            final MeterRegistry meters) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.blobStore = Objects.requireNonNull(blobStore, "blobStore");
+        this.destinations = Objects.requireNonNull(destinations, "destinations");
         this.validator = Objects.requireNonNull(validator, "validator");
-        this.handoff = Objects.requireNonNull(handoff, "handoff");
         this.meters = Objects.requireNonNull(meters, "meters");
         this.received = Counter.builder("epm_proofs_received_total")
                 .description("proofs submitted by networks taken in hand (each proof once)").register(meters);
@@ -195,6 +199,11 @@ public final class ProofHandler implements AutoCloseable {
     /** Stores, validates and publishes the verdict of one proof, unless it already has one. */
     private void handle(final L1Event.ProofRequestProven proven, final KafkaProducer<byte[], byte[]> producer,
             final PublishedVerdicts published) {
+        if (destinations.forChain(proven.chainId()).isEmpty()) {
+            LOG.error("proof of batch {} is of chain {}, which is not configured ({}); not handled", proven.batchId(),
+                    proven.chainId(), destinations);
+            return;
+        }
         final PublishedVerdicts.Key key = PublishedVerdicts.Key.of(proven);
         if (published.contains(key)) {
             LOG.info("proof of batch {} from {} already has a verdict; not judged again", key.batch(), key.proofTransactionHash());
@@ -221,7 +230,7 @@ public final class ProofHandler implements AutoCloseable {
         }
         final String url;
         try {
-            url = blobStore.write(blobKey(proven.batchId()), proof);
+            url = destinations.forChain(proven.chainId()).orElseThrow().publicStore().write(blobKey(proven.batchId()), proof);
         } catch (final BlobStoreException e) {
             throw new RetryException("blob_store", e);
         }
@@ -241,6 +250,7 @@ public final class ProofHandler implements AutoCloseable {
         } catch (final ProofValidatorUnavailableException e) {
             throw new RetryException("validator", e);
         }
+        final Optional<RollupHandoff> handoff = destinations.forChain(proven.chainId()).flatMap(ProofDestinations.Chain::handoff);
         if (validation.valid() && handoff.isPresent()) {
             try {
                 handoff.get().handBackValidProof(proven.batchId(), proof);

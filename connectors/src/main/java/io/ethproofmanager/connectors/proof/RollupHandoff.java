@@ -6,6 +6,7 @@ import io.ethproofmanager.contract.proof.InvalidProofException;
 
 import io.ethproofmanager.connectors.blob.BlobStore;
 import io.ethproofmanager.connectors.blob.BlobStoreException;
+import io.ethproofmanager.connectors.db.ProofGenerationDetails;
 import io.ethproofmanager.schemas.BatchId;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import java.sql.Connection;
@@ -35,7 +36,7 @@ public final class RollupHandoff {
 
     private static final Logger LOG = LoggerFactory.getLogger(RollupHandoff.class);
 
-    private final DataSource rollupDatabase;
+    private final ProofGenerationDetails details;
     private final BlobStore rollupBlobs;
     private final String proofKeyTemplate;
 
@@ -49,8 +50,14 @@ public final class RollupHandoff {
         }
     }
 
+    /** A hand-off to the rollup whose {@code proof_generation_details} is in the manager's database {@code rollupDatabase}. */
     public RollupHandoff(final DataSource rollupDatabase, final BlobStore rollupBlobs, final String proofKeyTemplate) {
-        this.rollupDatabase = Objects.requireNonNull(rollupDatabase, "rollupDatabase");
+        this(ProofGenerationDetails.inManagerDatabase(rollupDatabase), rollupBlobs, proofKeyTemplate);
+    }
+
+    /** A hand-off to one rollup chain: its {@code proof_generation_details} and its blob store. */
+    public RollupHandoff(final ProofGenerationDetails details, final BlobStore rollupBlobs, final String proofKeyTemplate) {
+        this.details = Objects.requireNonNull(details, "details");
         this.rollupBlobs = Objects.requireNonNull(rollupBlobs, "rollupBlobs");
         this.proofKeyTemplate = Objects.requireNonNull(proofKeyTemplate, "proofKeyTemplate");
         if (!proofKeyTemplate.contains("{batch}")) {
@@ -90,7 +97,7 @@ public final class RollupHandoff {
                     + ": " + e.getMessage(), e);
         }
         final int rows = update(batch, """
-                UPDATE proof_generation_details SET status = 'generated', proof_blob_url = ?, updated_at = now()
+                UPDATE %s SET status = 'generated', proof_blob_url = ?, updated_at = now()
                 WHERE l1_batch_number = ?""", key);
         LOG.info("handed the valid proof of batch {} back to the rollup: {} ({} row(s) of proof_generation_details generated)",
                 batch, key, rows);
@@ -100,7 +107,7 @@ public final class RollupHandoff {
     /** Marks a batch that fell back for the rollup's own provers; returns whether a row changed. */
     public boolean handBackFallenBack(final BatchId batch) {
         final int rows = update(batch, """
-                UPDATE proof_generation_details SET status = 'unpicked', proving_mode = 'prover_cluster', updated_at = now()
+                UPDATE %s SET status = 'unpicked', proving_mode = 'prover_cluster', updated_at = now()
                 WHERE l1_batch_number = ? AND status <> 'generated'""", null);
         LOG.info("handed batch {} back to the rollup's provers ({} row(s) of proof_generation_details set unpicked, prover_cluster)",
                 batch, rows);
@@ -108,8 +115,8 @@ public final class RollupHandoff {
     }
 
     private int update(final BatchId batch, final String sql, final String key) {
-        try (Connection connection = rollupDatabase.getConnection();
-                PreparedStatement update = connection.prepareStatement(sql)) {
+        try (Connection connection = details.dataSource().getConnection();
+                PreparedStatement update = connection.prepareStatement(sql.formatted(details.table()))) {
             int parameter = 1;
             if (key != null) {
                 update.setString(parameter++, key);
@@ -123,6 +130,6 @@ public final class RollupHandoff {
 
     @Override
     public String toString() {
-        return "RollupHandoff[" + rollupBlobs + ", key " + proofKeyTemplate + "]";
+        return "RollupHandoff[" + details + ", " + rollupBlobs + ", key " + proofKeyTemplate + "]";
     }
 }

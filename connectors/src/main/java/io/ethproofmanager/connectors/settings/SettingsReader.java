@@ -31,9 +31,22 @@ public final class SettingsReader {
         return new SettingsReader(resolved);
     }
 
-    /** The key as messages name it: its path, and its environment variable in parentheses when it has one. */
+    /**
+     * The key as messages name it: its path, and its environment variable in parentheses when it has one; a key inside a
+     * list element ({@code epm.chains.1.id}) names the variable of the list ({@code in EPM_CHAINS}).
+     */
     public static String describe(final String path) {
-        return ReferenceSettings.environmentVariable(path).map(variable -> path + " (" + variable + ")").orElse(path);
+        final Optional<String> own = ReferenceSettings.environmentVariable(path);
+        if (own.isPresent()) {
+            return path + " (" + own.get() + ")";
+        }
+        for (int dot = path.lastIndexOf('.'); dot > 0; dot = path.lastIndexOf('.', dot - 1)) {
+            final Optional<String> enclosing = ReferenceSettings.environmentVariable(path.substring(0, dot));
+            if (enclosing.isPresent()) {
+                return path + " (in " + enclosing.get() + ")";
+            }
+        }
+        return path;
     }
 
     /** The error for {@code path}: {@code invalid configuration: <path> (<variable>) <problem>}. */

@@ -7,6 +7,7 @@ import io.ethproofmanager.connectors.testing.SharedInfrastructure;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 class DatabaseMigrationTest {
@@ -14,7 +15,7 @@ class DatabaseMigrationTest {
     @Test
     void migrationsCreateTheSeedColumnsAndAreIdempotent() throws SQLException {
         try (Database db = SharedInfrastructure.freshDatabase("migration_test")) {
-            db.migrate(true);
+            db.migrate(true, 271);
             try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
                 final var rs = s.executeQuery("""
                         SELECT column_name FROM information_schema.columns WHERE table_name = 'eth_proof_manager'""");
@@ -49,11 +50,33 @@ class DatabaseMigrationTest {
                 s.execute("DROP TABLE proof_generation_details");
                 s.execute("DROP TABLE flyway_rollup_schema_history");
             }
-            fresh.migrate(false);
+            fresh.migrate(false, 271);
             try (Connection c = fresh.dataSource().getConnection(); Statement s = c.createStatement()) {
                 final var rs = s.executeQuery("SELECT to_regclass('proof_generation_details') IS NULL");
                 rs.next();
                 assertThat(rs.getBoolean(1)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void readinessProgressKeptFromASingleChainVersionBelongsToTheFirstConfiguredChain() throws SQLException {
+        try (Database db = SharedInfrastructure.emptyDatabase("readiness_v4_test")) {
+            Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration").target("3").load().migrate();
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO eth_proof_manager_readiness (l1_batch_number, public_blob_url, published_at, attempts)"
+                        + " VALUES (7, 'file:/p/7', now(), 1)");
+            }
+            db.migrate(false, 324);
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                final var rs = s.executeQuery("SELECT chain_id, l1_batch_number FROM eth_proof_manager_readiness");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(324);
+                assertThat(rs.getLong(2)).isEqualTo(7);
+                s.execute("INSERT INTO eth_proof_manager_readiness (chain_id, l1_batch_number, attempts) VALUES (325, 7, 0)");
+                assertThatThrownBy(() -> s.execute(
+                        "INSERT INTO eth_proof_manager_readiness (chain_id, l1_batch_number, attempts) VALUES (324, 7, 0)"))
+                        .hasMessageContaining("eth_proof_manager_readiness_pkey");
             }
         }
     }

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.ethproofmanager.connectors.blob.FileSystemBlobStore;
 import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.connectors.db.Database;
+import io.ethproofmanager.connectors.db.ProofGenerationDetails;
 import io.ethproofmanager.connectors.testing.SharedInfrastructure;
 import io.ethproofmanager.connectors.testing.TestSettings;
 import io.ethproofmanager.schemas.BatchId;
@@ -199,20 +200,115 @@ class RollupHandoffTest {
         assertThat(row(21)).as("another chain's fallback").containsEntry("proving_mode", "proving_network");
     }
 
+    @Test
+    void eachChainsProofsGoToItsOwnStoresAndTableAndAnUnconfiguredChainsAreNotHandled() throws Exception {
+        final long other = rollup + 1;
+        final long unconfigured = rollup + 2;
+        Database.createRollupTables(database.dataSource(), Optional.of("rollup_other"));
+        final ProofGenerationDetails otherTable = new ProofGenerationDetails(database.dataSource(), Optional.of("rollup_other"), true);
+        final FileSystemBlobStore otherRollupBlobs = new FileSystemBlobStore(rollupRoot.resolve("other-rollup"));
+        final RollupHandoff otherHandoff = new RollupHandoff(otherTable, otherRollupBlobs, RollupHandoff.DEFAULT_PROOF_KEY_TEMPLATE);
+        insertRow(3, "picked_by_prover");
+        insertRow(4, "picked_by_prover");
+        execute("INSERT INTO \"rollup_other\".proof_generation_details (l1_batch_number, status) VALUES (3, 'picked_by_prover')");
+        final FileSystemBlobStore publicBlobs = new FileSystemBlobStore(rollupRoot.resolve("public"));
+        final FileSystemBlobStore otherPublicBlobs = new FileSystemBlobStore(rollupRoot.resolve("other-public"));
+        final ProofDestinations destinations = ProofDestinations.of(Map.of(
+                rollup, new ProofDestinations.Chain(publicBlobs, Optional.of(handoff)),
+                other, new ProofDestinations.Chain(otherPublicBlobs, Optional.of(otherHandoff))));
+
+        try (ProofHandler handler = handler(destinations)) {
+            produce(requests.requestAndProve(new BatchId(other, 3), ChainRequests.validProof(new BatchId(other, 3), ChainRequests.VERSION)));
+            produce(requests.requestAndProve(new BatchId(unconfigured, 3),
+                    ChainRequests.validProof(new BatchId(unconfigured, 3), ChainRequests.VERSION)));
+            produce(requests.requestAndProve(new BatchId(rollup, 3), ChainRequests.validProof(new BatchId(rollup, 3), ChainRequests.VERSION)));
+            await().atMost(WAIT).until(() -> "generated".equals(row(3).get("status"))
+                    && "generated".equals(otherRow(3)));
+        }
+
+        final String key = "proofs_fri/l1_batch_proof_3_0_29_2.cbor";
+        assertThat(rollupRoot.resolve(key)).as("chain %d's rollup store", rollup).exists();
+        assertThat(rollupRoot.resolve("other-rollup").resolve(key)).as("chain %d's rollup store", other).exists();
+        assertThat(row(4)).as("another batch of the same number's chain, untouched").containsEntry("status", "picked_by_prover");
+        assertThat(rollupRoot.resolve("public/proofs/" + rollup + "/3.proof")).exists();
+        assertThat(rollupRoot.resolve("other-public/proofs/" + other + "/3.proof")).exists();
+        assertThat(rollupRoot.resolve("public/proofs/" + unconfigured)).as("an unconfigured chain's proof").doesNotExist();
+        assertThat(rollupRoot.resolve("other-public/proofs/" + unconfigured)).doesNotExist();
+    }
+
+    @Test
+    void fallbacksOfEachChainGoToItsOwnTable() throws Exception {
+        final long other = rollup + 1;
+        final String topic = "test.fallback-handoff-chains." + run;
+        SharedInfrastructure.createTopics(bootstrap(), topic);
+        Database.createRollupTables(database.dataSource(), Optional.of("rollup_other"));
+        final RollupHandoff otherHandoff = new RollupHandoff(
+                new ProofGenerationDetails(database.dataSource(), Optional.of("rollup_other"), true),
+                new FileSystemBlobStore(rollupRoot.resolve("other-rollup")), RollupHandoff.DEFAULT_PROOF_KEY_TEMPLATE);
+        insertRow(10, "unpicked");
+        insertRow(11, "unpicked");
+        execute("INSERT INTO \"rollup_other\".proof_generation_details (l1_batch_number, status) VALUES (11, 'unpicked')");
+
+        final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (FallbackHandoff handoffs = new FallbackHandoff(bootstrap(), "fallback-handoff-chains-" + run, topic,
+                Map.of(rollup, handoff, other, otherHandoff),
+                ProofHandlerSettings.from(TestSettings.reference(), bootstrap(), "fallback-handoff-pace"), meters)) {
+            handoffs.start();
+            produceFallback(topic, new BatchId(rollup, 10), FallbackReason.REFUSED);
+            produceFallback(topic, new BatchId(other, 11), FallbackReason.TIMED_OUT);
+            produceFallback(topic, new BatchId(rollup + 2, 11), FallbackReason.TIMED_OUT); // no such chain here
+            await().atMost(WAIT).until(() -> meters.find("epm_rollup_handoff_fallbacks_total").counter() != null
+                    && meters.get("epm_rollup_handoff_fallbacks_total").counter().count() == 2);
+        }
+
+        assertThat(row(10)).containsEntry("proving_mode", "prover_cluster");
+        assertThat(row(11)).as("chain %d's batch 11 did not fall back", rollup).containsEntry("proving_mode", "proving_network");
+        assertThat(otherRow(11)).isEqualTo("unpicked");
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT proving_mode::text FROM \"rollup_other\".proof_generation_details"
+                        + " WHERE l1_batch_number = 11")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("prover_cluster");
+        }
+    }
+
+    private String otherRow(final long batch) throws Exception {
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT status FROM \"rollup_other\".proof_generation_details WHERE l1_batch_number = "
+                        + batch)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private void execute(final String sql) throws Exception {
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
     private ProofHandler handler() {
         return handler(new SimpleMeterRegistry());
     }
 
     private ProofHandler handler(final SimpleMeterRegistry meters) {
+        return handler(ProofDestinations.everyChain(new FileSystemBlobStore(rollupRoot.resolve("manager"), "https://proofs.example/"),
+                Optional.of(handoff)), meters);
+    }
+
+    private ProofHandler handler(final ProofDestinations destinations) {
+        return handler(destinations, new SimpleMeterRegistry());
+    }
+
+    private ProofHandler handler(final ProofDestinations destinations, final SimpleMeterRegistry meters) {
         final String events = "test.rollup-handoff.l1-events." + run;
         final String verdicts = "test.rollup-handoff.verdicts." + run;
         SharedInfrastructure.createTopics(bootstrap(), events, verdicts);
         final ProofHandler handler = new ProofHandler(ProofHandlerSettings.from(TestSettings.with(
                         "epm.proof-handler { retry-backoff-min = 50ms, retry-backoff-max = 200ms }"), bootstrap(), "rollup-handoff-" + run)
                 .withTopics(events, verdicts),
-                new FileSystemBlobStore(rollupRoot.resolve("manager"), "https://proofs.example/"),
+                destinations,
                 new VerifierContractValidator(chain.web3j(), chain.proofManagerAddress(), chain.verifierAddress()),
-                Optional.of(handoff), meters);
+                meters);
         handler.start();
         return handler;
     }

@@ -53,6 +53,13 @@ public final class SharedInfrastructure {
 
     /** A fresh, migrated database (own tables and the rollup's) on the shared server; the caller closes the pool. */
     public static Database freshDatabase(final String name) {
+        final Database database = emptyDatabase(name);
+        database.migrate(true, 271);
+        return database;
+    }
+
+    /** A fresh database without any table on the shared server; the caller closes the pool. */
+    public static Database emptyDatabase(final String name) {
         final EmbeddedPostgresServer server = postgres();
         try (Connection c = server.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
@@ -61,9 +68,7 @@ public final class SharedInfrastructure {
             throw new IllegalStateException("cannot create test database " + name, e);
         }
         final String url = server.jdbcUrl().substring(0, server.jdbcUrl().lastIndexOf('/') + 1) + name;
-        final Database database = Database.connect(url, server.user(), server.password(), 4);
-        database.migrate(true);
-        return database;
+        return Database.connect(url, server.user(), server.password(), 4);
     }
 
     /** Creates topics with one partition on {@code bootstrapServers}, ignoring those that exist. */

@@ -34,7 +34,19 @@ public final class ReadyBatchSeeder {
      * generation data written first to {@code rollupStore} under {@code proof_gen_data/<n>.bin}; returns their numbers.
      */
     public static List<Long> seed(final DataSource dataSource, final BlobWriter rollupStore, final int count, final Random random) {
+        return seed(dataSource, "proof_generation_details", rollupStore, count, random);
+    }
+
+    /**
+     * As {@link #seed(DataSource, BlobWriter, int, Random)}, into {@code table}: the rollup's table as SQL names it, e.g.
+     * {@code "rollup_272".proof_generation_details} for a rollup chain whose table is in a schema of its own.
+     */
+    public static List<Long> seed(final DataSource dataSource, final String table, final BlobWriter rollupStore, final int count,
+            final Random random) {
         Objects.requireNonNull(dataSource, "dataSource");
+        if (!table.matches("(\"[a-z_][a-z0-9_]*\"\\.)?proof_generation_details")) {
+            throw new IllegalArgumentException("not the rollup's table, optionally in a quoted schema: " + table);
+        }
         Objects.requireNonNull(rollupStore, "rollupStore");
         Objects.requireNonNull(random, "random");
         if (count < 1) {
@@ -43,7 +55,7 @@ public final class ReadyBatchSeeder {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                final List<Long> seeded = insert(c, rollupStore, count, random);
+                final List<Long> seeded = insert(c, table, rollupStore, count, random);
                 c.commit();
                 return seeded;
             } catch (final SQLException | RuntimeException e) {
@@ -57,13 +69,13 @@ public final class ReadyBatchSeeder {
         }
     }
 
-    private static List<Long> insert(final Connection c, final BlobWriter rollupStore, final int count, final Random random)
-            throws SQLException {
-        final long first = nextBatchNumber(c);
+    private static List<Long> insert(final Connection c, final String table, final BlobWriter rollupStore, final int count,
+            final Random random) throws SQLException {
+        final long first = nextBatchNumber(c, table);
         final List<Long> seeded = new ArrayList<>(count);
         try (PreparedStatement s = c.prepareStatement("""
-                INSERT INTO proof_generation_details (l1_batch_number, status, proof_gen_data_blob_url)
-                VALUES (?, 'unpicked', ?)""")) {
+                INSERT INTO %s (l1_batch_number, status, proof_gen_data_blob_url)
+                VALUES (?, 'unpicked', ?)""".formatted(table))) {
             for (long n = first; n < first + count; n++) {
                 final String location = "proof_gen_data/" + n + ".bin";
                 rollupStore.write(location, randomBlob(random));
@@ -77,10 +89,10 @@ public final class ReadyBatchSeeder {
     }
 
     /** The number after the highest batch; the table lock keeps two seeders from taking the same numbers. */
-    private static long nextBatchNumber(final Connection c) throws SQLException {
+    private static long nextBatchNumber(final Connection c, final String table) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("LOCK TABLE proof_generation_details IN SHARE ROW EXCLUSIVE MODE");
-            try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(l1_batch_number), 0) + 1 FROM proof_generation_details")) {
+            s.execute("LOCK TABLE " + table + " IN SHARE ROW EXCLUSIVE MODE");
+            try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(l1_batch_number), 0) + 1 FROM " + table)) {
                 rs.next();
                 return rs.getLong(1);
             }

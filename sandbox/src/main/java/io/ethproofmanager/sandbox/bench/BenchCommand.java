@@ -158,7 +158,7 @@ public final class BenchCommand implements Callable<Integer> {
             try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(dir.resolve("scale-kafka"));
                     EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("scale-postgres"));
                     Database database = Database.connect(postgres.jdbcUrl(), postgres.user(), postgres.password(), 4)) {
-                database.migrate(true);
+                database.migrate(true, defaults.chainId());
                 new ScaleBench(kafka.bootstrapServers(), database, dir.resolve("scale-streams"), defaults)
                         .run(scaleBatches, Math.max(1, scaleStep), scaleRetention, System.out);
             }
@@ -190,7 +190,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
                 EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"));
                 Database database = Database.connect(postgres.jdbcUrl(), postgres.user(), postgres.password(), 4)) {
-            database.migrate(true);
+            database.migrate(true, defaults.chainId());
             final TopologyBench topology = new TopologyBench(kafka.bootstrapServers(), dir.resolve("streams"), defaults, warmUp);
             final SinkBench sink = new SinkBench(kafka.bootstrapServers(), database, defaults, warmUp);
             for (int round = 1; round <= rounds; round++) {

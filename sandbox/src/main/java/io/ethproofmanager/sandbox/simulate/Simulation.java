@@ -265,6 +265,7 @@ public final class Simulation {
         settings.put("epm.data-dir", dataDir.toString());
         settings.put("epm.kafka.bootstrap-servers", bootstrap);
         settings.put("epm.kafka.application-id", "eth-proof-manager-sim-" + options.seed());
+        settings.put("epm.kafka.topic-prefix", "epm"); // the oracle reads the topics under their default names
         settings.put("epm.database.url", jdbcUrl);
         settings.put("epm.database.user", user);
         settings.put("epm.database.password", password);

@@ -7,6 +7,7 @@ import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.NetworkEvent;
 import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.Topic;
+import io.ethproofmanager.schemas.TopicNames;
 import io.ethproofmanager.schemas.Topics;
 import io.ethproofmanager.topology.ParseStep;
 import io.micrometer.core.instrument.Counter;
@@ -58,21 +59,30 @@ public final class RewardAnalyticsTopology {
     private RewardAnalyticsTopology() {
     }
 
-    /** Builds the topology; every node, store and internal topic carries an explicit name, which the build checks. */
+    /** Builds the topology on the topics of {@link Topics} ({@link TopicNames#DEFAULT}). */
     public static Topology build(final MeterRegistry meters) {
+        return build(meters, TopicNames.DEFAULT);
+    }
+
+    /**
+     * Builds the topology on the deployment's topics {@code names}; every node, store and internal topic carries an
+     * explicit name, which the build checks.
+     */
+    public static Topology build(final MeterRegistry meters, final TopicNames names) {
         Objects.requireNonNull(meters, "meters");
+        final Topic<BatchId, DeadLetter> deadLetter = names.of(Topics.DEAD_LETTER);
         final StreamsBuilder builder = new StreamsBuilder(namingChecked());
         addStores(builder);
         // 1. contract events, fallback records and network events arrive as raw bytes and are checked and decoded
-        final KStream<BatchId, L1Event> l1Events = parsed(builder, Topics.L1_EVENTS, L1_EVENTS,
+        final KStream<BatchId, L1Event> l1Events = parsed(builder, names.of(Topics.L1_EVENTS), deadLetter, L1_EVENTS,
                         record -> record instanceof L1Event event ? Optional.of(event.batchId()) : Optional.<BatchId>empty(), meters)
                 // the chain-time ticks between the events mean nothing to the analytics
                 .flatMapValues(record -> record instanceof L1Event event ? List.of(event) : List.<L1Event>of(),
                         Named.as(L1_EVENTS + "-without-ticks"));
         final KStream<BatchId, FallbackRecord> fallbacks =
-                parsed(builder, Topics.FALLBACK, FALLBACK, f -> Optional.of(f.batchId()), meters);
+                parsed(builder, names.of(Topics.FALLBACK), deadLetter, FALLBACK, f -> Optional.of(f.batchId()), meters);
         final KStream<ProvingNetwork, NetworkEvent> networkEvents =
-                parsed(builder, Topics.NETWORK_EVENTS, NETWORK_EVENTS, RewardAnalyticsTopology::networkOf, meters);
+                parsed(builder, names.of(Topics.NETWORK_EVENTS), deadLetter, NETWORK_EVENTS, RewardAnalyticsTopology::networkOf, meters);
         // 2. each batch's facts change with its events and fallback; the change goes to the batch's network
         final KStream<ProvingNetwork, AnalyticsChange> eventChanges = l1Events.process(
                 () -> new BatchFactsProcessor<L1Event>(BATCH_FACTS_STORE, BatchRequestFacts::with), Named.as("l1-events-facts"), BATCH_FACTS_STORE);
@@ -89,7 +99,7 @@ public final class RewardAnalyticsTopology {
                         .withKeySerde(Topics.NETWORK_ANALYTICS.keySerde())
                         .withValueSerde(new InternalJsonSerde<>(AnalyticsChange.class)))
                 .process(() -> new NetworkStatsProcessor(NETWORK_STATS_STORE), Named.as(NETWORK_STATS), NETWORK_STATS_STORE)
-                .to(Topics.NETWORK_ANALYTICS.name(), Produced.with(Topics.NETWORK_ANALYTICS.keySerde(),
+                .to(names.of(Topics.NETWORK_ANALYTICS).name(), Produced.with(Topics.NETWORK_ANALYTICS.keySerde(),
                         Topics.NETWORK_ANALYTICS.valueSerde()).withName(NETWORK_ANALYTICS_SINK));
         return builder.build();
     }
@@ -104,7 +114,8 @@ public final class RewardAnalyticsTopology {
     }
 
     /** The valid records of {@code topic}; the others go to the dead-letter topic (keyed by their batch when known). */
-    private static <K, V> KStream<K, V> parsed(final StreamsBuilder builder, final Topic<K, V> topic, final String name,
+    private static <K, V> KStream<K, V> parsed(final StreamsBuilder builder, final Topic<K, V> topic,
+            final Topic<BatchId, DeadLetter> deadLetter, final String name,
             final Function<V, Optional<K>> keyOf, final MeterRegistry meters) {
         final Counter deadLetters = Counter.builder(DEAD_LETTERS_METER)
                 .description("Input records the reward analytics sent to the dead-letter topic, by source topic")
@@ -121,7 +132,7 @@ public final class RewardAnalyticsTopology {
                 .defaultBranch(Branched.as("-valid"));
         branches.get(name + "-parsed-rejected")
                 .map((key, parsed) -> KeyValue.pair(batchKey(key), ((Parsed.Rejected<V>) parsed).letter()), Named.as(name + "-dead-letter"))
-                .to(Topics.DEAD_LETTER.name(), Produced.with(Topics.DEAD_LETTER.keySerde(), Topics.DEAD_LETTER.valueSerde())
+                .to(deadLetter.name(), Produced.with(deadLetter.keySerde(), deadLetter.valueSerde())
                         .withName(name + "-dead-letter-sink"));
         return branches.get(name + "-parsed-valid").mapValues(parsed -> ((Parsed.Valid<V>) parsed).value(), Named.as(name + "-valid-value"));
     }

@@ -2,6 +2,7 @@ package io.ethproofmanager.connectors.source.l1;
 
 import com.typesafe.config.Config;
 import io.ethproofmanager.connectors.settings.SettingsReader;
+import io.ethproofmanager.schemas.TopicNames;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -35,6 +36,7 @@ import java.util.stream.Collectors;
  *     id, idempotence or {@code acks=all}
  * @param maxProofBytes largest proof a ProofRequestProven record carries; a larger one is published without its bytes
  *     (only its size), so that no record outgrows Kafka's message size
+ * @param topics the deployment's topic names: the events go to its L1 events and network events topics
  */
 public record L1IngesterSettings(
         String rpcUrl,
@@ -52,7 +54,8 @@ public record L1IngesterSettings(
         Duration retryBackoffMin,
         Duration retryBackoffMax,
         Map<String, String> producerOverrides,
-        int maxProofBytes) {
+        int maxProofBytes,
+        TopicNames topics) {
 
     /** The checkpoint topic (compacted; the ingester creates it when missing). */
     public static final String CHECKPOINT_TOPIC = "epm.l1-ingester-checkpoint.v1";
@@ -90,7 +93,8 @@ public record L1IngesterSettings(
                 retryBackoffMin,
                 settings.durationAtLeast("epm.l1.rpc-retry-backoff-max", retryBackoffMin),
                 Map.of(),
-                maxProofBytes(settings));
+                maxProofBytes(settings),
+                TopicNames.DEFAULT);
     }
 
     /**
@@ -129,13 +133,23 @@ public record L1IngesterSettings(
     /** These settings with their checkpoint on another topic under another transactional id. */
     public L1IngesterSettings withCheckpoint(final String topic, final String id) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
-                reorgWindow, bootstrapServers, topic, id, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides, maxProofBytes);
+                reorgWindow, bootstrapServers, topic, id, rpcTimeout, retryBackoffMin, retryBackoffMax, producerOverrides, maxProofBytes, topics);
     }
 
     /** These settings with extra Kafka producer settings (they cannot change the transactional id, idempotence or acks). */
     public L1IngesterSettings withProducerOverrides(final Map<String, String> overrides) {
         return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
-                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, overrides, maxProofBytes);
+                reorgWindow, bootstrapServers, checkpointTopic, transactionalId, rpcTimeout, retryBackoffMin, retryBackoffMax, overrides, maxProofBytes, topics);
+    }
+
+    /**
+     * These settings on the deployment's topics {@code names}: its events topics and its checkpoint topic
+     * ({@link #CHECKPOINT_TOPIC} under the prefix).
+     */
+    public L1IngesterSettings withTopics(final TopicNames names) {
+        return new L1IngesterSettings(rpcUrl, contractAddress, chainIds, confirmations, pollInterval, maxBlockRange, startBlock,
+                reorgWindow, bootstrapServers, names.name(CHECKPOINT_TOPIC), transactionalId, rpcTimeout, retryBackoffMin,
+                retryBackoffMax, producerOverrides, maxProofBytes, names);
     }
 
     /** Key of this deployment's checkpoint record: the contract address and the sorted chain ids. */

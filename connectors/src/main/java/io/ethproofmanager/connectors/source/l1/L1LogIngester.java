@@ -265,8 +265,8 @@ public final class L1LogIngester implements AutoCloseable {
         for (final ProcessedBlock block : abandoned) {
             for (final Object event : block.eventsNewestFirst()) {
                 retractions.add(switch (event) {
-                    case L1Event e -> Outgoing.of(Retractions.of(e));
-                    case NetworkEvent e -> Outgoing.of(Retractions.of(e));
+                    case L1Event e -> Outgoing.of(Retractions.of(e), settings.topics());
+                    case NetworkEvent e -> Outgoing.of(Retractions.of(e), settings.topics());
                     default -> throw new IllegalStateException("not an event: " + event);
                 });
             }
@@ -306,13 +306,13 @@ public final class L1LogIngester implements AutoCloseable {
                 decoded.add(result);
                 switch (result) {
                     case DecodedLog.Batch batch -> {
-                        records.add(Outgoing.of(batch.event()));
+                        records.add(Outgoing.of(batch.event(), settings.topics()));
                         published++;
                         // the reorg window keeps what a retraction needs: the event without proof bytes
                         eventsByBlock.computeIfAbsent(header.number(), n -> new ArrayList<>()).add(withoutProof(batch.event()));
                     }
                     case DecodedLog.Network network -> {
-                        records.add(Outgoing.of(network.event()));
+                        records.add(Outgoing.of(network.event(), settings.topics()));
                         published++;
                         eventsByBlock.computeIfAbsent(header.number(), n -> new ArrayList<>()).add(network.event());
                     }
@@ -320,7 +320,7 @@ public final class L1LogIngester implements AutoCloseable {
                 }
             }
             advanced = advanced.advancedTo(range.to(), processedBlocks(range.to(), headers, eventsByBlock), settings.reorgWindow());
-            records.addAll(Outgoing.ticks(chainTime(headers.get(range.to())), publisher.eventPartitions()));
+            records.addAll(Outgoing.ticks(chainTime(headers.get(range.to())), publisher.eventPartitions(), settings.topics()));
             ranges++;
         } while (advanced.nextBlock() <= safe && ranges < RANGES_PER_STEP && records.size() < RECORDS_PER_STEP);
         commit(records, advanced);

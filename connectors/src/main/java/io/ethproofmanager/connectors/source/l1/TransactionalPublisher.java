@@ -4,6 +4,7 @@ import io.ethproofmanager.schemas.ChainTime;
 import io.ethproofmanager.schemas.L1Event;
 import io.ethproofmanager.schemas.NetworkEvent;
 import io.ethproofmanager.schemas.RecordJson;
+import io.ethproofmanager.schemas.TopicNames;
 import io.ethproofmanager.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -89,7 +90,7 @@ final class TransactionalPublisher implements AutoCloseable {
 
     /** The partition count of the events topic (from the producer's metadata), which each step's ticks cover. */
     int eventPartitions() {
-        return producer.partitionsFor(Topics.L1_EVENTS.name()).size();
+        return producer.partitionsFor(settings.topics().of(Topics.L1_EVENTS).name()).size();
     }
 
     /** Publishes {@code events} (retractions included, in order) and {@code checkpoint} atomically; throws when not committed. */
@@ -181,8 +182,8 @@ final class TransactionalPublisher implements AutoCloseable {
     /** One record of a step, already serialized with its topic's serdes. */
     record Outgoing(ProducerRecord<byte[], byte[]> record) {
 
-        static Outgoing of(final L1Event event) {
-            return new Outgoing(new ProducerRecord<>(Topics.L1_EVENTS.name(), Topics.L1_EVENTS.keySerde().encode(event.batchId()),
+        static Outgoing of(final L1Event event, final TopicNames topics) {
+            return new Outgoing(new ProducerRecord<>(topics.of(Topics.L1_EVENTS).name(), Topics.L1_EVENTS.keySerde().encode(event.batchId()),
                     Topics.L1_EVENTS.valueSerde().encode(event)));
         }
 
@@ -190,15 +191,15 @@ final class TransactionalPublisher implements AutoCloseable {
          * The chain-time tick {@code time}, once to each of the {@code partitions} partitions of the events topic, without a
          * key; written after a step's events, so that every partition's reader has its events up to the tick's block first.
          */
-        static List<Outgoing> ticks(final ChainTime time, final int partitions) {
+        static List<Outgoing> ticks(final ChainTime time, final int partitions, final TopicNames topics) {
             final byte[] value = Topics.L1_EVENTS.valueSerde().encode(time);
             return IntStream.range(0, partitions)
-                    .mapToObj(partition -> new Outgoing(new ProducerRecord<>(Topics.L1_EVENTS.name(), partition, null, value)))
+                    .mapToObj(partition -> new Outgoing(new ProducerRecord<>(topics.of(Topics.L1_EVENTS).name(), partition, null, value)))
                     .toList();
         }
 
-        static Outgoing of(final NetworkEvent event) {
-            return new Outgoing(new ProducerRecord<>(Topics.NETWORK_EVENTS.name(),
+        static Outgoing of(final NetworkEvent event, final TopicNames topics) {
+            return new Outgoing(new ProducerRecord<>(topics.of(Topics.NETWORK_EVENTS).name(),
                     Topics.NETWORK_EVENTS.keySerde().encode(ContractLogDecoder.keyOf(event)), Topics.NETWORK_EVENTS.valueSerde().encode(event)));
         }
     }

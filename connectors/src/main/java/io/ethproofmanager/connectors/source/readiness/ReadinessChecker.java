@@ -4,6 +4,7 @@ import io.ethproofmanager.connectors.blob.BlobKeys;
 import io.ethproofmanager.connectors.blob.BlobNotFoundException;
 import io.ethproofmanager.connectors.blob.BlobStore;
 import io.ethproofmanager.connectors.blob.BlobStoreException;
+import io.ethproofmanager.connectors.db.ProofGenerationDetails;
 import io.ethproofmanager.connectors.source.readiness.ReadinessTable.DueBatch;
 import io.ethproofmanager.schemas.ReadinessEvent;
 import io.ethproofmanager.schemas.RecordJson;
@@ -50,11 +51,12 @@ import org.slf4j.LoggerFactory;
  * checker on the same database) neither lose nor repeat a batch. The one window is a crash (or a database failure)
  * between the broker's acknowledgement and the database update: the batch is then published again by a later round,
  * with the same key and the same public URL, and the topology drops the duplicate. Run one checker per rollup
- * database; a second one would widen that window, not lose batches.
+ * database; a second one would widen that window, not lose batches. A deployment of several rollup chains runs one checker
+ * per chain, each with its progress rows (chain id, batch) and its metrics tagged {@code chain}.
  */
 public final class ReadinessChecker implements AutoCloseable {
 
-    /** Name of the checker's scheduling thread. */
+    /** Prefix of the name of a checker's scheduling thread ({@link #threadName}). */
     public static final String THREAD_NAME = "epm-readiness-checker";
 
     private static final Logger LOG = LoggerFactory.getLogger(ReadinessChecker.class);
@@ -79,30 +81,48 @@ public final class ReadinessChecker implements AutoCloseable {
     private final Gauge dueGauge;
     private volatile ScheduledFuture<?> rounds;
 
+    /** A checker of the chain's {@code proof_generation_details} in the manager's database {@code dataSource}. */
     public ReadinessChecker(final ReadinessSettings settings, final DataSource dataSource, final BlobStore rollupStore,
             final BlobStore publicStore, final MeterRegistry meters, final Clock clock) {
+        this(settings, dataSource, ProofGenerationDetails.inManagerDatabase(dataSource), rollupStore, publicStore, meters, clock);
+    }
+
+    /**
+     * A checker of the chain {@code settings.chainId()}: its ready batches in {@code details}, its progress in the manager's
+     * database {@code dataSource}, its proof inputs copied from {@code rollupStore} to {@code publicStore}. Its metrics
+     * carry the tag {@code chain}.
+     */
+    public ReadinessChecker(final ReadinessSettings settings, final DataSource dataSource, final ProofGenerationDetails details,
+            final BlobStore rollupStore, final BlobStore publicStore, final MeterRegistry meters, final Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.table = new ReadinessTable(Objects.requireNonNull(dataSource, "dataSource"));
+        this.table = new ReadinessTable(Objects.requireNonNull(dataSource, "dataSource"), settings.chainId(), details);
         this.rollupStore = Objects.requireNonNull(rollupStore, "rollupStore");
         this.publicStore = Objects.requireNonNull(publicStore, "publicStore");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.meters = Objects.requireNonNull(meters, "meters");
-        this.published = Counter.builder("epm_readiness_published_total")
+        final String chain = Long.toString(settings.chainId());
+        this.published = Counter.builder("epm_readiness_published_total").tag("chain", chain)
                 .description("batches whose readiness event was acknowledged and recorded").register(meters);
-        this.roundFailures = Counter.builder("epm_readiness_round_failures_total")
+        this.roundFailures = Counter.builder("epm_readiness_round_failures_total").tag("chain", chain)
                 .description("rounds abandoned, e.g. because the database was unavailable").register(meters);
         for (final FailureReason reason : FailureReason.values()) {
-            failures.put(reason, Counter.builder("epm_readiness_failures_total").tag("reason", reason.tag())
+            failures.put(reason, Counter.builder("epm_readiness_failures_total").tag("chain", chain).tag("reason", reason.tag())
                     .description("batch publication attempts that failed, by reason").register(meters));
         }
-        this.roundTimer = Timer.builder("epm_readiness_round_duration").description("duration of a readiness round").register(meters);
-        this.dueGauge = Gauge.builder("epm_readiness_due_batches", lastRoundDue, AtomicInteger::get)
+        this.roundTimer = Timer.builder("epm_readiness_round_duration").tag("chain", chain)
+                .description("duration of a readiness round").register(meters);
+        this.dueGauge = Gauge.builder("epm_readiness_due_batches", lastRoundDue, AtomicInteger::get).tag("chain", chain)
                 .description("batches due in the last round").register(meters);
         this.producer = new ReadinessEventProducer(settings);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, THREAD_NAME));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, threadName(settings.chainId())));
     }
 
-    /** Runs {@link #pollOnce()} now and then every {@code pollInterval} after each round ends, on {@value #THREAD_NAME}. */
+    /** The name of the scheduling thread of chain {@code chainId}'s checker: {@value #THREAD_NAME}-{@code <chain id>}. */
+    public static String threadName(final long chainId) {
+        return THREAD_NAME + "-" + chainId;
+    }
+
+    /** Runs {@link #pollOnce()} now and then every {@code pollInterval} after each round ends, on {@link #threadName}. */
     public void start() {
         ensureOpen();
         if (!started.compareAndSet(false, true)) {

@@ -18,8 +18,10 @@ final class ReadinessEventProducer implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaProducer<BatchId, ReadinessEvent> producer;
+    private final String topic;
 
     ReadinessEventProducer(final ReadinessSettings settings) {
+        this.topic = settings.topic();
         this.producer = new KafkaProducer<>(config(settings),
                 Topics.READINESS.keySerde().serializer(), Topics.READINESS.valueSerde().serializer());
     }
@@ -28,7 +30,7 @@ final class ReadinessEventProducer implements AutoCloseable {
     void publish(final ReadinessEvent event) throws BatchFailure {
         final long began = System.nanoTime();
         try {
-            producer.send(new ProducerRecord<>(Topics.READINESS.name(), event.batchId(), event)).get();
+            producer.send(new ProducerRecord<>(topic, event.batchId(), event)).get();
         } catch (final ExecutionException e) {
             throw failure(event, began, e.getCause());
         } catch (final KafkaException e) {
@@ -44,10 +46,10 @@ final class ReadinessEventProducer implements AutoCloseable {
         producer.close(CLOSE_TIMEOUT);
     }
 
-    private static BatchFailure failure(final ReadinessEvent event, final long began, final Throwable cause) {
+    private BatchFailure failure(final ReadinessEvent event, final long began, final Throwable cause) {
         final long waitedMillis = (System.nanoTime() - began) / 1_000_000;
         return new BatchFailure(FailureReason.PUBLISH_FAILED, "readiness event of batch " + event.batchId() + " was not acknowledged by "
-                + Topics.READINESS.name() + " after " + waitedMillis + " ms: " + cause, cause);
+                + topic + " after " + waitedMillis + " ms: " + cause, cause);
     }
 
     private static Map<String, Object> config(final ReadinessSettings settings) {

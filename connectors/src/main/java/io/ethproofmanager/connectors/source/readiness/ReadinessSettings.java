@@ -3,6 +3,7 @@ package io.ethproofmanager.connectors.source.readiness;
 import com.typesafe.config.Config;
 import io.ethproofmanager.connectors.settings.SettingsReader;
 import io.ethproofmanager.schemas.ProtocolVersion;
+import io.ethproofmanager.schemas.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param maxInputsBytes largest proof generation blob copied; a larger one fails its batch ({@code blob_too_large})
  * @param producerOverrides extra Kafka producer settings (e.g. {@code delivery.timeout.ms}); they cannot weaken
  *     {@code acks=all} or idempotence
+ * @param topic the readiness topic of the deployment ({@link Topics#READINESS} under its prefix)
  */
 public record ReadinessSettings(
         String bootstrapServers,
@@ -34,7 +36,8 @@ public record ReadinessSettings(
         Duration retryBackoffMax,
         String publicKeyTemplate,
         long maxInputsBytes,
-        Map<String, String> producerOverrides) {
+        Map<String, String> producerOverrides,
+        String topic) {
 
     /** The most a blob can be: what fits in one Java array. */
     public static final long MAX_INPUTS_BYTES_LIMIT = Integer.MAX_VALUE - 8;
@@ -60,13 +63,20 @@ public record ReadinessSettings(
                         "a relative key (no leading /, no ..) with {batch}, e.g. public_witness_inputs/witness_inputs_{batch}_{chain_id}.cbor",
                         false, ReadinessSettings::keyTemplate),
                 settings.bytesBetween("epm.readiness.max-inputs-bytes", 1, MAX_INPUTS_BYTES_LIMIT),
-                Map.of());
+                Map.of(),
+                Topics.READINESS.name());
     }
 
     /** These settings with extra Kafka producer settings (they cannot weaken {@code acks=all} or idempotence). */
     public ReadinessSettings withProducerOverrides(final Map<String, String> overrides) {
         return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, batchLimit,
-                retryBackoffMin, retryBackoffMax, publicKeyTemplate, maxInputsBytes, overrides);
+                retryBackoffMin, retryBackoffMax, publicKeyTemplate, maxInputsBytes, overrides, topic);
+    }
+
+    /** These settings publishing to {@code otherTopic} (the readiness topic of another deployment prefix). */
+    public ReadinessSettings withTopic(final String otherTopic) {
+        return new ReadinessSettings(bootstrapServers, chainId, protocolVersion, pollInterval, batchLimit,
+                retryBackoffMin, retryBackoffMax, publicKeyTemplate, maxInputsBytes, producerOverrides, otherTopic);
     }
 
     /** The public object key of a batch: the same for every attempt, so a retry overwrites the same object. */

@@ -65,7 +65,7 @@ class BatchStatusSinkRestartTest {
                 Database database = Database.connect(postgres.jdbcUrl(), postgres.user(), postgres.password(), 4);
                 StatusProducer producer = new StatusProducer(bootstrapServers, topic);
                 BatchStatusSink sink = new BatchStatusSink(settings(bootstrapServers, topic), database.dataSource(), meters)) {
-            database.migrate(false);
+            database.migrate(false, 271);
             final StatusTables tables = new StatusTables(database.dataSource());
             sink.start();
             produceVersions(producer, 1, 2).forEach(StatusProducer::await);
@@ -102,7 +102,7 @@ class BatchStatusSinkRestartTest {
                 Database database = Database.connect(postgres.jdbcUrl(), postgres.user(), postgres.password(), 4);
                 StatusProducer producer = new StatusProducer(bootstrapServers, topic);
                 GroupOffsets group = new GroupOffsets(bootstrapServers, topic, settings.groupId())) {
-            database.migrate(false);
+            database.migrate(false, 271);
             postgres.stop();
             final MeterRegistry meters = new SimpleMeterRegistry();
             try (BatchStatusSink first = new BatchStatusSink(settings, database.dataSource(), meters)) {

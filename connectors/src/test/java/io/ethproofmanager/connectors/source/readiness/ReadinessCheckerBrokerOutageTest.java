@@ -78,7 +78,7 @@ class ReadinessCheckerBrokerOutageTest {
                 assertThat(row.lastError()).hasValueSatisfying(e -> assertThat(e).startsWith("publish_failed: ").contains("after"));
                 assertThat(row.nextAttemptAt()).contains(clock.instant().plusSeconds(5));
             }
-            assertThat(meters.counter("epm_readiness_failures_total", "reason", "publish_failed").count()).isEqualTo(2);
+            assertThat(meters.counter("epm_readiness_failures_total", "chain", Long.toString(CHAIN_ID), "reason", "publish_failed").count()).isEqualTo(2);
 
             broker.start();
             await("the batches failed during the outage to be published after the broker returned")

@@ -101,7 +101,7 @@ class ReadinessCheckerTest {
             assertThat(row.lastError()).isEmpty();
         }
         assertThat(ReadinessRow.of(dataSource, 100)).isEmpty();
-        assertThat(meters.counter("epm_readiness_published_total").count()).isEqualTo(3);
+        assertThat(meters.counter("epm_readiness_published_total", "chain", Long.toString(chainId)).count()).isEqualTo(3);
     }
 
     @Test
@@ -119,7 +119,7 @@ class ReadinessCheckerTest {
             assertThat(failed.publishedAt()).isEmpty();
             assertThat(failed.lastError()).hasValueSatisfying(e -> assertThat(e).startsWith("blob_missing: ").contains("proof_gen_data/" + missing));
             assertThat(failed.nextAttemptAt()).contains(clock.instant().plus(BACKOFF_MIN));
-            assertThat(meters.counter("epm_readiness_failures_total", "reason", "blob_missing").count()).isEqualTo(1);
+            assertThat(meters.counter("epm_readiness_failures_total", "chain", Long.toString(chainId), "reason", "blob_missing").count()).isEqualTo(1);
 
             rollupStore.write("proof_gen_data/" + missing + ".bin", missingData);
             clock.advance(BACKOFF_MIN.minusSeconds(1));
@@ -180,11 +180,11 @@ class ReadinessCheckerTest {
 
         await("both seeded batches published by the scheduled checker").atMost(Duration.ofSeconds(30))
                 .until(() -> eventsByBatch().keySet().containsAll(batches));
-        assertThat(liveThreadNames()).contains(ReadinessChecker.THREAD_NAME);
+        assertThat(liveThreadNames()).contains(ReadinessChecker.threadName(chainId));
 
         checker.close();
         await("the checker's thread to end").atMost(Duration.ofSeconds(10))
-                .until(() -> !liveThreadNames().contains(ReadinessChecker.THREAD_NAME));
+                .until(() -> !liveThreadNames().contains(ReadinessChecker.threadName(chainId)));
         assertThatThrownBy(checker::pollOnce).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThat(eventsPerBatch().values()).containsOnly(1L);
     }
@@ -196,7 +196,7 @@ class ReadinessCheckerTest {
         try (ReadinessChecker checker = checker()) {
             checker.start();
             await("two failed rounds").atMost(Duration.ofSeconds(30))
-                    .until(() -> meters.counter("epm_readiness_round_failures_total").count() >= 2);
+                    .until(() -> meters.counter("epm_readiness_round_failures_total", "chain", Long.toString(chainId)).count() >= 2);
             assertThat(eventsByBatch()).isEmpty();
 
             ReadinessRow.execute(dataSource, "ALTER TABLE readiness_away RENAME TO eth_proof_manager_readiness");
@@ -237,7 +237,7 @@ class ReadinessCheckerTest {
                 .contains("\\u0007bell\\u000a4.bin");
         assertThat(ReadinessRow.existing(dataSource, 5).lastError().orElseThrow()).contains("at most 1024 bytes")
                 .contains("(100019 characters)");
-        assertThat(meters.counter("epm_readiness_failures_total", "reason", "blob_location_invalid").count()).isEqualTo(4);
+        assertThat(meters.counter("epm_readiness_failures_total", "chain", Long.toString(chainId), "reason", "blob_location_invalid").count()).isEqualTo(4);
         assertThat(publicRoot.resolve("public_witness_inputs")).isDirectoryContaining("glob:**/witness_inputs_1_" + chainId + ".cbor")
                 .isDirectoryContaining("glob:**/witness_inputs_6_" + chainId + ".cbor")
                 .isDirectoryNotContaining("glob:**/witness_inputs_{2,3,4,5}_*.cbor");
@@ -282,7 +282,7 @@ class ReadinessCheckerTest {
         assertThat(tooLarge.publishedAt()).isEmpty();
         assertThat(tooLarge.lastError()).hasValueSatisfying(error -> assertThat(error).isEqualTo("blob_too_large: the blob at "
                 + "'proof_gen_data/2.bin' has 1001 bytes, over the limit of 1000 bytes; not read"));
-        assertThat(meters.counter("epm_readiness_failures_total", "reason", "blob_too_large").count()).isEqualTo(2);
+        assertThat(meters.counter("epm_readiness_failures_total", "chain", Long.toString(chainId), "reason", "blob_too_large").count()).isEqualTo(2);
     }
 
     @Test
@@ -308,7 +308,7 @@ class ReadinessCheckerTest {
                     .startsWith("event_invalid: the readiness event would violate v1/readiness-event.schema.json")
                     .contains("at most 2,048 characters").contains("(2049 characters)").hasSizeLessThan(600));
         }
-        assertThat(meters.counter("epm_readiness_failures_total", "reason", "event_invalid").count()).isEqualTo(2);
+        assertThat(meters.counter("epm_readiness_failures_total", "chain", Long.toString(chainId), "reason", "event_invalid").count()).isEqualTo(2);
     }
 
     @Test
