@@ -103,7 +103,9 @@ public final class AnvilProcess implements AutoCloseable {
         final Path logFile = createLogFile(port);
         final List<String> command = new java.util.ArrayList<>(List.of(anvil.toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port), "--chain-id", Long.toString(chainId)));
-        command.addAll(PERSISTED_HISTORY);
+        if (!extraArguments.contains("--prune-history")) { // which keeps no state on disk, and refuses the bound
+            command.addAll(PERSISTED_HISTORY);
+        }
         command.addAll(extraArguments);
         final ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
