@@ -2,6 +2,7 @@ package io.ethproofmanager.connectors.kafka;
 
 import io.ethproofmanager.connectors.logging.CauseChain;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -85,6 +87,20 @@ public final class RetryingConsumerLoop<K, V> implements AutoCloseable {
      */
     public RetryingConsumerLoop(final Map<String, Object> consumerConfig, final String topic, final Duration pollTimeout,
             final BooleanSupplier closing, final String owner, final Logger log) {
+        this(consumerConfig, topic, pollTimeout, closing, owner, log, new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
+            }
+        });
+    }
+
+    /** As above, with {@code rebalances} told of the partitions assigned, revoked and lost (on the polling thread). */
+    public RetryingConsumerLoop(final Map<String, Object> consumerConfig, final String topic, final Duration pollTimeout,
+            final BooleanSupplier closing, final String owner, final Logger log, final ConsumerRebalanceListener rebalances) {
         this.pollTimeout = Objects.requireNonNull(pollTimeout, "pollTimeout");
         this.closing = Objects.requireNonNull(closing, "closing");
         this.owner = Objects.requireNonNull(owner, "owner");
@@ -92,7 +108,7 @@ public final class RetryingConsumerLoop<K, V> implements AutoCloseable {
         final Map<String, Object> config = new HashMap<>(consumerConfig);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.consumer = new KafkaConsumer<>(config);
-        consumer.subscribe(List.of(Objects.requireNonNull(topic, "topic")));
+        consumer.subscribe(List.of(Objects.requireNonNull(topic, "topic")), Objects.requireNonNull(rebalances, "rebalances"));
     }
 
     /** One poll: hand the records to {@code handler} and commit past them; or, when it fails, rewind and back off. */

@@ -40,6 +40,8 @@ final class CommandProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
 
     private final L1SenderSettings settings;
+    private final Lane lane;
+    private final LaneLease lease;
     private final L1Node node;
     private final ProofManagerCalls calls;
     private final Attempts attempts;
@@ -63,10 +65,15 @@ final class CommandProcessor {
         }
     }
 
-    CommandProcessor(final L1SenderSettings settings, final L1Node node, final ProofManagerCalls calls, final Attempts attempts,
+    CommandProcessor(final L1SenderSettings settings, final Lane lane, final LaneLease lease, final L1Node node, final ProofManagerCalls calls, final Attempts attempts,
             final NonceKeeper nonces, final long l1ChainId, final SenderMetrics metrics,
             final AtomicReference<Optional<CrashPoint>> crashPoint, final ReceiptWaiter receipts) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.lane = Objects.requireNonNull(lane, "lane");
+        this.lease = Objects.requireNonNull(lease, "lease");
+        if (!lease.fromAddress().equals(lane.address())) {
+            throw new IllegalArgumentException("the " + lease + " is not of " + lane);
+        }
         this.node = Objects.requireNonNull(node, "node");
         this.calls = Objects.requireNonNull(calls, "calls");
         this.attempts = Objects.requireNonNull(attempts, "attempts");
@@ -111,6 +118,29 @@ final class CommandProcessor {
         return send(command, head.fees(settings.priorityFee()));
     }
 
+    /**
+     * Makes the lane's persisted transactions that may still mine known to the node again, lowest nonce first (the newest
+     * attempt of each nonce, from its persisted bytes): a lane taken over from an instance that persisted but never
+     * broadcast, or whose node lost its pool, leaves no nonce gap for the new holder's transactions to wait on.
+     */
+    void resumeLane() {
+        final Map<Long, Attempt> newestPerNonce = new LinkedHashMap<>();
+        attempts.unresolvedOf(lane.address()).forEach(attempt -> newestPerNonce.put(attempt.tx().nonce(), attempt));
+        for (final Attempt attempt : newestPerNonce.values()) {
+            if (node.receipt(attempt.tx().hash()).isPresent() || node.knows(attempt.tx().hash())) {
+                continue;
+            }
+            final L1Node.Broadcast broadcast = node.broadcast(attempt.tx());
+            LOG.info("{}: {} of {} (nonce {}) was unknown to the node; broadcast its persisted bytes again: {}", lane,
+                    attempt.tx(), attempt.commandId(), attempt.tx().nonce(), broadcast);
+        }
+    }
+
+    /** The nonce the lane's next new transaction takes. */
+    long nextNonce() {
+        return nonces.peek();
+    }
+
     // ---- the pick-up deadline -------------------------------------------------------------------------------------
 
     /**
@@ -136,8 +166,8 @@ final class CommandProcessor {
         }
         final String why = "not sent: chain time " + head.timestamp() + " (block " + head.number() + ") is past its deadline "
                 + deadline + lastRefusal(all).map(reason -> "; the contract last refused it with " + reason).orElse("");
-        attempts.insert(newAttempt(command, Fees.ZERO, Optional.empty(), AttemptState.EXPIRED, Optional.of(why)));
-        metrics.held(false);
+        attempts.insert(newAttempt(command, Fees.ZERO, Optional.empty(), AttemptState.EXPIRED, Optional.of(why)), lease);
+        metrics.held(lane, false);
         heldAnnounced.remove(command.commandId());
         LOG.warn("{} expired: {}", command.commandId(), why);
         return Optional.of(result(CommandRef.of(command), Outcome.EXPIRED, Optional.empty(), Optional.empty(), Optional.empty(), why));
@@ -181,6 +211,7 @@ final class CommandProcessor {
      */
     List<L1TransactionResult> reconcileUnknown() {
         final Map<String, List<Attempt>> byCommand = attempts.inState(AttemptState.UNKNOWN).stream()
+                .filter(attempt -> attempt.fromAddress().equals(lane.address()))
                 .collect(Collectors.groupingBy(Attempt::commandId, LinkedHashMap::new, Collectors.toList()));
         final List<L1TransactionResult> resolved = new ArrayList<>();
         byCommand.values().forEach(unknown -> resolveUnknown(unknown).map(this::withRequestStatusIfReadable)
@@ -291,7 +322,7 @@ final class CommandProcessor {
         }
         release(command);
         final String data = ProofManagerCalls.callData(command);
-        final Optional<L1Node.Revert> refused = node.estimate(settings.signerAddress(), settings.contractAddress(), data);
+        final Optional<L1Node.Revert> refused = node.estimate(lane.address(), settings.contractAddress(), data);
         if (refused.isPresent()) {
             return Decision.done(refusedAtEstimation(command, fees, ProofManagerCalls.reason(refused.get())));
         }
@@ -302,7 +333,7 @@ final class CommandProcessor {
             }
             nonces.resync();
         }
-        throw new L1Node.L1NodeException("the node refused " + settings.maxAttempts() + " nonces of " + settings.signerAddress()
+        throw new L1Node.L1NodeException("the node refused " + settings.maxAttempts() + " nonces of " + lane.address()
                 + " as used while sending " + command.commandId(), null);
     }
 
@@ -312,9 +343,9 @@ final class CommandProcessor {
         final SignedTransaction tx;
         final Attempt attempt;
         try {
-            tx = L1Node.sign(settings.signer(), l1ChainId, nonce, settings.gasLimit(), settings.contractAddress(), data, fees);
+            tx = L1Node.sign(lane.signer(), l1ChainId, nonce, settings.gasLimit(), settings.contractAddress(), data, fees);
             attempt = newAttempt(command, fees, Optional.of(tx), AttemptState.PREPARED, Optional.empty());
-            attempts.insert(attempt);
+            attempts.insert(attempt, lease);
         } catch (final RuntimeException e) {
             // never persisted, never broadcast: the nonce is free again (skipping it would leave every later one unmined)
             nonces.giveBack(nonce);
@@ -334,14 +365,14 @@ final class CommandProcessor {
     }
 
     private Decision hold(final L1Command command, final Fees fees) {
-        metrics.held(true);
+        metrics.held(lane, true);
         final List<Attempt> all = attempts.of(command.commandId());
         final String detail = "maxFeePerGas " + fees.maxFeePerGas() + " wei is above the cap of " + settings.maxFeePerGasCap()
                 + " wei; retrying every " + settings.heldRetryBackoff().toMillis() + " ms";
         if (!all.isEmpty() && all.getLast().state() == AttemptState.HELD_FEE_CAP) {
             attempts.stillHeld(all.getLast(), fees);
         } else {
-            attempts.insert(newAttempt(command, fees, Optional.empty(), AttemptState.HELD_FEE_CAP, Optional.empty()));
+            attempts.insert(newAttempt(command, fees, Optional.empty(), AttemptState.HELD_FEE_CAP, Optional.empty()), lease);
         }
         if (!heldAnnounced.add(command.commandId())) {
             LOG.debug("{} still held: {}", command.commandId(), detail);
@@ -356,7 +387,7 @@ final class CommandProcessor {
         if (heldAnnounced.remove(command.commandId())) {
             LOG.info("{} is no longer held by the fee cap", command.commandId());
         }
-        metrics.held(false);
+        metrics.held(lane, false);
     }
 
     private L1TransactionResult refusedAtEstimation(final L1Command command, final Fees fees, final String reason) {
@@ -366,7 +397,7 @@ final class CommandProcessor {
         if (sameAsLast) {
             LOG.debug("{} still refused at estimation with {}", command.commandId(), reason);
         } else {
-            attempts.insert(newAttempt(command, fees, Optional.empty(), AttemptState.REVERTED, Optional.of(reason)));
+            attempts.insert(newAttempt(command, fees, Optional.empty(), AttemptState.REVERTED, Optional.of(reason)), lease);
         }
         if (ProofManagerCalls.isDuplicatedRequest(reason)) {
             LOG.warn("{} not sent: the contract refuses it with {}; the request is on chain", command.commandId(), reason);
@@ -409,10 +440,10 @@ final class CommandProcessor {
                     settings.maxFeePerGasCap());
             return stuck;
         }
-        final SignedTransaction tx = L1Node.sign(settings.signer(), l1ChainId, stuck.tx().nonce(), settings.gasLimit(),
+        final SignedTransaction tx = L1Node.sign(lane.signer(), l1ChainId, stuck.tx().nonce(), settings.gasLimit(),
                 settings.contractAddress(), ProofManagerCalls.callData(command), bumped);
         final Attempt replacement = newAttempt(command, bumped, Optional.of(tx), AttemptState.PREPARED, Optional.empty());
-        attempts.insert(replacement);
+        attempts.insert(replacement, lease);
         if (node.broadcast(tx) == L1Node.Broadcast.NONCE_USED) {
             attempts.update(replacement, AttemptState.REPLACED, Optional.of("nonce " + tx.nonce() + " already mined"),
                     Optional.empty());
@@ -469,7 +500,7 @@ final class CommandProcessor {
             final AttemptState state, final Optional<String> revertReason) {
         final int number = attempts.of(command.commandId()).stream().mapToInt(Attempt::number).max().orElse(0) + 1;
         return new Attempt(command.commandId(), number, ProofManagerCalls.kindOf(command), command.chainId(),
-                command.batchNumber(), settings.signerAddress(), fees, tx, state, revertReason, Optional.empty());
+                command.batchNumber(), lane.address(), fees, tx, state, revertReason, Optional.empty());
     }
 
     private L1TransactionResult alreadyOnChain(final CommandRef command, final Optional<String> ourHash, final String why) {

@@ -1,0 +1,364 @@
+package io.ethproofmanager.connectors.sink.l1;
+
+import io.ethproofmanager.connectors.kafka.ConsumerService;
+import io.ethproofmanager.connectors.kafka.RetryingConsumerLoop;
+import io.ethproofmanager.connectors.logging.CauseChain;
+import io.ethproofmanager.contract.ProofManager;
+import io.ethproofmanager.schemas.L1Command;
+import io.ethproofmanager.schemas.L1TransactionResult;
+import io.ethproofmanager.schemas.MalformedRecordException;
+import io.ethproofmanager.schemas.Topics;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.protocol.Web3j;
+import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.tx.gas.DefaultGasProvider;
+
+/**
+ * One member of the L1 sender's consumer group, on a thread of its own: it sends the commands of the lanes Kafka assigns
+ * it ({@link LaneAssignor}), one command at a time (read_committed, manual commits), publishes what became of each to the
+ * results topic (idempotent producer, acknowledged) and only then commits the command's offset. It takes each assigned
+ * lane in PostgreSQL ({@link LaneLeases#take}) before sending on it, and stops sending on a lane the moment another
+ * instance took it (an attempt it then tries to persist is refused, so nothing is broadcast). A command that cannot be
+ * handled now (fee above the cap, node or database down) is retried after a backoff without committing.
+ */
+final class LaneWorker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(L1TransactionSender.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final L1SenderSettings settings;
+    private final Attempts attempts;
+    private final LaneLeases leases;
+    private final SenderMetrics metrics;
+    private final Web3j web3j;
+    private final L1Node node;
+    private final String owner;
+    private final ConsumerService service;
+    private final AtomicReference<Optional<CrashPoint>> crashPoint;
+    /** Lanes of the current assignment; their processors once taken; lanes found taken by another instance meanwhile. */
+    private final Set<Integer> assigned = new HashSet<>();
+    private final Map<Integer, CommandProcessor> processors = new HashMap<>();
+    private final Set<Integer> fenced = new HashSet<>();
+
+    LaneWorker(final L1SenderSettings settings, final Attempts attempts, final LaneLeases leases, final SenderMetrics metrics,
+            final Web3j web3j, final int index, final String instance, final AtomicReference<Optional<CrashPoint>> crashPoint) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.attempts = Objects.requireNonNull(attempts, "attempts");
+        this.leases = Objects.requireNonNull(leases, "leases");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.web3j = Objects.requireNonNull(web3j, "web3j");
+        this.node = new L1Node(web3j);
+        this.crashPoint = Objects.requireNonNull(crashPoint, "crashPoint");
+        this.owner = instance + "/" + index;
+        final Optional<String> memberId = settings.groupInstanceId().map(id -> index == 0 ? id : id + "-lane-worker-" + index);
+        this.service = new ConsumerService("L1 sender", L1TransactionSender.THREAD_NAME + (index == 0 ? "" : "-" + index),
+                settings.bootstrapServers(), settings.groupId(), memberId, settings.commandsTopic(), CLOSE_TIMEOUT, LOG);
+    }
+
+    void start() {
+        service.start(this::run);
+    }
+
+    boolean isRunning() {
+        return service.isRunning();
+    }
+
+    void close() {
+        service.close();
+    }
+
+    private void run() {
+        try {
+            chainId().ifPresent(this::consume);
+        } catch (final CrashPoint.SimulatedCrash e) {
+            LOG.error("L1 sender {} of group {} died: {}", owner, settings.groupId(), e.getMessage());
+        }
+    }
+
+    /** The L1 chain id, once the node answers; empty when closed first. */
+    private Optional<Long> chainId() {
+        while (!service.isClosing()) {
+            try {
+                return Optional.of(node.chainId());
+            } catch (final L1Node.L1NodeException e) {
+                LOG.warn("L1 sender cannot start yet, retrying in {} ms: {}", settings.heldRetryBackoff().toMillis(),
+                        CauseChain.describe(e));
+                service.awaitClosing(settings.heldRetryBackoff());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void consume(final long chainId) {
+        final long longestCommand = settings.receiptTimeout().multipliedBy(settings.maxAttempts() + 1L)
+                .plus(Duration.ofMinutes(5)).toMillis();
+        try (KafkaProducer<byte[], byte[]> producer = service.producer("results");
+                RetryingConsumerLoop<byte[], byte[]> kafka = service.consumer(POLL_TIMEOUT, 1, Map.of(
+                        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, longestCommand),
+                        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, LaneAssignor.class.getName(),
+                        LaneAssignor.LANES_CONFIG, settings.lanes()), Optional.of(new Rebalances()))) {
+            LOG.info("L1 sender {} consuming {} as group {}, results to {}, {} lane(s)", owner, settings.commandsTopic(),
+                    settings.groupId(), settings.resultsTopic(), settings.lanes());
+            final Commands commands = new Commands(producer, chainId);
+            long nextReconciliation = System.nanoTime();
+            while (!service.isClosing()) {
+                takeAssignedLanes(chainId);
+                if (System.nanoTime() - nextReconciliation >= 0) {
+                    reconcileUnknown(producer);
+                    nextReconciliation = System.nanoTime() + settings.receiptTimeout().toNanos();
+                }
+                kafka.pollOnce(commands);
+            }
+        } finally {
+            processors.keySet().forEach(lane -> metrics.lane(lane(lane), -1));
+        }
+    }
+
+    /** Takes every assigned lane not yet taken (nor found taken by another instance since); a failure waits for the next poll. */
+    private void takeAssignedLanes(final long chainId) {
+        for (final int index : assigned) {
+            if (processors.containsKey(index) || fenced.contains(index)) {
+                continue;
+            }
+            try {
+                processors.put(index, take(lane(index), chainId));
+            } catch (final L1Node.L1NodeException | Attempts.AttemptStoreException e) {
+                LOG.warn("cannot take lane {} yet, retrying: {}", index, CauseChain.describe(e));
+            }
+        }
+    }
+
+    /**
+     * Takes the lane: its epoch first (any attempt its previous holder persists from then on is refused), then its nonces,
+     * counted after the node's pending count and every persisted attempt that may still mine, which are made known to the
+     * node again where it lost them.
+     */
+    private CommandProcessor take(final Lane lane, final long chainId) {
+        final LaneLease lease = leases.take(lane.address(), owner);
+        final String signer = lane.signer().getAddress();
+        final NonceKeeper nonces = new NonceKeeper(signer, () -> node.pendingTransactionCount(signer),
+                attempts.highestUnresolvedNonce(signer));
+        final ProofManager reader = ProofManager.load(settings.contractAddress(), web3j,
+                new ReadonlyTransactionManager(web3j, signer), new DefaultGasProvider());
+        final CommandProcessor processor = new CommandProcessor(settings, lane, lease, node, new ProofManagerCalls(reader),
+                attempts, nonces, chainId, metrics, crashPoint,
+                new ReceiptWaiter(node, settings.receiptPollInterval(), service.closing()));
+        processor.resumeLane();
+        metrics.lane(lane, processor.nextNonce());
+        LOG.info("took {} as {} (epoch {}); L1 chain id {}, next nonce {}", lane, owner, lease.epoch(), chainId,
+                processor.nextNonce());
+        return processor;
+    }
+
+    private Lane lane(final int index) {
+        return new Lane(index, settings.submitters().get(index));
+    }
+
+    /** Publishes the outcomes of transactions given up as unknown that have mined since; failures wait for the next round. */
+    private void reconcileUnknown(final KafkaProducer<byte[], byte[]> producer) {
+        for (final Map.Entry<Integer, CommandProcessor> held : Map.copyOf(processors).entrySet()) {
+            try {
+                held.getValue().reconcileUnknown().forEach(result -> publish(producer, result));
+            } catch (final WakeupException | InterruptException e) {
+                throw e;
+            } catch (final RuntimeException e) {
+                LOG.warn("reconciling the attempts of unknown outcome of lane {} failed, retrying in {} ms: {}", held.getKey(),
+                        settings.receiptTimeout().toMillis(), CauseChain.describe(e));
+            }
+        }
+    }
+
+    /** What Kafka assigns: the lanes of the partitions; a lane revoked or lost is dropped (taken again when assigned again). */
+    private final class Rebalances implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
+            partitions.forEach(partition -> {
+                final int lane = Lane.ofPartition(partition.partition(), settings.lanes());
+                assigned.add(lane);
+                fenced.remove(lane);
+            });
+            LOG.info("L1 sender {} assigned {}: lanes {}", owner, partitions, assigned);
+        }
+
+        @Override
+        public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
+            drop(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(final Collection<TopicPartition> partitions) {
+            drop(partitions);
+        }
+
+        private void drop(final Collection<TopicPartition> partitions) {
+            partitions.forEach(partition -> {
+                final int lane = Lane.ofPartition(partition.partition(), settings.lanes());
+                assigned.remove(lane);
+                fenced.remove(lane);
+                if (processors.remove(lane) != null) {
+                    metrics.lane(lane(lane), -1);
+                    LOG.info("L1 sender {} released lane {}", owner, lane);
+                }
+            });
+        }
+    }
+
+    /** Each command (polls return one record): process on its lane, publish, commit; or rewind and back off. */
+    private final class Commands implements RetryingConsumerLoop.Handler<byte[], byte[]> {
+
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final long chainId;
+
+        Commands(final KafkaProducer<byte[], byte[]> producer, final long chainId) {
+            this.producer = producer;
+            this.chainId = chainId;
+        }
+
+        @Override
+        public void handle(final ConsumerRecords<byte[], byte[]> polled) {
+            for (final ConsumerRecord<byte[], byte[]> record : polled) {
+                final Optional<L1Command> command = decode(record);
+                if (command.isEmpty()) {
+                    continue;
+                }
+                final int index = Lane.ofPartition(record.partition(), settings.lanes());
+                final CommandProcessor processor = processor(index);
+                final CommandProcessor.Decision decision;
+                try {
+                    decision = processor.process(command.get());
+                } catch (final Attempts.LaneFencedException e) {
+                    processors.remove(index);
+                    fenced.add(index);
+                    metrics.lane(lane(index), -1);
+                    throw e;
+                }
+                decision.publish().ifPresent(result -> publish(producer, result));
+                metrics.lane(lane(index), processor.nextNonce());
+                updateBalance(lane(index));
+                if (!decision.commit()) {
+                    throw new HeldException();
+                }
+            }
+        }
+
+        private CommandProcessor processor(final int index) {
+            if (fenced.contains(index)) {
+                throw new LaneNotHeldException("lane " + index + " was taken by another instance; waiting for Kafka to"
+                        + " assign it again");
+            }
+            final CommandProcessor processor = processors.get(index);
+            if (processor != null) {
+                return processor;
+            }
+            final CommandProcessor taken = take(lane(index), chainId);
+            processors.put(index, taken);
+            return taken;
+        }
+
+        @Override
+        public Duration failed(final ConsumerRecords<byte[], byte[]> polled, final RuntimeException failure,
+                final int consecutiveFailures) {
+            if (failure instanceof HeldException) {
+                return settings.heldRetryBackoff();
+            }
+            if (failure instanceof ReceiptWaiter.ClosingException) {
+                LOG.info("{}; the command will be reconciled at the next start", failure.getMessage());
+                return Duration.ZERO;
+            }
+            final ConsumerRecord<byte[], byte[]> record = polled.iterator().next();
+            if (failure instanceof Attempts.LaneFencedException || failure instanceof LaneNotHeldException) {
+                LOG.warn("L1 sender {} does not send {} (offset {}): {}", owner, commandId(record), record.offset(),
+                        failure.getMessage());
+                return settings.heldRetryBackoff();
+            }
+            LOG.warn("cannot handle {} (offset {}), retrying in {} ms: {}", commandId(record), record.offset(),
+                    settings.heldRetryBackoff().toMillis(), CauseChain.describe(failure));
+            return settings.heldRetryBackoff();
+        }
+
+        /** A command whose offset is not committed is handled again now (the processor makes its transaction once). */
+        @Override
+        public void commitFailed(final Map<TopicPartition, OffsetAndMetadata> offsets, final KafkaException failure) {
+            throw failure;
+        }
+    }
+
+    /** The processor holds the command (fee above the cap, say): it comes again after the held-retry backoff. */
+    private static final class HeldException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        HeldException() {
+            super("command held", null, false, false);
+        }
+    }
+
+    /** The command's lane was taken by another instance: this one waits for the group to assign it again. */
+    private static final class LaneNotHeldException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        LaneNotHeldException(final String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private Optional<L1Command> decode(final ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return Optional.of(Topics.L1_COMMANDS.valueSerde().decode(record.value()));
+        } catch (final MalformedRecordException | IllegalArgumentException | NullPointerException e) {
+            LOG.error("skipping malformed L1 command {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The id of the command in {@code record} for a log line, or "?" when it does not decode (already logged). */
+    private static String commandId(final ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return Topics.L1_COMMANDS.valueSerde().decode(record.value()).commandId();
+        } catch (final RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private void publish(final KafkaProducer<byte[], byte[]> producer, final L1TransactionResult result) {
+        final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.resultsTopic(),
+                Topics.L1_TX_RESULTS.keySerde().encode(result.batchId()), Topics.L1_TX_RESULTS.valueSerde().encode(result));
+        ConsumerService.send(producer, record, "the result of " + result.commandId());
+        metrics.outcome(result);
+        LOG.info("published {} of {} ({})", result.outcome().wireName(), result.commandId(),
+                Optional.ofNullable(result.revertReason()).or(() -> Optional.ofNullable(result.detail())).orElse(""));
+    }
+
+    private void updateBalance(final Lane lane) {
+        try {
+            metrics.balance(lane, node.balance(lane.signer().getAddress()));
+        } catch (final L1Node.L1NodeException e) {
+            LOG.debug("cannot read the balance of {}: {}", lane, e.getMessage());
+        }
+    }
+}
