@@ -1,11 +1,13 @@
 package io.ethproofmanager.connectors.sink.l1;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.common.Cluster;
@@ -15,16 +17,21 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The L1 sender group's partition assignor: every partition of a lane ({@code partition mod lanes}) goes to one member,
  * so that Kafka decides one owner per lane (per submitter account); lanes are dealt round-robin to the members in the
- * order of their static instance id (else member id). Its one setting, {@link #LANES_CONFIG}, comes with the consumer's
- * configuration; every member of the group must be configured with the same number of lanes.
+ * order of their worker index within their instance, then their static instance id (else member id), so that lanes
+ * spread over the instances before they double up on one. Its settings, {@link #LANES_CONFIG} and
+ * {@link #WORKER_CONFIG}, come with the consumer's configuration; every member of the group must be configured with the
+ * same number of lanes.
  */
 public final class LaneAssignor implements ConsumerPartitionAssignor, Configurable {
 
     /** The consumer setting carrying the number of lanes. */
     public static final String LANES_CONFIG = "epm.l1.lanes";
+    /** The consumer setting carrying the member's worker index within its instance (0, 1, ...). */
+    public static final String WORKER_CONFIG = "epm.l1.lane-worker";
     static final String NAME = "epm-l1-lanes";
 
     private int lanes;
+    private int worker;
 
     @Override
     public void configure(final Map<String, ?> configs) {
@@ -33,6 +40,18 @@ public final class LaneAssignor implements ConsumerPartitionAssignor, Configurab
         if (lanes < 1) {
             throw new IllegalArgumentException(LANES_CONFIG + " must be positive, was " + lanes);
         }
+        worker = Integer.parseInt(Objects.requireNonNull(configs.get(WORKER_CONFIG), "the consumer setting " + WORKER_CONFIG)
+                .toString());
+    }
+
+    @Override
+    public ByteBuffer subscriptionUserData(final Set<String> topics) {
+        return ByteBuffer.allocate(Integer.BYTES).putInt(0, worker);
+    }
+
+    private static int workerOf(final Subscription subscription) {
+        final ByteBuffer data = subscription.userData();
+        return data == null || data.remaining() < Integer.BYTES ? 0 : data.getInt(data.position());
     }
 
     @Override
@@ -44,7 +63,8 @@ public final class LaneAssignor implements ConsumerPartitionAssignor, Configurab
     public GroupAssignment assign(final Cluster metadata, final GroupSubscription group) {
         final Map<String, Subscription> subscriptions = group.groupSubscription();
         final List<String> members = new ArrayList<>(subscriptions.keySet());
-        members.sort(Comparator.comparing((String member) -> subscriptions.get(member).groupInstanceId().orElse(member))
+        members.sort(Comparator.comparingInt((String member) -> workerOf(subscriptions.get(member)))
+                .thenComparing(member -> subscriptions.get(member).groupInstanceId().orElse(member))
                 .thenComparing(member -> member));
         final Map<String, List<TopicPartition>> assigned = new HashMap<>();
         members.forEach(member -> assigned.put(member, new ArrayList<>()));

@@ -55,6 +55,7 @@ final class LaneWorker {
     private final Web3j web3j;
     private final L1Node node;
     private final String owner;
+    private final int worker;
     private final ConsumerService service;
     private final AtomicReference<Optional<CrashPoint>> crashPoint;
     /** Lanes of the current assignment; their processors once taken; lanes found taken by another instance meanwhile. */
@@ -72,6 +73,7 @@ final class LaneWorker {
         this.node = new L1Node(web3j);
         this.crashPoint = Objects.requireNonNull(crashPoint, "crashPoint");
         this.owner = instance + "/" + index;
+        this.worker = index;
         final Optional<String> memberId = settings.groupInstanceId().map(id -> index == 0 ? id : id + "-lane-worker-" + index);
         this.service = new ConsumerService("L1 sender", L1TransactionSender.THREAD_NAME + (index == 0 ? "" : "-" + index),
                 settings.bootstrapServers(), settings.groupId(), memberId, settings.commandsTopic(), CLOSE_TIMEOUT, LOG);
@@ -118,7 +120,8 @@ final class LaneWorker {
                 RetryingConsumerLoop<byte[], byte[]> kafka = service.consumer(POLL_TIMEOUT, 1, Map.of(
                         ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, longestCommand),
                         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, LaneAssignor.class.getName(),
-                        LaneAssignor.LANES_CONFIG, settings.lanes()), Optional.of(new Rebalances()))) {
+                        LaneAssignor.LANES_CONFIG, settings.lanes(), LaneAssignor.WORKER_CONFIG, worker),
+                        Optional.of(new Rebalances()))) {
             LOG.info("L1 sender {} consuming {} as group {}, results to {}, {} lane(s)", owner, settings.commandsTopic(),
                     settings.groupId(), settings.resultsTopic(), settings.lanes());
             final Commands commands = new Commands(producer, chainId);
