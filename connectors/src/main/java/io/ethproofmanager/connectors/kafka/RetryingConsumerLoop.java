@@ -123,11 +123,66 @@ public final class RetryingConsumerLoop<K, V> implements AutoCloseable {
             commit(polled, handler);
         } catch (final WakeupException | InterruptException e) {
             throw e;
+        } catch (final RetryFrom e) {
+            consecutiveFailures++;
+            final Duration backoff = handler.failed(polled, e, consecutiveFailures);
+            commitBefore(polled, e.offsets(), handler);
+            backOff(backoff);
         } catch (final RuntimeException e) {
             consecutiveFailures++;
             final Duration backoff = handler.failed(polled, e, consecutiveFailures);
             rewind(polled);
             backOff(backoff);
+        }
+    }
+
+    /**
+     * Thrown by a handler that handled part of a poll: the records of the named partitions from the given offsets on
+     * come again after the backoff; every other record of the poll counts as handled, and is committed.
+     */
+    public static final class RetryFrom extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+        private final transient Map<TopicPartition, Long> offsets;
+
+        public RetryFrom(final Map<TopicPartition, Long> offsets, final String why) {
+            super(why, null, false, false);
+            this.offsets = Map.copyOf(offsets);
+        }
+
+        /** Per partition, the first offset to handle again. */
+        public Map<TopicPartition, Long> offsets() {
+            return offsets;
+        }
+    }
+
+    /** Commits what a partly handled poll handled, and seeks the rest back to where it comes again. */
+    private void commitBefore(final ConsumerRecords<K, V> polled, final Map<TopicPartition, Long> retryFrom,
+            final Handler<K, V> handler) {
+        final Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+        for (final TopicPartition partition : polled.partitions()) {
+            final long next = retryFrom.getOrDefault(partition, polled.records(partition).getLast().offset() + 1);
+            if (next > polled.records(partition).getFirst().offset()) {
+                handled.put(partition, new OffsetAndMetadata(next));
+            }
+        }
+        final Set<TopicPartition> assigned = consumer.assignment();
+        retryFrom.forEach((partition, offset) -> {
+            if (assigned.contains(partition)) {
+                consumer.seek(partition, offset);
+            }
+        });
+        if (handled.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(handled, COMMIT_TIMEOUT);
+            handler.committed(handled);
+        } catch (final WakeupException | InterruptException e) {
+            throw e;
+        } catch (final KafkaException e) {
+            // the handled records come again after a rebalance or restart; their handling is idempotent
+            log.warn("committing the handled part of a poll of the {} failed: {}", owner, CauseChain.describe(e));
         }
     }
 

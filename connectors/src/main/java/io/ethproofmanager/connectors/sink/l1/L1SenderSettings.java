@@ -28,6 +28,7 @@ public record L1SenderSettings(
         int feeBumpPercent,
         int maxAttempts,
         Duration heldRetryBackoff,
+        int maxInFlight,
         String bootstrapServers,
         String groupId,
         String commandsTopic,
@@ -43,6 +44,8 @@ public record L1SenderSettings(
 
     /** Replacement transactions must pay at least 10 % more to be accepted by the nodes' mempools. */
     public static final int MIN_FEE_BUMP_PERCENT = 10;
+    /** Most transactions a lane keeps in flight (one poll of the commands topic holds at most as many commands). */
+    static final int MAX_IN_FLIGHT = 500;
     /** Longest wait on one command: the consumer must poll again within its {@code max.poll.interval.ms}. */
     static final Duration LONGEST_WAIT_PER_COMMAND = Duration.ofMinutes(30);
 
@@ -70,20 +73,21 @@ public record L1SenderSettings(
                 settings.intBetween("epm.l1.fee-bump-percent", MIN_FEE_BUMP_PERCENT, Integer.MAX_VALUE),
                 maxAttempts,
                 settings.positiveDuration("epm.l1.held-retry-backoff"),
+                settings.intBetween("epm.l1.max-in-flight", 1, MAX_IN_FLIGHT),
                 bootstrapServers, groupId, Topics.L1_COMMANDS.name(), Topics.L1_TX_RESULTS.name(), Optional.empty());
     }
 
     /** These settings on other topics. */
     public L1SenderSettings withTopics(final String commands, final String results) {
         return new L1SenderSettings(rpcUrl, contractAddress, submitters, maxFeePerGasCap, priorityFee, gasLimit,
-                receiptTimeout, receiptPollInterval, feeBumpPercent, maxAttempts, heldRetryBackoff, bootstrapServers,
+                receiptTimeout, receiptPollInterval, feeBumpPercent, maxAttempts, heldRetryBackoff, maxInFlight, bootstrapServers,
                 groupId, commands, results, groupInstanceId);
     }
 
     /** These settings with the sender a static member {@code instanceId} of its group (Kafka's group.instance.id). */
     public L1SenderSettings withGroupInstanceId(final Optional<String> instanceId) {
         return new L1SenderSettings(rpcUrl, contractAddress, submitters, maxFeePerGasCap, priorityFee, gasLimit,
-                receiptTimeout, receiptPollInterval, feeBumpPercent, maxAttempts, heldRetryBackoff, bootstrapServers,
+                receiptTimeout, receiptPollInterval, feeBumpPercent, maxAttempts, heldRetryBackoff, maxInFlight, bootstrapServers,
                 groupId, commandsTopic, resultsTopic, instanceId);
     }
 
@@ -147,7 +151,7 @@ public record L1SenderSettings(
                 + ", maxFeePerGasCap=" + maxFeePerGasCap + ", priorityFee=" + priorityFee
                 + ", gasLimit=" + gasLimit + ", receiptTimeout=" + receiptTimeout + ", receiptPollInterval="
                 + receiptPollInterval + ", feeBumpPercent=" + feeBumpPercent + ", maxAttempts=" + maxAttempts
-                + ", heldRetryBackoff=" + heldRetryBackoff + ", bootstrapServers=" + bootstrapServers + ", groupId="
+                + ", heldRetryBackoff=" + heldRetryBackoff + ", maxInFlight=" + maxInFlight + ", bootstrapServers=" + bootstrapServers + ", groupId="
                 + groupId + ", commandsTopic=" + commandsTopic + ", resultsTopic=" + resultsTopic + "]";
     }
 }

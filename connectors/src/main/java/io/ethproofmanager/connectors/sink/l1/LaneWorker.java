@@ -9,13 +9,18 @@ import io.ethproofmanager.schemas.L1TransactionResult;
 import io.ethproofmanager.schemas.MalformedRecordException;
 import io.ethproofmanager.schemas.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -31,6 +36,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.gas.DefaultGasProvider;
 
@@ -117,7 +123,7 @@ final class LaneWorker {
         final long longestCommand = settings.receiptTimeout().multipliedBy(settings.maxAttempts() + 1L)
                 .plus(Duration.ofMinutes(5)).toMillis();
         try (KafkaProducer<byte[], byte[]> producer = service.producer("results");
-                RetryingConsumerLoop<byte[], byte[]> kafka = service.consumer(POLL_TIMEOUT, 1, Map.of(
+                RetryingConsumerLoop<byte[], byte[]> kafka = service.consumer(POLL_TIMEOUT, settings.maxInFlight(), Map.of(
                         ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, longestCommand),
                         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, LaneAssignor.class.getName(),
                         LaneAssignor.LANES_CONFIG, settings.lanes(), LaneAssignor.WORKER_CONFIG, worker),
@@ -240,31 +246,130 @@ final class LaneWorker {
             this.chainId = chainId;
         }
 
+        /**
+         * Starts each command of the poll on its lane (a lane keeps up to {@code epm.l1.max-in-flight} transactions in
+         * flight, with consecutive nonces), then follows every transaction in flight together, lowest nonce first per
+         * lane, publishing each result as it comes. A lane whose command is held (fee cap, a failure) starts none of its
+         * later commands: they come again, from the held one on, after the backoff, while the others are committed.
+         */
         @Override
         public void handle(final ConsumerRecords<byte[], byte[]> polled) {
+            final Map<TopicPartition, Long> retryFrom = new HashMap<>();
+            final Set<Integer> stopped = new HashSet<>();
+            final Map<Integer, List<Pending>> inFlight = new TreeMap<>();
+            final List<String> why = new ArrayList<>();
             for (final ConsumerRecord<byte[], byte[]> record : polled) {
+                final TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                final int index = Lane.ofPartition(record.partition(), settings.lanes());
+                if (stopped.contains(index)) {
+                    retryFrom.merge(partition, record.offset(), Math::min);
+                    continue;
+                }
                 final Optional<L1Command> command = decode(record);
                 if (command.isEmpty()) {
                     continue;
                 }
-                final int index = Lane.ofPartition(record.partition(), settings.lanes());
-                final CommandProcessor processor = processor(index);
-                final CommandProcessor.Decision decision;
                 try {
-                    decision = processor.process(command.get());
-                } catch (final Attempts.LaneFencedException e) {
-                    processors.remove(index);
-                    fenced.add(index);
-                    metrics.lane(lane(index), -1);
+                    final CommandProcessor.Started started = processor(index).start(command.get());
+                    if (started.inFlight().isPresent()) {
+                        inFlight.computeIfAbsent(index, lane -> new ArrayList<>())
+                                .add(new Pending(partition, record.offset(), started.inFlight().get()));
+                    } else if (!conclude(index, started.decision().get())) {
+                        stopped.add(index);
+                        retryFrom.merge(partition, record.offset(), Math::min);
+                        why.add(command.get().commandId() + " held");
+                    }
+                } catch (final WakeupException | InterruptException | ReceiptWaiter.ClosingException | CrashPoint.SimulatedCrash e) {
                     throw e;
-                }
-                decision.publish().ifPresent(result -> publish(producer, result));
-                metrics.lane(lane(index), processor.nextNonce());
-                updateBalance(lane(index));
-                if (!decision.commit()) {
-                    throw new HeldException();
+                } catch (final RuntimeException e) {
+                    stopped.add(index);
+                    retryFrom.merge(partition, record.offset(), Math::min);
+                    why.add(failed(index, command.get().commandId(), record.offset(), e));
                 }
             }
+            awaitInFlight(inFlight, retryFrom, why);
+            if (!retryFrom.isEmpty()) {
+                throw new RetryingConsumerLoop.RetryFrom(retryFrom, String.join("; ", why));
+            }
+        }
+
+        /** Follows the lanes' transactions in flight until each has its decision (or failed, to come again). */
+        private void awaitInFlight(final Map<Integer, List<Pending>> inFlight, final Map<TopicPartition, Long> retryFrom,
+                final List<String> why) {
+            inFlight.forEach((index, pending) -> metrics.inFlight(lane(index), pending.size()));
+            while (inFlight.values().stream().anyMatch(pending -> !pending.isEmpty())) {
+                for (final Map.Entry<Integer, List<Pending>> lane : inFlight.entrySet()) {
+                    checkLane(lane.getKey(), lane.getValue(), retryFrom, why);
+                    metrics.inFlight(lane(lane.getKey()), lane.getValue().size());
+                }
+                if (inFlight.values().stream().anyMatch(pending -> !pending.isEmpty())) {
+                    service.awaitClosing(settings.receiptPollInterval());
+                    if (service.isClosing()) {
+                        throw new ReceiptWaiter.ClosingException("closing with " + inFlight.values().stream()
+                                .mapToInt(List::size).sum() + " transaction(s) in flight");
+                    }
+                }
+            }
+        }
+
+        /** One look at a lane's transactions in flight, lowest nonce first: their receipts asked in one batch. */
+        private void checkLane(final int index, final List<Pending> pending, final Map<TopicPartition, Long> retryFrom,
+                final List<String> why) {
+            if (pending.isEmpty()) {
+                return;
+            }
+            pending.sort(Comparator.comparingLong(p -> p.inFlight().nonce()));
+            final CommandProcessor processor = processors.get(index);
+            final Map<String, TransactionReceipt> receipts;
+            try {
+                receipts = node.receipts(processor.hashesInFlight(pending.stream().map(Pending::inFlight).toList()));
+            } catch (final L1Node.L1NodeException | Attempts.AttemptStoreException e) {
+                LOG.debug("cannot read the receipts of lane {} now: {}", index, e.getMessage());
+                return;
+            }
+            for (final Iterator<Pending> each = pending.iterator(); each.hasNext();) {
+                final Pending next = each.next();
+                try {
+                    final Optional<CommandProcessor.Decision> decision = processor.check(next.inFlight(), receipts);
+                    if (decision.isPresent()) {
+                        each.remove();
+                        if (!conclude(index, decision.get())) {
+                            retryFrom.merge(next.partition(), next.offset(), Math::min);
+                            why.add(next.inFlight().command().commandId() + " held");
+                        }
+                    }
+                } catch (final WakeupException | InterruptException | ReceiptWaiter.ClosingException | CrashPoint.SimulatedCrash e) {
+                    throw e;
+                } catch (final RuntimeException e) {
+                    each.remove();
+                    retryFrom.merge(next.partition(), next.offset(), Math::min);
+                    why.add(failed(index, next.inFlight().command().commandId(), next.offset(), e));
+                }
+            }
+        }
+
+        /** Publishes a decision's result; true when its command is done (its offset may be committed). */
+        private boolean conclude(final int index, final CommandProcessor.Decision decision) {
+            decision.publish().ifPresent(result -> publish(producer, result));
+            Optional.ofNullable(processors.get(index)).ifPresent(processor -> metrics.lane(lane(index), processor.nextNonce()));
+            updateBalance(lane(index));
+            return decision.commit();
+        }
+
+        /** Notes a command that failed on its lane (a lane found taken by another instance stops here); returns why. */
+        private String failed(final int index, final String commandId, final long offset, final RuntimeException failure) {
+            if (failure instanceof Attempts.LaneFencedException) {
+                processors.remove(index);
+                fenced.add(index);
+                metrics.lane(lane(index), -1);
+            }
+            if (failure instanceof Attempts.LaneFencedException || failure instanceof LaneNotHeldException) {
+                LOG.warn("L1 sender {} does not send {} (offset {}): {}", owner, commandId, offset, failure.getMessage());
+            } else {
+                LOG.warn("cannot handle {} (offset {}), retrying in {} ms: {}", commandId, offset,
+                        settings.heldRetryBackoff().toMillis(), CauseChain.describe(failure));
+            }
+            return commandId + ": " + failure.getMessage();
         }
 
         private CommandProcessor processor(final int index) {
@@ -284,7 +389,7 @@ final class LaneWorker {
         @Override
         public Duration failed(final ConsumerRecords<byte[], byte[]> polled, final RuntimeException failure,
                 final int consecutiveFailures) {
-            if (failure instanceof HeldException) {
+            if (failure instanceof RetryingConsumerLoop.RetryFrom) {
                 return settings.heldRetryBackoff();
             }
             if (failure instanceof ReceiptWaiter.ClosingException) {
@@ -309,14 +414,8 @@ final class LaneWorker {
         }
     }
 
-    /** The processor holds the command (fee above the cap, say): it comes again after the held-retry backoff. */
-    private static final class HeldException extends RuntimeException {
-
-        private static final long serialVersionUID = 1L;
-
-        HeldException() {
-            super("command held", null, false, false);
-        }
+    /** A command of the poll and its transaction in flight. */
+    private record Pending(TopicPartition partition, long offset, CommandProcessor.InFlight inFlight) {
     }
 
     /** The command's lane was taken by another instance: this one waits for the group to assign it again. */

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code epm_l1_sender_held_fee_cap} (lanes whose next command is held by the fee cap now),
  * {@code epm_l1_sender_submitter_balance_wei} (the lowest balance of the lanes' accounts this instance read) and, per lane
  * ({@code lane} tag: its index), {@code epm_l1_sender_lane_owned} (1 while this instance holds it) and
- * {@code epm_l1_sender_lane_next_nonce} (the nonce its next new transaction takes, -1 when not held here).
+ * {@code epm_l1_sender_lane_next_nonce} (the nonce its next new transaction takes, -1 when not held here) and
+ * {@code epm_l1_sender_lane_in_flight} (its transactions broadcast and awaited now).
  */
 final class SenderMetrics {
 
@@ -24,6 +25,7 @@ final class SenderMetrics {
     private final Set<Integer> heldLanes = ConcurrentHashMap.newKeySet();
     private final Map<Integer, BigInteger> balances = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicLong> nextNonces = new ConcurrentHashMap<>();
+    private final Map<Integer, AtomicLong> inFlight = new ConcurrentHashMap<>();
 
     SenderMetrics(final MeterRegistry meters) {
         this.meters = Objects.requireNonNull(meters, "meters");
@@ -77,5 +79,17 @@ final class SenderMetrics {
                     .register(meters);
             return next;
         }).set(nextNonce);
+    }
+
+    /** The lane has {@code count} transactions in flight now. */
+    void inFlight(final Lane lane, final int count) {
+        inFlight.computeIfAbsent(lane.index(), index -> {
+            final AtomicLong now = new AtomicLong();
+            Gauge.builder("epm_l1_sender_lane_in_flight", now, AtomicLong::get)
+                    .description("the lane's transactions broadcast and awaited now")
+                    .tag("lane", String.valueOf(index))
+                    .register(meters);
+            return now;
+        }).set(count);
     }
 }
