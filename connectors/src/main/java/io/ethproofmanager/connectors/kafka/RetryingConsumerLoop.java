@@ -67,6 +67,15 @@ public final class RetryingConsumerLoop<K, V> implements AutoCloseable {
          * handled again now, as a failed handling.
          */
         void commitFailed(Map<TopicPartition, OffsetAndMetadata> offsets, KafkaException failure);
+
+        /**
+         * Per partition, the offset of the lowest record the handler still has in hand from an earlier or this poll
+         * (returned from {@link #handle} without being done, a transaction in flight say): nothing from there on is
+         * committed until it is done ({@link #commit} then). None by default: a handled poll is done.
+         */
+        default Map<TopicPartition, Long> inHand() {
+            return Map.of();
+        }
     }
 
     private final KafkaConsumer<K, V> consumer;
@@ -160,8 +169,10 @@ public final class RetryingConsumerLoop<K, V> implements AutoCloseable {
     private void commitBefore(final ConsumerRecords<K, V> polled, final Map<TopicPartition, Long> retryFrom,
             final Handler<K, V> handler) {
         final Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+        final Map<TopicPartition, Long> inHand = handler.inHand();
         for (final TopicPartition partition : polled.partitions()) {
-            final long next = retryFrom.getOrDefault(partition, polled.records(partition).getLast().offset() + 1);
+            final long next = Math.min(retryFrom.getOrDefault(partition, polled.records(partition).getLast().offset() + 1),
+                    inHand.getOrDefault(partition, Long.MAX_VALUE));
             if (next > polled.records(partition).getFirst().offset()) {
                 handled.put(partition, new OffsetAndMetadata(next));
             }
@@ -202,10 +213,43 @@ public final class RetryingConsumerLoop<K, V> implements AutoCloseable {
         }
     }
 
+    /**
+     * Commits {@code offsets} (per partition, the next record to handle) of partitions still assigned, on the loop's
+     * thread between polls: for a handler whose records in hand are done since its last poll. A failure is logged; the
+     * records then come again after a rebalance or restart.
+     */
+    public void commit(final Map<TopicPartition, Long> offsets) {
+        final Set<TopicPartition> assigned = consumer.assignment();
+        final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+        offsets.forEach((partition, offset) -> {
+            if (assigned.contains(partition)) {
+                committed.put(partition, new OffsetAndMetadata(offset));
+            }
+        });
+        if (committed.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(committed, COMMIT_TIMEOUT);
+        } catch (final WakeupException | InterruptException e) {
+            throw e;
+        } catch (final KafkaException e) {
+            log.warn("committing {} of the {} failed: {}", committed, owner, CauseChain.describe(e));
+        }
+    }
+
     private void commit(final ConsumerRecords<K, V> polled, final Handler<K, V> handler) {
         final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        final Map<TopicPartition, Long> inHand = handler.inHand();
         for (final TopicPartition partition : polled.partitions()) {
-            offsets.put(partition, new OffsetAndMetadata(polled.records(partition).getLast().offset() + 1));
+            final long next = Math.min(polled.records(partition).getLast().offset() + 1,
+                    inHand.getOrDefault(partition, Long.MAX_VALUE));
+            if (next > polled.records(partition).getFirst().offset()) {
+                offsets.put(partition, new OffsetAndMetadata(next));
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
         }
         try {
             consumer.commitSync(offsets, COMMIT_TIMEOUT);

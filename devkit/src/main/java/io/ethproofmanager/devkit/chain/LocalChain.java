@@ -383,6 +383,11 @@ public final class LocalChain implements AutoCloseable {
         rpc("evm_mine", List.of());
     }
 
+    /** Removes a pending transaction from anvil's pool ({@code anvil_dropTransaction}), as a node that lost it would. */
+    public void dropTransaction(final String hash) {
+        rpc("anvil_dropTransaction", List.of(hash));
+    }
+
     /** Snapshots the chain state; returns the id for {@link #revert(String)}. */
     public String snapshot() {
         return String.valueOf(rpc("evm_snapshot", List.of()));

@@ -68,6 +68,13 @@ final class LaneWorker {
     private final Set<Integer> assigned = new HashSet<>();
     private final Map<Integer, CommandProcessor> processors = new HashMap<>();
     private final Set<Integer> fenced = new HashSet<>();
+    /**
+     * Commands taken from the topic and not done, across polls: transactions in flight, and commands to start again at
+     * a later time (a request refused or of unknown outcome, retried until its deadline). Their offsets stay uncommitted.
+     */
+    private final List<Pending> inHand = new ArrayList<>();
+    /** Per partition, the offset after the last record handled or in hand (commits never go past it). */
+    private final Map<TopicPartition, Long> seen = new HashMap<>();
 
     LaneWorker(final L1SenderSettings settings, final Attempts attempts, final LaneLeases leases, final SenderMetrics metrics,
             final Web3j web3j, final int index, final String instance, final AtomicReference<Optional<CrashPoint>> crashPoint) {
@@ -139,6 +146,8 @@ final class LaneWorker {
                     nextReconciliation = System.nanoTime() + settings.receiptTimeout().toNanos();
                 }
                 kafka.pollOnce(commands);
+                commands.checkRound();
+                kafka.commit(commands.committable());
             }
         } finally {
             processors.keySet().forEach(lane -> metrics.lane(lane(lane), -1));
@@ -227,8 +236,10 @@ final class LaneWorker {
                 final int lane = Lane.ofPartition(partition.partition(), settings.lanes());
                 assigned.remove(lane);
                 fenced.remove(lane);
+                inHand.removeIf(pending -> pending.lane() == lane);
                 if (processors.remove(lane) != null) {
                     metrics.lane(lane(lane), -1);
+                    metrics.inFlight(lane(lane), 0);
                     LOG.info("L1 sender {} released lane {}", owner, lane);
                 }
             });
@@ -240,6 +251,8 @@ final class LaneWorker {
 
         private final KafkaProducer<byte[], byte[]> producer;
         private final long chainId;
+        private final Map<TopicPartition, Long> committed = new HashMap<>();
+        private boolean onlyFull;
 
         Commands(final KafkaProducer<byte[], byte[]> producer, final long chainId) {
             this.producer = producer;
@@ -248,104 +261,145 @@ final class LaneWorker {
 
         /**
          * Starts each command of the poll on its lane (a lane keeps up to {@code epm.l1.max-in-flight} transactions in
-         * flight, with consecutive nonces), then follows every transaction in flight together, lowest nonce first per
-         * lane, publishing each result as it comes. A lane whose command is held (fee cap, a failure) starts none of its
-         * later commands: they come again, from the held one on, after the backoff, while the others are committed.
+         * flight, with consecutive nonces, followed across polls by {@link #checkRound}). A lane whose command is held
+         * (fee cap, a failure) or whose pipeline is full starts none of its later commands: they come again, from that
+         * one on, after the held-retry backoff (at once when only full), while the others are committed once done.
          */
         @Override
         public void handle(final ConsumerRecords<byte[], byte[]> polled) {
             final Map<TopicPartition, Long> retryFrom = new HashMap<>();
             final Set<Integer> stopped = new HashSet<>();
-            final Map<Integer, List<Pending>> inFlight = new TreeMap<>();
             final List<String> why = new ArrayList<>();
             for (final ConsumerRecord<byte[], byte[]> record : polled) {
                 final TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                 final int index = Lane.ofPartition(record.partition(), settings.lanes());
+                if (!stopped.contains(index) && inFlight(index) >= settings.maxInFlight()) {
+                    stopped.add(index);
+                }
                 if (stopped.contains(index)) {
                     retryFrom.merge(partition, record.offset(), Math::min);
                     continue;
                 }
+                seen.put(partition, record.offset() + 1);
                 final Optional<L1Command> command = decode(record);
                 if (command.isEmpty()) {
                     continue;
                 }
-                try {
-                    final CommandProcessor.Started started = processor(index).start(command.get());
-                    if (started.inFlight().isPresent()) {
-                        inFlight.computeIfAbsent(index, lane -> new ArrayList<>())
-                                .add(new Pending(partition, record.offset(), started.inFlight().get()));
-                    } else if (!conclude(index, started.decision().get())) {
-                        stopped.add(index);
-                        retryFrom.merge(partition, record.offset(), Math::min);
-                        why.add(command.get().commandId() + " held");
-                    }
-                } catch (final WakeupException | InterruptException | ReceiptWaiter.ClosingException | CrashPoint.SimulatedCrash e) {
-                    throw e;
-                } catch (final RuntimeException e) {
+                final Pending pending = new Pending(index, partition, record.offset(), command.get());
+                if (!start(pending)) {
                     stopped.add(index);
                     retryFrom.merge(partition, record.offset(), Math::min);
-                    why.add(failed(index, command.get().commandId(), record.offset(), e));
+                    seen.put(partition, record.offset());
+                    why.add(command.get().commandId() + " held");
                 }
             }
-            awaitInFlight(inFlight, retryFrom, why);
+            checkRound();
             if (!retryFrom.isEmpty()) {
-                throw new RetryingConsumerLoop.RetryFrom(retryFrom, String.join("; ", why));
+                onlyFull = why.isEmpty();
+                throw new RetryingConsumerLoop.RetryFrom(retryFrom, why.isEmpty() ? "pipeline full" : String.join("; ", why));
             }
         }
 
-        /** Follows the lanes' transactions in flight until each has its decision (or failed, to come again). */
-        private void awaitInFlight(final Map<Integer, List<Pending>> inFlight, final Map<TopicPartition, Long> retryFrom,
-                final List<String> why) {
-            inFlight.forEach((index, pending) -> metrics.inFlight(lane(index), pending.size()));
-            while (inFlight.values().stream().anyMatch(pending -> !pending.isEmpty())) {
-                for (final Map.Entry<Integer, List<Pending>> lane : inFlight.entrySet()) {
-                    checkLane(lane.getKey(), lane.getValue(), retryFrom, why);
-                    metrics.inFlight(lane(lane.getKey()), lane.getValue().size());
-                }
-                if (inFlight.values().stream().anyMatch(pending -> !pending.isEmpty())) {
-                    service.awaitClosing(settings.receiptPollInterval());
-                    if (service.isClosing()) {
-                        throw new ReceiptWaiter.ClosingException("closing with " + inFlight.values().stream()
-                                .mapToInt(List::size).sum() + " transaction(s) in flight");
-                    }
-                }
-            }
-        }
-
-        /** One look at a lane's transactions in flight, lowest nonce first: their receipts asked in one batch. */
-        private void checkLane(final int index, final List<Pending> pending, final Map<TopicPartition, Long> retryFrom,
-                final List<String> why) {
-            if (pending.isEmpty()) {
-                return;
-            }
-            pending.sort(Comparator.comparingLong(p -> p.inFlight().nonce()));
-            final CommandProcessor processor = processors.get(index);
-            final Map<String, TransactionReceipt> receipts;
+        /** Starts a command: true when it is in flight or done, false when it is held (or failed) and comes again. */
+        private boolean start(final Pending pending) {
             try {
-                receipts = node.receipts(processor.hashesInFlight(pending.stream().map(Pending::inFlight).toList()));
-            } catch (final L1Node.L1NodeException | Attempts.AttemptStoreException e) {
-                LOG.debug("cannot read the receipts of lane {} now: {}", index, e.getMessage());
+                final CommandProcessor.Started started = processor(pending.lane()).start(pending.command());
+                if (started.inFlight().isPresent()) {
+                    inHand.add(pending.sending(started.inFlight().get()));
+                    return true;
+                }
+                return conclude(pending.lane(), started.decision().get());
+            } catch (final WakeupException | InterruptException | CrashPoint.SimulatedCrash e) {
+                throw e;
+            } catch (final RuntimeException e) {
+                failed(pending.lane(), pending.command().commandId(), pending.offset(), e);
+                return false;
+            }
+        }
+
+        /** The per-partition offsets of the lowest commands in hand: nothing is committed from there on. */
+        @Override
+        public Map<TopicPartition, Long> inHand() {
+            final Map<TopicPartition, Long> lowest = new HashMap<>();
+            inHand.forEach(pending -> lowest.merge(pending.partition(), pending.offset(), Math::min));
+            return lowest;
+        }
+
+        /** Per partition, how far every command is done: up to the lowest in hand, else past the last seen. */
+        Map<TopicPartition, Long> committable() {
+            final Map<TopicPartition, Long> lowest = inHand();
+            final Map<TopicPartition, Long> done = new HashMap<>();
+            seen.forEach((partition, next) -> {
+                final long upTo = Math.min(next, lowest.getOrDefault(partition, Long.MAX_VALUE));
+                if (!Long.valueOf(upTo).equals(committed.get(partition))) {
+                    done.put(partition, upTo);
+                }
+            });
+            committed.putAll(done);
+            return done;
+        }
+
+        /**
+         * One look at every lane's commands in hand: the transactions in flight lowest nonce first, their receipts asked
+         * in one batch per lane, each decision published as it comes; commands due to be started again started.
+         */
+        void checkRound() {
+            final Map<Integer, List<Pending>> byLane = new TreeMap<>();
+            inHand.forEach(pending -> byLane.computeIfAbsent(pending.lane(), lane -> new ArrayList<>()).add(pending));
+            byLane.forEach(this::checkLane);
+            byLane.keySet().forEach(index -> metrics.inFlight(lane(index), inFlight(index)));
+        }
+
+        private void checkLane(final int index, final List<Pending> pending) {
+            final CommandProcessor processor = processors.get(index);
+            if (processor == null) {
                 return;
             }
-            for (final Iterator<Pending> each = pending.iterator(); each.hasNext();) {
-                final Pending next = each.next();
+            final List<Pending> sending = pending.stream().filter(p -> p.inFlight().isPresent())
+                    .sorted(Comparator.comparingLong(p -> p.inFlight().get().nonce())).toList();
+            Map<String, TransactionReceipt> receipts = Map.of();
+            if (!sending.isEmpty()) {
                 try {
-                    final Optional<CommandProcessor.Decision> decision = processor.check(next.inFlight(), receipts);
+                    receipts = node.receipts(processor.hashesInFlight(sending.stream().map(p -> p.inFlight().get()).toList()));
+                } catch (final L1Node.L1NodeException | Attempts.AttemptStoreException e) {
+                    LOG.debug("cannot read the receipts of lane {} now: {}", index, e.getMessage());
+                    return;
+                }
+            }
+            for (final Pending next : sending) {
+                try {
+                    final Optional<CommandProcessor.Decision> decision = processor.check(next.inFlight().get(), receipts);
                     if (decision.isPresent()) {
-                        each.remove();
+                        inHand.remove(next);
                         if (!conclude(index, decision.get())) {
-                            retryFrom.merge(next.partition(), next.offset(), Math::min);
-                            why.add(next.inFlight().command().commandId() + " held");
+                            inHand.add(next.later(settings.heldRetryBackoff()));
                         }
                     }
-                } catch (final WakeupException | InterruptException | ReceiptWaiter.ClosingException | CrashPoint.SimulatedCrash e) {
+                } catch (final WakeupException | InterruptException | CrashPoint.SimulatedCrash e) {
                     throw e;
                 } catch (final RuntimeException e) {
-                    each.remove();
-                    retryFrom.merge(next.partition(), next.offset(), Math::min);
-                    why.add(failed(index, next.inFlight().command().commandId(), next.offset(), e));
+                    failed(index, next.command().commandId(), next.offset(), e);
+                    inHand.remove(next);
+                    if (!fenced.contains(index)) {
+                        inHand.add(next.later(settings.heldRetryBackoff()));
+                    }
                 }
             }
+            for (final Pending due : pending) {
+                if (due.inFlight().isEmpty() && System.nanoTime() - due.notBefore() >= 0 && processors.containsKey(index)
+                        && inHand.remove(due)) {
+                    if (!start(due.again())) {
+                        inHand.add(due.later(settings.heldRetryBackoff()));
+                    }
+                }
+            }
+            if (fenced.contains(index)) {
+                inHand.removeIf(p -> p.lane() == index);
+            }
+        }
+
+        private int inFlight(final int index) {
+            return (int) inHand.stream().filter(p -> p.lane() == index && p.inFlight().isPresent()).count();
         }
 
         /** Publishes a decision's result; true when its command is done (its offset may be committed). */
@@ -390,7 +444,7 @@ final class LaneWorker {
         public Duration failed(final ConsumerRecords<byte[], byte[]> polled, final RuntimeException failure,
                 final int consecutiveFailures) {
             if (failure instanceof RetryingConsumerLoop.RetryFrom) {
-                return settings.heldRetryBackoff();
+                return onlyFull ? settings.receiptPollInterval() : settings.heldRetryBackoff();
             }
             if (failure instanceof ReceiptWaiter.ClosingException) {
                 LOG.info("{}; the command will be reconciled at the next start", failure.getMessage());
@@ -414,8 +468,28 @@ final class LaneWorker {
         }
     }
 
-    /** A command of the poll and its transaction in flight. */
-    private record Pending(TopicPartition partition, long offset, CommandProcessor.InFlight inFlight) {
+    /**
+     * A command taken from the topic and not done: its transaction in flight, or (none) to be started again not before
+     * {@code notBefore} (System.nanoTime).
+     */
+    private record Pending(int lane, TopicPartition partition, long offset, L1Command command,
+            Optional<CommandProcessor.InFlight> inFlight, long notBefore) {
+
+        Pending(final int lane, final TopicPartition partition, final long offset, final L1Command command) {
+            this(lane, partition, offset, command, Optional.empty(), System.nanoTime());
+        }
+
+        Pending sending(final CommandProcessor.InFlight sent) {
+            return new Pending(lane, partition, offset, command, Optional.of(sent), notBefore);
+        }
+
+        Pending later(final Duration backoff) {
+            return new Pending(lane, partition, offset, command, Optional.empty(), System.nanoTime() + backoff.toNanos());
+        }
+
+        Pending again() {
+            return new Pending(lane, partition, offset, command);
+        }
     }
 
     /** The command's lane was taken by another instance: this one waits for the group to assign it again. */
