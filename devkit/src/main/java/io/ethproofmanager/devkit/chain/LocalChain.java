@@ -383,6 +383,11 @@ public final class LocalChain implements AutoCloseable {
         rpc("evm_mine", List.of());
     }
 
+    /** Mines a block every {@code seconds} seconds from now on, as anvil's {@code --block-time} ({@code evm_setIntervalMining}). */
+    public void setIntervalMining(final int seconds) {
+        rpc("evm_setIntervalMining", List.of(seconds));
+    }
+
     /** Removes a pending transaction from anvil's pool ({@code anvil_dropTransaction}), as a node that lost it would. */
     public void dropTransaction(final String hash) {
         rpc("anvil_dropTransaction", List.of(hash));
