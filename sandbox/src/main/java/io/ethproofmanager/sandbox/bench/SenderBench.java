@@ -90,7 +90,7 @@ final class SenderBench {
             out.println(line(figures.getLast()));
             for (final int lanes : List.of(1, 2)) {
                 try (Database database = Database.connect(postgres.jdbcUrl(), postgres.user(), postgres.password(), 4)) {
-                    figures.add(sender(kafka, database, chain, keys.subList(0, lanes), requests, maxInFlight, 1000 + lanes));
+                    figures.add(sender(kafka, database, chain, keys.subList(0, lanes), requests, maxInFlight, 2000 + lanes));
                     out.println(line(figures.getLast()));
                 }
             }
