@@ -59,6 +59,7 @@ final class SenderBench {
     private static final int PARTITIONS = 4;
     private static final BigInteger GAS_LIMIT = BigInteger.valueOf(400_000);
     private static final long MAX_REWARD = 1_000_000;
+    private static final long CONTRACT_REWARD_BOUND = 5_000_000;
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     /** One run's figures. */
@@ -80,9 +81,9 @@ final class SenderBench {
             for (final String key : keys.subList(1, 3)) {
                 chain.grantSubmitterRole(Credentials.create(key).getAddress());
             }
-            // every request escrows up to its max reward: fund 3 runs of them
+            // the contract funds a request only while it holds 5 USDC (its reward bound) for each one in flight: 3 runs
             chain.usdc(chain.admin()).mint(chain.proofManagerAddress(),
-                    BigInteger.valueOf(MAX_REWARD).multiply(BigInteger.valueOf(4L * requests))).send();
+                    BigInteger.valueOf(CONTRACT_REWARD_BOUND).multiply(BigInteger.valueOf(4L * requests))).send();
             chain.setAutomine(false);
             chain.setIntervalMining(BLOCK_SECONDS);
             final List<Figures> figures = new ArrayList<>();
