@@ -388,6 +388,14 @@ public final class LocalChain implements AutoCloseable {
         rpc("evm_setIntervalMining", List.of(seconds));
     }
 
+    /**
+     * Replaces the last {@code depth} blocks with as many empty ones ({@code anvil_reorg}): their transactions are gone
+     * for good, not back in the pool.
+     */
+    public void reorg(final int depth) {
+        rpc("anvil_reorg", List.of(depth, List.of()));
+    }
+
     /** Removes a pending transaction from anvil's pool ({@code anvil_dropTransaction}), as a node that lost it would. */
     public void dropTransaction(final String hash) {
         rpc("anvil_dropTransaction", List.of(hash));

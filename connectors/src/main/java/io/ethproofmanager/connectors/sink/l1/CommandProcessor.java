@@ -192,6 +192,20 @@ final class CommandProcessor {
         return Optional.empty();
     }
 
+    /**
+     * A mined transaction of the lane that a reorganisation removed for good (no receipt, not in the node's pool): its
+     * attempt may mine again (back to broadcast), so that the command, started again, broadcasts its persisted bytes at
+     * the same nonce, or reconciles with the contract when that nonce went to another transaction.
+     */
+    void reorgedOut(final L1TransactionResult mined) {
+        final Optional<Attempt> attempt = attempts.of(mined.commandId()).stream()
+                .filter(a -> a.txHash().filter(mined.txHash()::equals).isPresent()).findFirst();
+        attempt.ifPresent(a -> attempts.update(a, AttemptState.BROADCAST,
+                Optional.of("reorged out of block " + mined.blockNumber()), Optional.empty()));
+        LOG.warn("{}: {} of {}, mined in block {}, was reorged out and is not in the node's pool; its command is sent again",
+                lane, mined.txHash(), mined.commandId(), mined.blockNumber());
+    }
+
     /** The hashes of every unresolved attempt of the commands in flight, whose receipts {@link #check} looks for. */
     List<String> hashesInFlight(final List<InFlight> inFlight) {
         return inFlight.stream().flatMap(f -> unresolved(f.command).stream()).map(attempt -> attempt.tx().hash()).toList();

@@ -29,6 +29,7 @@ public record L1SenderSettings(
         int maxAttempts,
         Duration heldRetryBackoff,
         int maxInFlight,
+        int senderConfirmations,
         String bootstrapServers,
         String groupId,
         String commandsTopic,
@@ -74,20 +75,21 @@ public record L1SenderSettings(
                 maxAttempts,
                 settings.positiveDuration("epm.l1.held-retry-backoff"),
                 settings.intBetween("epm.l1.max-in-flight", 1, MAX_IN_FLIGHT),
+                settings.intBetween("epm.l1.sender-confirmations", 0, 1_000),
                 bootstrapServers, groupId, Topics.L1_COMMANDS.name(), Topics.L1_TX_RESULTS.name(), Optional.empty());
     }
 
     /** These settings on other topics. */
     public L1SenderSettings withTopics(final String commands, final String results) {
         return new L1SenderSettings(rpcUrl, contractAddress, submitters, maxFeePerGasCap, priorityFee, gasLimit,
-                receiptTimeout, receiptPollInterval, feeBumpPercent, maxAttempts, heldRetryBackoff, maxInFlight, bootstrapServers,
+                receiptTimeout, receiptPollInterval, feeBumpPercent, maxAttempts, heldRetryBackoff, maxInFlight, senderConfirmations, bootstrapServers,
                 groupId, commands, results, groupInstanceId);
     }
 
     /** These settings with the sender a static member {@code instanceId} of its group (Kafka's group.instance.id). */
     public L1SenderSettings withGroupInstanceId(final Optional<String> instanceId) {
         return new L1SenderSettings(rpcUrl, contractAddress, submitters, maxFeePerGasCap, priorityFee, gasLimit,
-                receiptTimeout, receiptPollInterval, feeBumpPercent, maxAttempts, heldRetryBackoff, maxInFlight, bootstrapServers,
+                receiptTimeout, receiptPollInterval, feeBumpPercent, maxAttempts, heldRetryBackoff, maxInFlight, senderConfirmations, bootstrapServers,
                 groupId, commandsTopic, resultsTopic, instanceId);
     }
 
@@ -151,7 +153,7 @@ public record L1SenderSettings(
                 + ", maxFeePerGasCap=" + maxFeePerGasCap + ", priorityFee=" + priorityFee
                 + ", gasLimit=" + gasLimit + ", receiptTimeout=" + receiptTimeout + ", receiptPollInterval="
                 + receiptPollInterval + ", feeBumpPercent=" + feeBumpPercent + ", maxAttempts=" + maxAttempts
-                + ", heldRetryBackoff=" + heldRetryBackoff + ", maxInFlight=" + maxInFlight + ", bootstrapServers=" + bootstrapServers + ", groupId="
+                + ", heldRetryBackoff=" + heldRetryBackoff + ", maxInFlight=" + maxInFlight + ", senderConfirmations=" + senderConfirmations + ", bootstrapServers=" + bootstrapServers + ", groupId="
                 + groupId + ", commandsTopic=" + commandsTopic + ", resultsTopic=" + resultsTopic + "]";
     }
 }

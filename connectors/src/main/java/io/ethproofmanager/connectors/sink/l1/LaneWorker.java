@@ -373,6 +373,10 @@ final class LaneWorker {
                         inHand.remove(next);
                         if (!conclude(index, decision.get())) {
                             inHand.add(next.later(settings.heldRetryBackoff()));
+                        } else if (settings.senderConfirmations() > 0) {
+                            decision.get().publish().filter(result -> result.outcome() == L1TransactionResult.Outcome.MINED
+                                    && result.txHash() != null && result.blockNumber() != null)
+                                    .ifPresent(result -> inHand.add(next.confirming(result)));
                         }
                     }
                 } catch (final WakeupException | InterruptException | CrashPoint.SimulatedCrash e) {
@@ -385,8 +389,9 @@ final class LaneWorker {
                     }
                 }
             }
+            confirm(index, processor, pending);
             for (final Pending due : pending) {
-                if (due.inFlight().isEmpty() && System.nanoTime() - due.notBefore() >= 0 && processors.containsKey(index)
+                if (due.inFlight().isEmpty() && due.confirming().isEmpty() && System.nanoTime() - due.notBefore() >= 0 && processors.containsKey(index)
                         && inHand.remove(due)) {
                     if (!start(due.again())) {
                         inHand.add(due.later(settings.heldRetryBackoff()));
@@ -395,6 +400,39 @@ final class LaneWorker {
             }
             if (fenced.contains(index)) {
                 inHand.removeIf(p -> p.lane() == index);
+            }
+        }
+
+        /**
+         * The lane's mined transactions awaiting {@code epm.l1.sender-confirmations} blocks on top: done once that deep;
+         * one whose receipt is gone and that the node does not hold (reorged out for good) is marked so and its command
+         * started again at once (its persisted transaction broadcast again, or, when its nonce went to another, the
+         * command reconciled with the contract and sent anew).
+         */
+        private void confirm(final int index, final CommandProcessor processor, final List<Pending> pending) {
+            final List<Pending> confirming = pending.stream().filter(p -> p.confirming().isPresent()).toList();
+            if (confirming.isEmpty()) {
+                return;
+            }
+            try {
+                final Map<String, TransactionReceipt> receipts = node.receipts(confirming.stream()
+                        .map(p -> p.confirming().get().txHash()).toList());
+                final long head = node.head().number();
+                for (final Pending mined : confirming) {
+                    final L1TransactionResult result = mined.confirming().get();
+                    final TransactionReceipt receipt = receipts.get(result.txHash());
+                    if (receipt != null) {
+                        if (head - receipt.getBlockNumber().longValueExact() >= settings.senderConfirmations()) {
+                            inHand.remove(mined);
+                        }
+                    } else if (!node.knows(result.txHash())) {
+                        processor.reorgedOut(result);
+                        inHand.remove(mined);
+                        inHand.add(mined.again());
+                    }
+                }
+            } catch (final L1Node.L1NodeException | Attempts.AttemptStoreException e) {
+                LOG.debug("cannot check the confirmations of lane {} now: {}", index, e.getMessage());
             }
         }
 
@@ -473,18 +511,24 @@ final class LaneWorker {
      * {@code notBefore} (System.nanoTime).
      */
     private record Pending(int lane, TopicPartition partition, long offset, L1Command command,
-            Optional<CommandProcessor.InFlight> inFlight, long notBefore) {
+            Optional<CommandProcessor.InFlight> inFlight, long notBefore, Optional<L1TransactionResult> confirming) {
 
         Pending(final int lane, final TopicPartition partition, final long offset, final L1Command command) {
-            this(lane, partition, offset, command, Optional.empty(), System.nanoTime());
+            this(lane, partition, offset, command, Optional.empty(), System.nanoTime(), Optional.empty());
         }
 
         Pending sending(final CommandProcessor.InFlight sent) {
-            return new Pending(lane, partition, offset, command, Optional.of(sent), notBefore);
+            return new Pending(lane, partition, offset, command, Optional.of(sent), notBefore, Optional.empty());
         }
 
         Pending later(final Duration backoff) {
-            return new Pending(lane, partition, offset, command, Optional.empty(), System.nanoTime() + backoff.toNanos());
+            return new Pending(lane, partition, offset, command, Optional.empty(), System.nanoTime() + backoff.toNanos(),
+                    Optional.empty());
+        }
+
+        /** Mined by {@code result}'s transaction, awaiting the confirmation depth. */
+        Pending confirming(final L1TransactionResult result) {
+            return new Pending(lane, partition, offset, command, Optional.empty(), Long.MAX_VALUE, Optional.of(result));
         }
 
         Pending again() {
