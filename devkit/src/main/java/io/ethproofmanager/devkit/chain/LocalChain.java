@@ -388,6 +388,11 @@ public final class LocalChain implements AutoCloseable {
         rpc("evm_setIntervalMining", List.of(seconds));
     }
 
+    /** Gives the next block the base fee {@code wei} ({@code anvil_setNextBlockBaseFeePerGas}). */
+    public void setNextBlockBaseFee(final BigInteger wei) {
+        rpc("anvil_setNextBlockBaseFeePerGas", List.of("0x" + wei.toString(16)));
+    }
+
     /**
      * Replaces the last {@code depth} blocks with as many empty ones ({@code anvil_reorg}): their transactions are gone
      * for good, not back in the pool.

@@ -12,6 +12,7 @@ import io.ethproofmanager.schemas.ProtocolVersion;
 import io.ethproofmanager.schemas.SubmitProofRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -118,13 +119,55 @@ class L1SenderPipelineTest extends L1SenderTestBase {
         assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.ONE);
     }
 
+    @Test
+    void theFeeCapCrossedWithTenInFlightHoldsOnlyLaterCommandsAndNothingIsLostOrSentTwice() throws Exception {
+        final long nonceBefore = nonce();
+        chain.setAutomine(false);
+        final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        start(pipelined(10, BigInteger.valueOf(3_000_000_000L), "2s"), meters);
+        final List<SubmitProofRequest> first = LongStream.rangeClosed(41, 50).mapToObj(L1SenderPipelineTest::request).toList();
+        for (final SubmitProofRequest command : first) {
+            produce(command);
+        }
+        await().atMost(WAIT).until(() -> pendingNonce(chain.submitter().getAddress()) == nonceBefore + 10);
+
+        // the base fee jumps above what the ten in flight pay and what the cap allows: none mines, none can be replaced
+        chain.setNextBlockBaseFee(BigInteger.valueOf(5_000_000_000L));
+        chain.mine();
+        final SubmitProofRequest later = request(51);
+        produce(later);
+        await().atMost(WAIT).until(() -> resultsNow().stream().anyMatch(r -> r.commandId().equals(later.commandId())
+                && r.outcome() == Outcome.HELD_FEE_CAP));
+        assertThat(meters.get("epm_l1_sender_held_fee_cap").gauge().value()).isEqualTo(1.0);
+        assertThat(states(later.commandId())).as("nothing signed while held").containsExactly("held_fee_cap");
+        assertThat(resultsNow()).as("none of the ten given up").noneMatch(r -> r.outcome() == Outcome.UNKNOWN);
+
+        // the fee falls back: the ten mine (broadcast again where the node dropped them), the held one is sent after them
+        chain.setNextBlockBaseFee(BigInteger.valueOf(100_000_000L));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            chain.mine();
+            return resultsNow().stream().filter(r -> r.outcome() == Outcome.MINED).count() == 11;
+        });
+
+        final List<SubmitProofRequest> all = new java.util.ArrayList<>(first);
+        all.add(later);
+        assertThat(sentNonces(all)).as("consecutive, none twice")
+                .containsExactlyElementsOf(LongStream.range(nonceBefore, nonceBefore + 11).boxed().toList());
+        assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.valueOf(11));
+        assertThat(meters.get("epm_l1_sender_held_fee_cap").gauge().value()).isZero();
+    }
+
     private L1SenderSettings pipelined(final int maxInFlight) {
+        return pipelined(maxInFlight, HIGH_CAP, "10s");
+    }
+
+    private L1SenderSettings pipelined(final int maxInFlight, final BigInteger cap, final String receiptTimeout) {
         return L1SenderSettings.from(TestSettings.with(Map.of(
                 "epm.l1.rpc-url", chain.rpcUrl(),
                 "epm.l1.contract-address", chain.proofManagerAddress(),
                 "epm.l1.submitter-private-key", LocalChain.submitterPrivateKey(),
-                "epm.l1.max-fee-per-gas-cap", HIGH_CAP.toString(),
-                "epm.l1.receipt-timeout", "10s",
+                "epm.l1.max-fee-per-gas-cap", cap.toString(),
+                "epm.l1.receipt-timeout", receiptTimeout,
                 "epm.l1.max-attempts", 3,
                 "epm.l1.max-in-flight", maxInFlight,
                 "epm.l1.held-retry-backoff", "300ms")), bootstrap(), group).withTopics(commands, results);
