@@ -3,6 +3,7 @@ package io.ethproofmanager.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.ethproofmanager.connectors.testing.ManagerProcess;
 import io.ethproofmanager.contract.ProofManager;
 import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
@@ -10,8 +11,13 @@ import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
 import io.ethproofmanager.devkit.rollup.ReadyBatchSeeder;
+import io.ethproofmanager.schemas.RecordJson;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 
 /**
  * Two manager JVMs sharing one broker, PostgreSQL and anvil, the L1 sender with two lanes (two submitter accounts) over
@@ -100,6 +107,20 @@ class SenderLanesFailoverTest {
         assertThat(query("SELECT count(DISTINCT from_address) FROM l1_transaction_attempts WHERE nonce IS NOT NULL"))
                 .as("both lanes sent").isEqualTo(2);
         assertThat(b.isAlive()).isTrue();
+
+        // the survivor's status API shows it holding both lanes, nothing pending, its next nonces the chain's
+        final JsonNode lanes = RecordJson.mapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + b.httpPort() + "/api/instance")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).path("l1SenderLanes");
+        assertThat(lanes).hasSize(2);
+        for (final JsonNode lane : lanes) {
+            assertThat(lane.path("owner").asText()).startsWith("b/");
+            assertThat(lane.path("heldHere").asBoolean()).isTrue();
+            assertThat(lane.path("inFlight").asLong()).isZero();
+            assertThat(lane.path("heldByFeeCap").asLong()).isZero();
+            assertThat(lane.path("nextNonce").asLong()).isEqualTo(chain.web3j().ethGetTransactionCount(
+                    lane.path("address").asText(), DefaultBlockParameterName.PENDING).send().getTransactionCount().longValueExact());
+        }
     }
 
     private long requestsOnChain() throws Exception {

@@ -23,11 +23,14 @@ public final class L1TransactionSender implements AutoCloseable {
     static final String THREAD_NAME = "epm-l1-sender";
 
     private final Web3j web3j;
+    private final L1SenderSettings settings;
+    private final LaneStatuses statuses;
     private final List<LaneWorker> workers;
     private final AtomicReference<Optional<CrashPoint>> crashPoint = new AtomicReference<>(Optional.empty());
 
     public L1TransactionSender(final L1SenderSettings settings, final DataSource dataSource, final MeterRegistry meters) {
-        Objects.requireNonNull(settings, "settings");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.statuses = new LaneStatuses(dataSource);
         final Attempts attempts = new Attempts(dataSource);
         final LaneLeases leases = new LaneLeases(dataSource);
         final SenderMetrics metrics = new SenderMetrics(meters);
@@ -46,6 +49,12 @@ public final class L1TransactionSender implements AutoCloseable {
     /** True while every worker's loop runs; false before start, after close and after one died. */
     public boolean isHealthy() {
         return workers.stream().allMatch(LaneWorker::isRunning);
+    }
+
+    /** Every configured lane: its holder across the instances, this instance's part, its transactions pending. */
+    public List<LaneStatus> lanes() {
+        return IntStream.range(0, settings.lanes()).mapToObj(index -> statuses.of(new Lane(index, settings.submitters().get(index)),
+                workers.stream().map(worker -> worker.nextNonce(index)).flatMap(Optional::stream).findFirst())).toList();
     }
 
     /** Test hook: the sender dies, as if killed, when it next reaches {@code point}. */

@@ -66,7 +66,7 @@ final class LaneWorker {
     private final AtomicReference<Optional<CrashPoint>> crashPoint;
     /** Lanes of the current assignment; their processors once taken; lanes found taken by another instance meanwhile. */
     private final Set<Integer> assigned = new HashSet<>();
-    private final Map<Integer, CommandProcessor> processors = new HashMap<>();
+    private final Map<Integer, CommandProcessor> processors = new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<Integer> fenced = new HashSet<>();
     /**
      * Commands taken from the topic and not done, across polls: transactions in flight, and commands to start again at
@@ -580,5 +580,10 @@ final class LaneWorker {
         } catch (final L1Node.L1NodeException e) {
             LOG.debug("cannot read the balance of {}: {}", lane, e.getMessage());
         }
+    }
+
+    /** The nonce the lane's next new transaction takes, when this worker holds the lane. */
+    Optional<Long> nextNonce(final int lane) {
+        return Optional.ofNullable(processors.get(lane)).map(CommandProcessor::nextNonce);
     }
 }
