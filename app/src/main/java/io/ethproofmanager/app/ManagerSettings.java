@@ -232,7 +232,8 @@ public record ManagerSettings(
         final Optional<String> rpcUrl = settings.optionalText("epm.l1.rpc-url");
         final Optional<String> contract = settings.optionalText("epm.l1.contract-address");
         final Optional<String> verifier = settings.optionalText("epm.l1.verifier-address");
-        final Optional<String> key = settings.optionalText("epm.l1.submitter-private-key");
+        final Optional<String> key = settings.optionalText("epm.l1.submitter-private-key")
+                .or(() -> settings.textList("epm.l1.submitter-keys", true).stream().findFirst());
         if (rpcUrl.isPresent() && (contract.isEmpty() || key.isEmpty() || verifier.isEmpty())) {
             throw new IllegalArgumentException("invalid configuration: " + SettingsReader.describeAll(List.of(
                     "epm.l1.contract-address", "epm.l1.verifier-address", "epm.l1.submitter-private-key"))

@@ -197,7 +197,7 @@ public final class ProofManagerService implements AutoCloseable {
         final NetworkAnalyticsReader networkAnalytics = NetworkAnalyticsReader.start(endpoints.bootstrapServers(),
                 settings.kafka().topics().of(Topics.NETWORK_ANALYTICS).name());
         running.push(networkAnalytics);
-        final StatusApi statusApi = new StatusApi(statusQueries, networkAnalytics::current, () -> instance(roles));
+        final StatusApi statusApi = new StatusApi(statusQueries, networkAnalytics::current, () -> instance(roles, sender));
         healthServer = HealthServer.start(settings.httpPort(), checks, meters, statusApi.routes());
         running.push(healthServer);
         LOG.info("ETH Proof Manager running for {} (protocol {})", chains.values(), settings.protocolVersion());
@@ -300,13 +300,14 @@ public final class ProofManagerService implements AutoCloseable {
         return coordinator;
     }
 
-    /** This instance as the status API shows it ({@code /api/instance}): its ids and the source roles. */
-    private Map<String, Object> instance(final RoleCoordinator roles) {
+    /** This instance as the status API shows it ({@code /api/instance}): its ids, the source roles, the sender's lanes. */
+    private Map<String, Object> instance(final RoleCoordinator roles, final L1TransactionSender sender) {
         final Map<String, Object> instance = new LinkedHashMap<>();
         instance.put("applicationId", settings.kafka().applicationId());
         instance.put("instanceId", settings.kafka().instanceId().orElse(null));
         instance.put("roleMemberId", roles.memberId());
         instance.put("roles", roles.roles());
+        instance.put("l1SenderLanes", sender.lanes());
         return instance;
     }
 

@@ -23,6 +23,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -75,8 +76,8 @@ public final class DeployContractsCommand implements Callable<Integer> {
     private String adminAddress;
 
     @Option(names = "--submitter-address", paramLabel = "ADDRESS",
-            description = "holder of the submitter role (default: the deployer)")
-    private String submitterAddress;
+            description = "holder of the submitter role, repeated for each lane of the L1 sender (default: the deployer)")
+    private List<String> submitterAddresses;
 
     @Option(names = "--fermah-address", paramLabel = "ADDRESS",
             description = "Fermah's address, registered active (default: anvil development account 1)")
@@ -137,13 +138,15 @@ public final class DeployContractsCommand implements Callable<Integer> {
                         + " hands it to " + admin + "; let that admin call updatePreferredProvingNetwork instead");
                 return 2;
             }
-            final String submitter = Optional.ofNullable(submitterAddress).orElse(deployerAccount.getAddress());
+            final List<String> submitters = Optional.ofNullable(submitterAddresses).filter(list -> !list.isEmpty())
+                    .orElse(List.of(deployerAccount.getAddress()));
+            final String submitter = submitters.getFirst();
             final String fermah = Optional.ofNullable(fermahAddress)
                     .orElseGet(() -> LocalChain.networkAccount(ProvingNetwork.FERMAH).getAddress());
             final String lagrange = Optional.ofNullable(lagrangeAddress)
                     .orElseGet(() -> LocalChain.networkAccount(ProvingNetwork.LAGRANGE).getAddress());
             final ContractDeployer deployer = new ContractDeployer(web3j, deployerAccount);
-            final ContractDeployer.Deployed deployed = deployer.deploy(admin, submitter, fermah, lagrange,
+            final ContractDeployer.Deployed deployed = deployer.deploy(admin, submitters, fermah, lagrange,
                     Optional.ofNullable(funding).orElse(LocalChain.INITIAL_FUNDING));
             final ContractDeployment deployment = deployed.contracts();
             final String network = preferred.isEmpty() ? ""

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.web3j.crypto.Credentials;
 
 /**
  * The devkit's embedded servers for every endpoint the settings leave empty: a KRaft broker and a PostgreSQL in this JVM,
@@ -71,7 +72,14 @@ public final class LocalInfrastructure implements AutoCloseable {
                 overrides.put("epm.l1.rpc-url", local.rpcUrl());
                 overrides.put("epm.l1.contract-address", local.proofManagerAddress());
                 overrides.put("epm.l1.verifier-address", local.verifierAddress());
-                overrides.put("epm.l1.submitter-private-key", LocalChain.submitterPrivateKey());
+                final List<String> laneKeys = SettingsReader.of(config).textList("epm.l1.submitter-keys", true);
+                if (laneKeys.isEmpty()) {
+                    overrides.put("epm.l1.submitter-private-key", LocalChain.submitterPrivateKey());
+                } else {
+                    // the sender's lanes: every configured submitter account gets the role on the local chain
+                    laneKeys.forEach(key -> local.grantSubmitterRole(Credentials.create(key).getAddress()));
+                    overrides.put("epm.l1.submitter-private-key", "");
+                }
                 overrides.put("epm.l1.start-block", "0");
                 chain = Optional.of(local);
             } else if (sandbox.developmentNode()) {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -129,6 +130,12 @@ public final class ConsumerService implements AutoCloseable {
      */
     public RetryingConsumerLoop<byte[], byte[]> consumer(final Duration pollTimeout, final int maxPollRecords,
             final Map<String, Object> extra) {
+        return consumer(pollTimeout, maxPollRecords, extra, Optional.empty());
+    }
+
+    /** As {@link #consumer(Duration, int, Map)}, with {@code rebalances} told of its partitions assigned and revoked. */
+    public RetryingConsumerLoop<byte[], byte[]> consumer(final Duration pollTimeout, final int maxPollRecords,
+            final Map<String, Object> extra, final Optional<ConsumerRebalanceListener> rebalances) {
         final Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -141,8 +148,9 @@ public final class ConsumerService implements AutoCloseable {
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.putAll(extra);
-        final RetryingConsumerLoop<byte[], byte[]> loop =
-                new RetryingConsumerLoop<>(config, topic, pollTimeout, this::isClosing, owner, log);
+        final RetryingConsumerLoop<byte[], byte[]> loop = rebalances
+                .map(listener -> new RetryingConsumerLoop<byte[], byte[]>(config, topic, pollTimeout, this::isClosing, owner, log, listener))
+                .orElseGet(() -> new RetryingConsumerLoop<>(config, topic, pollTimeout, this::isClosing, owner, log));
         consumer.set(loop);
         return loop;
     }

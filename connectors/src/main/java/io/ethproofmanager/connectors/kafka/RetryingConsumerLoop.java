@@ -2,6 +2,7 @@ package io.ethproofmanager.connectors.kafka;
 
 import io.ethproofmanager.connectors.logging.CauseChain;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -65,6 +67,15 @@ public final class RetryingConsumerLoop<K, V> implements AutoCloseable {
          * handled again now, as a failed handling.
          */
         void commitFailed(Map<TopicPartition, OffsetAndMetadata> offsets, KafkaException failure);
+
+        /**
+         * Per partition, the offset of the lowest record the handler still has in hand from an earlier or this poll
+         * (returned from {@link #handle} without being done, a transaction in flight say): nothing from there on is
+         * committed until it is done ({@link #commit} then). None by default: a handled poll is done.
+         */
+        default Map<TopicPartition, Long> inHand() {
+            return Map.of();
+        }
     }
 
     private final KafkaConsumer<K, V> consumer;
@@ -85,6 +96,20 @@ public final class RetryingConsumerLoop<K, V> implements AutoCloseable {
      */
     public RetryingConsumerLoop(final Map<String, Object> consumerConfig, final String topic, final Duration pollTimeout,
             final BooleanSupplier closing, final String owner, final Logger log) {
+        this(consumerConfig, topic, pollTimeout, closing, owner, log, new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
+            }
+        });
+    }
+
+    /** As above, with {@code rebalances} told of the partitions assigned, revoked and lost (on the polling thread). */
+    public RetryingConsumerLoop(final Map<String, Object> consumerConfig, final String topic, final Duration pollTimeout,
+            final BooleanSupplier closing, final String owner, final Logger log, final ConsumerRebalanceListener rebalances) {
         this.pollTimeout = Objects.requireNonNull(pollTimeout, "pollTimeout");
         this.closing = Objects.requireNonNull(closing, "closing");
         this.owner = Objects.requireNonNull(owner, "owner");
@@ -92,7 +117,7 @@ public final class RetryingConsumerLoop<K, V> implements AutoCloseable {
         final Map<String, Object> config = new HashMap<>(consumerConfig);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.consumer = new KafkaConsumer<>(config);
-        consumer.subscribe(List.of(Objects.requireNonNull(topic, "topic")));
+        consumer.subscribe(List.of(Objects.requireNonNull(topic, "topic")), Objects.requireNonNull(rebalances, "rebalances"));
     }
 
     /** One poll: hand the records to {@code handler} and commit past them; or, when it fails, rewind and back off. */
@@ -107,11 +132,68 @@ public final class RetryingConsumerLoop<K, V> implements AutoCloseable {
             commit(polled, handler);
         } catch (final WakeupException | InterruptException e) {
             throw e;
+        } catch (final RetryFrom e) {
+            consecutiveFailures++;
+            final Duration backoff = handler.failed(polled, e, consecutiveFailures);
+            commitBefore(polled, e.offsets(), handler);
+            backOff(backoff);
         } catch (final RuntimeException e) {
             consecutiveFailures++;
             final Duration backoff = handler.failed(polled, e, consecutiveFailures);
             rewind(polled);
             backOff(backoff);
+        }
+    }
+
+    /**
+     * Thrown by a handler that handled part of a poll: the records of the named partitions from the given offsets on
+     * come again after the backoff; every other record of the poll counts as handled, and is committed.
+     */
+    public static final class RetryFrom extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+        private final transient Map<TopicPartition, Long> offsets;
+
+        public RetryFrom(final Map<TopicPartition, Long> offsets, final String why) {
+            super(why, null, false, false);
+            this.offsets = Map.copyOf(offsets);
+        }
+
+        /** Per partition, the first offset to handle again. */
+        public Map<TopicPartition, Long> offsets() {
+            return offsets;
+        }
+    }
+
+    /** Commits what a partly handled poll handled, and seeks the rest back to where it comes again. */
+    private void commitBefore(final ConsumerRecords<K, V> polled, final Map<TopicPartition, Long> retryFrom,
+            final Handler<K, V> handler) {
+        final Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+        final Map<TopicPartition, Long> inHand = handler.inHand();
+        for (final TopicPartition partition : polled.partitions()) {
+            final long next = Math.min(retryFrom.getOrDefault(partition, polled.records(partition).getLast().offset() + 1),
+                    inHand.getOrDefault(partition, Long.MAX_VALUE));
+            if (next > polled.records(partition).getFirst().offset()) {
+                handled.put(partition, new OffsetAndMetadata(next));
+            }
+        }
+        final Set<TopicPartition> assigned = consumer.assignment();
+        retryFrom.forEach((partition, offset) -> {
+            if (assigned.contains(partition)) {
+                consumer.seek(partition, offset);
+            }
+        });
+        if (handled.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(handled, COMMIT_TIMEOUT);
+            handler.committed(handled);
+        } catch (final WakeupException | InterruptException e) {
+            throw e;
+        } catch (final KafkaException e) {
+            // the handled records come again after a rebalance or restart; their handling is idempotent
+            log.warn("committing the handled part of a poll of the {} failed: {}", owner, CauseChain.describe(e));
         }
     }
 
@@ -131,10 +213,43 @@ public final class RetryingConsumerLoop<K, V> implements AutoCloseable {
         }
     }
 
+    /**
+     * Commits {@code offsets} (per partition, the next record to handle) of partitions still assigned, on the loop's
+     * thread between polls: for a handler whose records in hand are done since its last poll. A failure is logged; the
+     * records then come again after a rebalance or restart.
+     */
+    public void commit(final Map<TopicPartition, Long> offsets) {
+        final Set<TopicPartition> assigned = consumer.assignment();
+        final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+        offsets.forEach((partition, offset) -> {
+            if (assigned.contains(partition)) {
+                committed.put(partition, new OffsetAndMetadata(offset));
+            }
+        });
+        if (committed.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(committed, COMMIT_TIMEOUT);
+        } catch (final WakeupException | InterruptException e) {
+            throw e;
+        } catch (final KafkaException e) {
+            log.warn("committing {} of the {} failed: {}", committed, owner, CauseChain.describe(e));
+        }
+    }
+
     private void commit(final ConsumerRecords<K, V> polled, final Handler<K, V> handler) {
         final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        final Map<TopicPartition, Long> inHand = handler.inHand();
         for (final TopicPartition partition : polled.partitions()) {
-            offsets.put(partition, new OffsetAndMetadata(polled.records(partition).getLast().offset() + 1));
+            final long next = Math.min(polled.records(partition).getLast().offset() + 1,
+                    inHand.getOrDefault(partition, Long.MAX_VALUE));
+            if (next > polled.records(partition).getFirst().offset()) {
+                offsets.put(partition, new OffsetAndMetadata(next));
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
         }
         try {
             consumer.commitSync(offsets, COMMIT_TIMEOUT);

@@ -3,6 +3,7 @@ package io.ethproofmanager.connectors.settings;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueType;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Arrays;
@@ -90,6 +91,26 @@ public final class SettingsReader {
         } catch (final RuntimeException e) {
             throw invalid(path, "must be " + expected + (secret ? "" : ", was '" + text + "'"));
         }
+    }
+
+    /**
+     * The texts at {@code path}, trimmed, blanks dropped: a list ({@code ["a", "b"]}), or one text of comma-separated
+     * items (as an environment variable sets it); the value is never shown in an error when {@code secret}.
+     */
+    public List<String> textList(final String path, final boolean secret) {
+        final ConfigValueType type = read(path, "a list", () -> config.getValue(path).valueType());
+        final List<String> items = switch (type) {
+            case LIST -> {
+                try {
+                    yield config.getStringList(path);
+                } catch (final ConfigException e) {
+                    throw invalid(path, "must be a list of texts" + (secret ? "" : ", was " + shown(path)));
+                }
+            }
+            case STRING -> Arrays.asList(config.getString(path).split(","));
+            default -> throw invalid(path, "must be a list or a comma-separated text" + (secret ? "" : ", was " + shown(path)));
+        };
+        return items.stream().map(String::trim).filter(item -> !item.isEmpty()).toList();
     }
 
     public boolean bool(final String path) {

@@ -7,6 +7,7 @@ import io.ethproofmanager.schemas.ProvingNetwork;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,8 +74,21 @@ public final class ContractDeployer {
      */
     public Deployed deploy(final String admin, final String submitter, final String fermah, final String lagrange,
             final BigInteger funding) {
+        return deploy(admin, List.of(submitter), fermah, lagrange, funding);
+    }
+
+    /**
+     * As {@link #deploy(String, String, String, String, BigInteger)}, with the submitter role granted to each of
+     * {@code submitters} (one per lane of the L1 sender; at least one).
+     */
+    public Deployed deploy(final String admin, final List<String> submitters, final String fermah, final String lagrange,
+            final BigInteger funding) {
+        if (submitters.isEmpty()) {
+            throw new IllegalArgumentException("at least one submitter is needed");
+        }
+        final String submitter = submitters.getFirst();
         requireAddress("admin", admin);
-        requireAddress("submitter", submitter);
+        submitters.forEach(address -> requireAddress("submitter", address));
         requireAddress("fermah", fermah);
         requireAddress("lagrange", lagrange);
         if (Objects.requireNonNull(funding, "funding").signum() < 0) {
@@ -88,6 +102,12 @@ public final class ContractDeployer {
                 usdc.getContractAddress(), handOver ? deployer.getAddress() : admin, submitter).send());
         register(manager, LocalChain.FERMAH, fermah);
         register(manager, LocalChain.LAGRANGE, lagrange);
+        if (submitters.size() > 1) {
+            final byte[] submitterRole = call("read the submitter role", () -> manager.SUBMITTER_ROLE().send());
+            for (final String further : submitters.subList(1, submitters.size())) {
+                call("grant the submitter role to " + further, () -> manager.grantRole(submitterRole, further).send());
+            }
+        }
         if (handOver) {
             final byte[] adminRole = call("read the admin role", () -> manager.DEFAULT_ADMIN_ROLE().send());
             call("grant the admin role to " + admin, () -> manager.grantRole(adminRole, admin).send());

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,6 +58,14 @@ public final class LocalChain implements AutoCloseable {
             "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
             "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6");
     private static final List<Credentials> DEV_ACCOUNTS = DEV_KEYS.stream().map(Credentials::create).toList();
+    /** The keys of anvil development accounts 4 to 9: the submitters of lanes 1 to 6 (lane 0 is account 0). */
+    private static final List<String> FURTHER_LANE_KEYS = List.of(
+            "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+            "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+            "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
+            "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
+            "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
+            "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6");
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
     /** In a chain directory ({@link #startIn}): the addresses of the contracts deployed there. */
     static final String DEPLOYMENT_FILE = "deployment.properties";
@@ -283,6 +292,31 @@ public final class LocalChain implements AutoCloseable {
         return DEV_KEYS.get(0);
     }
 
+    /**
+     * The submitter keys of {@code lanes} lanes on a local chain, as {@code epm.l1.submitter-keys} takes them: lane 0 is
+     * anvil account 0 ({@link #submitterPrivateKey()}), lanes 1 to 6 accounts 4 to 9 (funded, no other role).
+     */
+    public static List<String> submitterPrivateKeys(final int lanes) {
+        if (lanes < 1 || lanes > 1 + FURTHER_LANE_KEYS.size()) {
+            throw new IllegalArgumentException("a local chain has keys for 1 to " + (1 + FURTHER_LANE_KEYS.size())
+                    + " lanes, asked for " + lanes);
+        }
+        final List<String> keys = new ArrayList<>();
+        keys.add(submitterPrivateKey());
+        keys.addAll(FURTHER_LANE_KEYS.subList(0, lanes - 1));
+        return List.copyOf(keys);
+    }
+
+    /** Grants the submitter role to {@code address} (the admin signs); a holder already granted stays as is. */
+    public void grantSubmitterRole(final String address) {
+        final ProofManager manager = proofManager(admin());
+        try {
+            manager.grantRole(manager.SUBMITTER_ROLE().send(), address).send();
+        } catch (final Exception e) {
+            throw new IllegalStateException("cannot grant the submitter role to " + address + " on " + rpcUrl, e);
+        }
+    }
+
     /** Holder of the admin role and deployer of both contracts (anvil account 0). */
     public Credentials admin() {
         return DEV_ACCOUNTS.get(0);
@@ -347,6 +381,29 @@ public final class LocalChain implements AutoCloseable {
     /** Mines one block (with the pool's transactions when automine is off). */
     public void mine() {
         rpc("evm_mine", List.of());
+    }
+
+    /** Mines a block every {@code seconds} seconds from now on, as anvil's {@code --block-time} ({@code evm_setIntervalMining}). */
+    public void setIntervalMining(final int seconds) {
+        rpc("evm_setIntervalMining", List.of(seconds));
+    }
+
+    /** Gives the next block the base fee {@code wei} ({@code anvil_setNextBlockBaseFeePerGas}). */
+    public void setNextBlockBaseFee(final BigInteger wei) {
+        rpc("anvil_setNextBlockBaseFeePerGas", List.of("0x" + wei.toString(16)));
+    }
+
+    /**
+     * Replaces the last {@code depth} blocks with as many empty ones ({@code anvil_reorg}): their transactions are gone
+     * for good, not back in the pool.
+     */
+    public void reorg(final int depth) {
+        rpc("anvil_reorg", List.of(depth, List.of()));
+    }
+
+    /** Removes a pending transaction from anvil's pool ({@code anvil_dropTransaction}), as a node that lost it would. */
+    public void dropTransaction(final String hash) {
+        rpc("anvil_dropTransaction", List.of(hash));
     }
 
     /** Snapshots the chain state; returns the id for {@link #revert(String)}. */

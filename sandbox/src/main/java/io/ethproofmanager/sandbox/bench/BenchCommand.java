@@ -26,11 +26,13 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
 
     /** The measurements {@code --only} chooses from (lower case: they are typed on the command line). */
-    enum Measurement { throughput, chain, scale, demo, failover, instances }
+    enum Measurement { throughput, chain, scale, demo, failover, instances, sender }
 
-    @Option(names = "--only", split = ",", paramLabel = "MEASUREMENT", defaultValue = "throughput,chain,scale,demo,failover,instances",
+    @Option(names = "--only", split = ",", paramLabel = "MEASUREMENT",
+            defaultValue = "throughput,chain,scale,demo,failover,instances,sender",
             description = "the measurements to run, comma-separated: throughput (topology and sink), chain, scale (memory), demo,"
-                    + " failover (kill -9 of the L1 ingester's holder), instances (the demo on 1 and more instances) (default: all)")
+                    + " failover (kill -9 of the L1 ingester's holder), instances (the demo on 1 and more instances),"
+                    + " sender (L1 sender at a block every 2 s) (default: all)")
     private Set<Measurement> only;
 
     @Option(names = "--batches", defaultValue = "20000", description = "batches (records) per measurement")
@@ -94,6 +96,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--demo-proof-timeout", defaultValue = "600", paramLabel = "SECONDS",
             description = "demo: the proving deadline of its proof requests (the contract accepts 121..7200)")
     private long demoProofTimeout;
+
+    @Option(names = "--sender-requests", paramLabel = "N", defaultValue = "500",
+            description = "sender: proof requests through the L1 sender with 1 and 2 lanes, and through a raw web3j loop (0 skips it)")
+    private int senderRequests;
+
+    @Option(names = "--sender-max-in-flight", paramLabel = "N", defaultValue = "200",
+            description = "sender: epm.l1.max-in-flight of its lanes")
+    private int senderMaxInFlight;
 
     @Override
     public Integer call() throws Exception {
@@ -162,6 +172,11 @@ public final class BenchCommand implements Callable<Integer> {
                 new ScaleBench(kafka.bootstrapServers(), database, dir.resolve("scale-streams"), defaults)
                         .run(scaleBatches, Math.max(1, scaleStep), scaleRetention, System.out);
             }
+        }
+        if (only.contains(Measurement.sender) && senderRequests > 0) {
+            System.out.printf("%nL1 sender on anvil mining a block every 2 s (evm_setIntervalMining 2, as --block-time 2), %d"
+                    + " requests, gas limit 400000 each:%n", senderRequests);
+            new SenderBench(dir).run(senderRequests, senderMaxInFlight, System.out);
         }
         boolean allDone = true;
         if (only.contains(Measurement.failover) && failoverKills > 0) {
@@ -241,6 +256,10 @@ public final class BenchCommand implements Callable<Integer> {
 
         void add(final long nanos) {
             histogram.recordValue(Math.max(1, nanos / 1_000));
+        }
+
+        double percentileMillis(final double percentile) {
+            return histogram.getValueAtPercentile(percentile) / 1000.0;
         }
 
         void print(final String name, final java.io.PrintStream out) {

@@ -28,29 +28,73 @@ final class Attempts {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
-    /** Inserts a new attempt; fails when its number is taken. */
-    void insert(final Attempt attempt) {
-        final String sql = "INSERT INTO l1_transaction_attempts (" + COLUMNS + ", created_at, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /**
+     * Inserts a new attempt of the lane held by {@code lease}, in one database transaction that first checks (and keeps,
+     * FOR SHARE, until commit) the lane's epoch: fails with {@link LaneFencedException} when another instance took the
+     * lane since, so that an owner that lost its lane cannot persist, and therefore cannot broadcast. Fails when the
+     * attempt's number is taken.
+     */
+    void insert(final Attempt attempt, final LaneLease lease) {
+        if (!attempt.fromAddress().equals(lease.fromAddress())) {
+            throw new IllegalArgumentException("attempt " + attempt.number() + " of " + attempt.commandId() + " is from "
+                    + attempt.fromAddress() + ", not from the " + lease);
+        }
+        final String what = "insert attempt " + attempt.number() + " of " + attempt.commandId();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                final long epoch = epoch(connection, lease.fromAddress());
+                if (epoch != lease.epoch()) {
+                    connection.rollback();
+                    throw new LaneFencedException(lease, epoch);
+                }
+                try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
+                    bindInsert(statement, attempt);
+                    statement.executeUpdate();
+                }
+                connection.commit();
+            } catch (final SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (final SQLException e) {
+            throw new AttemptStoreException("cannot " + what, e);
+        }
+    }
+
+    private static long epoch(final Connection connection, final String fromAddress) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT epoch FROM l1_sender_lanes WHERE from_address = ? FOR SHARE")) {
+            statement.setString(1, fromAddress);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static final String INSERT = "INSERT INTO l1_transaction_attempts (" + COLUMNS + ", created_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private static void bindInsert(final PreparedStatement statement, final Attempt attempt) throws SQLException {
         final Timestamp now = Timestamp.from(Instant.now());
-        execute("insert attempt " + attempt.number() + " of " + attempt.commandId(), sql, statement -> {
-            statement.setString(1, attempt.commandId());
-            statement.setInt(2, attempt.number());
-            statement.setString(3, attempt.kind().wireName());
-            statement.setLong(4, attempt.chainId());
-            statement.setLong(5, attempt.batchNumber());
-            statement.setString(6, attempt.fromAddress());
-            setNullable(statement, 7, attempt.transaction().map(SignedTransaction::nonce), Types.BIGINT);
-            setNullable(statement, 8, attempt.txHash(), Types.VARCHAR);
-            setNullable(statement, 9, attempt.transaction().map(SignedTransaction::raw), Types.BINARY);
-            statement.setBigDecimal(10, new BigDecimal(attempt.fees().maxFeePerGas()));
-            statement.setBigDecimal(11, new BigDecimal(attempt.fees().maxPriorityFeePerGas()));
-            statement.setString(12, attempt.state().column());
-            setNullable(statement, 13, attempt.revertReason(), Types.VARCHAR);
-            setNullable(statement, 14, attempt.blockNumber(), Types.BIGINT);
-            statement.setTimestamp(15, now);
-            statement.setTimestamp(16, now);
-        });
+        statement.setString(1, attempt.commandId());
+        statement.setInt(2, attempt.number());
+        statement.setString(3, attempt.kind().wireName());
+        statement.setLong(4, attempt.chainId());
+        statement.setLong(5, attempt.batchNumber());
+        statement.setString(6, attempt.fromAddress());
+        setNullable(statement, 7, attempt.transaction().map(SignedTransaction::nonce), Types.BIGINT);
+        setNullable(statement, 8, attempt.txHash(), Types.VARCHAR);
+        setNullable(statement, 9, attempt.transaction().map(SignedTransaction::raw), Types.BINARY);
+        statement.setBigDecimal(10, new BigDecimal(attempt.fees().maxFeePerGas()));
+        statement.setBigDecimal(11, new BigDecimal(attempt.fees().maxPriorityFeePerGas()));
+        statement.setString(12, attempt.state().column());
+        setNullable(statement, 13, attempt.revertReason(), Types.VARCHAR);
+        setNullable(statement, 14, attempt.blockNumber(), Types.BIGINT);
+        statement.setTimestamp(15, now);
+        statement.setTimestamp(16, now);
     }
 
     /** Moves an attempt to {@code state}, with the revert reason and block when known. */
@@ -93,6 +137,18 @@ final class Attempts {
         return query("read the attempts in state " + state.column(),
                 "SELECT " + COLUMNS + " FROM l1_transaction_attempts WHERE state = ? ORDER BY created_at, command_id, attempt",
                 statement -> statement.setString(1, state.column()));
+    }
+
+    /** The attempts of {@code fromAddress} with a transaction that may still mine, lowest nonce first. */
+    List<Attempt> unresolvedOf(final String fromAddress) {
+        final String[] states = AttemptState.UNRESOLVED.stream().map(AttemptState::column).sorted().toArray(String[]::new);
+        return query("read the unresolved attempts of " + fromAddress, "SELECT " + COLUMNS + " FROM l1_transaction_attempts"
+                + " WHERE from_address = ? AND state IN (?, ?, ?) ORDER BY nonce, attempt", statement -> {
+                    statement.setString(1, fromAddress.toLowerCase());
+                    for (int i = 0; i < states.length; i++) {
+                        statement.setString(2 + i, states[i]);
+                    }
+                });
     }
 
     /** The highest nonce of {@code fromAddress}'s transactions that may still mine. */
@@ -172,6 +228,16 @@ final class Attempts {
     @FunctionalInterface
     private interface Binder {
         void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    /** Another instance took the lane since this one did: the attempt was not persisted, and must not be broadcast. */
+    static final class LaneFencedException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        LaneFencedException(final LaneLease lease, final long epochNow) {
+            super("the " + lease + " was taken by another instance (epoch now " + epochNow + "): nothing persisted, nothing sent");
+        }
     }
 
     /** PostgreSQL refused or missed a read or write of the attempts table. */

@@ -5,6 +5,7 @@ import io.ethproofmanager.schemas.L1TransactionResult;
 import io.ethproofmanager.schemas.SubmitProofRequest;
 import io.ethproofmanager.schemas.L1TransactionResult.Kind;
 import io.ethproofmanager.schemas.L1TransactionResult.Outcome;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,8 @@ final class CommandProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
 
     private final L1SenderSettings settings;
+    private final Lane lane;
+    private final LaneLease lease;
     private final L1Node node;
     private final ProofManagerCalls calls;
     private final Attempts attempts;
@@ -63,10 +66,15 @@ final class CommandProcessor {
         }
     }
 
-    CommandProcessor(final L1SenderSettings settings, final L1Node node, final ProofManagerCalls calls, final Attempts attempts,
+    CommandProcessor(final L1SenderSettings settings, final Lane lane, final LaneLease lease, final L1Node node, final ProofManagerCalls calls, final Attempts attempts,
             final NonceKeeper nonces, final long l1ChainId, final SenderMetrics metrics,
             final AtomicReference<Optional<CrashPoint>> crashPoint, final ReceiptWaiter receipts) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.lane = Objects.requireNonNull(lane, "lane");
+        this.lease = Objects.requireNonNull(lease, "lease");
+        if (!lease.fromAddress().equals(lane.address())) {
+            throw new IllegalArgumentException("the " + lease + " is not of " + lane);
+        }
         this.node = Objects.requireNonNull(node, "node");
         this.calls = Objects.requireNonNull(calls, "calls");
         this.attempts = Objects.requireNonNull(attempts, "attempts");
@@ -77,15 +85,142 @@ final class CommandProcessor {
         this.receipts = Objects.requireNonNull(receipts, "receipts");
     }
 
-    /**
-     * Processes one command: reconcile, then (when nothing is on chain or in flight) send; a request found on chain
-     * carries its status read back from the contract (a failed read throws, and the redelivered command reads again).
-     */
-    Decision process(final L1Command command) {
-        return retriedUntilDeadline(command, reconcileOrSend(command).map(this::withRequestStatus));
+    /** A command whose transaction is broadcast and awaited: its newest attempt, rounds sent so far, when it times out. */
+    static final class InFlight {
+
+        private final L1Command command;
+        private Attempt newest;
+        private int rounds;
+        private long timesOutAt;
+
+        private InFlight(final L1Command command, final Attempt newest, final int rounds, final Duration timeout) {
+            this.command = command;
+            this.newest = newest;
+            this.rounds = rounds;
+            this.timesOutAt = System.nanoTime() + timeout.toNanos();
+        }
+
+        L1Command command() {
+            return command;
+        }
+
+        long nonce() {
+            return newest.tx().nonce();
+        }
+
+        @Override
+        public String toString() {
+            return command.commandId() + " " + newest.tx();
+        }
     }
 
-    private Decision reconcileOrSend(final L1Command command) {
+    /** What starting a command gave: its decision now, or its transaction in flight. */
+    record Started(Optional<Decision> decision, Optional<InFlight> inFlight) {
+
+        static Started decided(final Decision decision) {
+            return new Started(Optional.of(decision), Optional.empty());
+        }
+
+        static Started sending(final InFlight inFlight) {
+            return new Started(Optional.empty(), Optional.of(inFlight));
+        }
+    }
+
+    /**
+     * Processes one command: reconcile, then (when nothing is on chain or in flight) send and await its receipt; a
+     * request found on chain carries its status read back from the contract (a failed read throws, and the redelivered
+     * command reads again).
+     */
+    Decision process(final L1Command command) {
+        final Started started = start(command);
+        if (started.decision().isPresent()) {
+            return started.decision().get();
+        }
+        final InFlight inFlight = started.inFlight().get();
+        return finish(command, Decision.done(await(command, inFlight.newest)));
+    }
+
+    /**
+     * Starts one command without awaiting its receipt: reconcile, then (when nothing is on chain or in flight) send.
+     * The transaction in flight is then followed by {@link #check} together with the lane's others.
+     */
+    Started start(final L1Command command) {
+        final Started started = reconcileOrSend(command);
+        return started.decision().map(decision -> Started.decided(finish(command, decision))).orElse(started);
+    }
+
+    /**
+     * One look at a transaction in flight: its decision when one of its attempts has a receipt (or it is given up after
+     * the last round); otherwise it is re-broadcast from its persisted bytes when the node lost it (a dropped
+     * transaction leaves a nonce gap the lane's later transactions would wait on), or replaced with bumped fees at its
+     * nonce once past its receipt timeout. Called for the lane's transactions lowest nonce first.
+     */
+    Optional<Decision> check(final InFlight inFlight, final Map<String, TransactionReceipt> receipts) {
+        final L1Command command = inFlight.command;
+        final List<Attempt> unresolved = unresolved(command);
+        for (final Attempt attempt : unresolved.reversed()) {
+            final TransactionReceipt receipt = receipts.get(attempt.tx().hash());
+            if (receipt != null) {
+                crash(CrashPoint.AFTER_RECEIPT);
+                return Optional.of(finish(command, Decision.done(record(CommandRef.of(command), attempt, receipt, unresolved))));
+            }
+        }
+        if (!node.knows(inFlight.newest.tx().hash())) {
+            final L1Node.Broadcast again = node.broadcast(inFlight.newest.tx());
+            if (again == L1Node.Broadcast.NONCE_USED) {
+                if (unresolved.stream().anyMatch(attempt -> node.receipt(attempt.tx().hash()).isPresent())) {
+                    return Optional.empty(); // mined meanwhile: the next look records it
+                }
+                unresolved.forEach(attempt -> attempts.update(attempt, AttemptState.REPLACED,
+                        Optional.of("nonce " + attempt.tx().nonce() + " used by another transaction"), Optional.empty()));
+                LOG.warn("{}: nonce {} of {} was used by another transaction; its command is reconciled and sent again", lane,
+                        inFlight.nonce(), command.commandId());
+                return Optional.of(process(command));
+            }
+            LOG.warn("{}: the node lost {} of {} (nonce {}); broadcast its persisted bytes again to fill the gap", lane,
+                    inFlight.newest.tx(), command.commandId(), inFlight.nonce());
+        }
+        if (System.nanoTime() - inFlight.timesOutAt < 0) {
+            return Optional.empty();
+        }
+        if (inFlight.rounds >= settings.maxAttempts()) {
+            return Optional.of(finish(command, Decision.done(giveUp(command, unresolved, inFlight.rounds))));
+        }
+        inFlight.newest = replace(command, inFlight.newest);
+        inFlight.rounds++;
+        inFlight.timesOutAt = System.nanoTime() + settings.receiptTimeout().toNanos();
+        return Optional.empty();
+    }
+
+    /**
+     * A mined transaction of the lane that a reorganisation removed for good (no receipt, not in the node's pool): its
+     * attempt may mine again (back to broadcast), so that the command, started again, broadcasts its persisted bytes at
+     * the same nonce, or reconciles with the contract when that nonce went to another transaction.
+     */
+    void reorgedOut(final L1TransactionResult mined) {
+        final Optional<Attempt> attempt = attempts.of(mined.commandId()).stream()
+                .filter(a -> a.txHash().filter(mined.txHash()::equals).isPresent()).findFirst();
+        attempt.ifPresent(a -> attempts.update(a, AttemptState.BROADCAST,
+                Optional.of("reorged out of block " + mined.blockNumber()), Optional.empty()));
+        LOG.warn("{}: {} of {}, mined in block {}, was reorged out and is not in the node's pool; its command is sent again",
+                lane, mined.txHash(), mined.commandId(), mined.blockNumber());
+    }
+
+    /** The hashes of every unresolved attempt of the commands in flight, whose receipts {@link #check} looks for. */
+    List<String> hashesInFlight(final List<InFlight> inFlight) {
+        return inFlight.stream().flatMap(f -> unresolved(f.command).stream()).map(attempt -> attempt.tx().hash()).toList();
+    }
+
+    private Decision finish(final L1Command command, final Decision decision) {
+        return retriedUntilDeadline(command, decision.map(this::withRequestStatus));
+    }
+
+    private InFlight inFlight(final L1Command command, final Attempt newest) {
+        final int rounds = (int) attempts.of(command.commandId()).stream().filter(a -> a.transaction().isPresent()).count();
+        return new InFlight(command, newest, rounds, settings.receiptTimeout());
+    }
+
+    private Started reconcileOrSend(final L1Command command) {
         final List<Attempt> unresolved = unresolved(command);
         if (!unresolved.isEmpty()) {
             // a receipt found here is recorded; what to publish then follows from the contract's state below
@@ -94,21 +229,44 @@ final class CommandProcessor {
                 final Optional<Attempt> inFlight = resume(unresolved);
                 if (inFlight.isPresent()) {
                     LOG.info("resuming {} of {}: awaiting its receipt", inFlight.get().tx(), command.commandId());
-                    return Decision.done(await(command, inFlight.get()));
+                    return Started.sending(inFlight(command, inFlight.get()));
                 }
             }
         }
         if (calls.alreadyOnChain(command)) {
-            return Decision.done(alreadyOnChain(CommandRef.of(command), minedHash(command),
-                    "the contract already holds the effect"));
+            return Started.decided(Decision.done(alreadyOnChain(CommandRef.of(command), minedHash(command),
+                    "the contract already holds the effect")));
         }
         // one read of the latest block serves the deadline check and the fee quote
         final L1Node.Head head = node.head();
         final Optional<L1TransactionResult> expired = expiry(command, head);
         if (expired.isPresent()) {
-            return Decision.done(expired.get());
+            return Started.decided(Decision.done(expired.get()));
         }
         return send(command, head.fees(settings.priorityFee()));
+    }
+
+    /**
+     * Makes the lane's persisted transactions that may still mine known to the node again, lowest nonce first (the newest
+     * attempt of each nonce, from its persisted bytes): a lane taken over from an instance that persisted but never
+     * broadcast, or whose node lost its pool, leaves no nonce gap for the new holder's transactions to wait on.
+     */
+    void resumeLane() {
+        final Map<Long, Attempt> newestPerNonce = new LinkedHashMap<>();
+        attempts.unresolvedOf(lane.address()).forEach(attempt -> newestPerNonce.put(attempt.tx().nonce(), attempt));
+        for (final Attempt attempt : newestPerNonce.values()) {
+            if (node.receipt(attempt.tx().hash()).isPresent() || node.knows(attempt.tx().hash())) {
+                continue;
+            }
+            final L1Node.Broadcast broadcast = node.broadcast(attempt.tx());
+            LOG.info("{}: {} of {} (nonce {}) was unknown to the node; broadcast its persisted bytes again: {}", lane,
+                    attempt.tx(), attempt.commandId(), attempt.tx().nonce(), broadcast);
+        }
+    }
+
+    /** The nonce the lane's next new transaction takes. */
+    long nextNonce() {
+        return nonces.peek();
     }
 
     // ---- the pick-up deadline -------------------------------------------------------------------------------------
@@ -136,8 +294,8 @@ final class CommandProcessor {
         }
         final String why = "not sent: chain time " + head.timestamp() + " (block " + head.number() + ") is past its deadline "
                 + deadline + lastRefusal(all).map(reason -> "; the contract last refused it with " + reason).orElse("");
-        attempts.insert(newAttempt(command, Fees.ZERO, Optional.empty(), AttemptState.EXPIRED, Optional.of(why)));
-        metrics.held(false);
+        attempts.insert(newAttempt(command, Fees.ZERO, Optional.empty(), AttemptState.EXPIRED, Optional.of(why)), lease);
+        metrics.held(lane, false);
         heldAnnounced.remove(command.commandId());
         LOG.warn("{} expired: {}", command.commandId(), why);
         return Optional.of(result(CommandRef.of(command), Outcome.EXPIRED, Optional.empty(), Optional.empty(), Optional.empty(), why));
@@ -181,6 +339,7 @@ final class CommandProcessor {
      */
     List<L1TransactionResult> reconcileUnknown() {
         final Map<String, List<Attempt>> byCommand = attempts.inState(AttemptState.UNKNOWN).stream()
+                .filter(attempt -> attempt.fromAddress().equals(lane.address()))
                 .collect(Collectors.groupingBy(Attempt::commandId, LinkedHashMap::new, Collectors.toList()));
         final List<L1TransactionResult> resolved = new ArrayList<>();
         byCommand.values().forEach(unknown -> resolveUnknown(unknown).map(this::withRequestStatusIfReadable)
@@ -267,7 +426,7 @@ final class CommandProcessor {
         LOG.warn("reconciliation: the node does not know {} of {} ({}); broadcasting its persisted bytes again",
                 latest.tx(), latest.commandId(), latest.state().column());
         return switch (node.broadcast(latest.tx())) {
-            case ACCEPTED, ALREADY_KNOWN -> Optional.of(markBroadcast(latest));
+            case ACCEPTED, ALREADY_KNOWN, NONCE_OCCUPIED -> Optional.of(markBroadcast(latest));
             case NONCE_USED -> {
                 unresolved.forEach(attempt -> attempts.update(attempt, AttemptState.REPLACED,
                         Optional.of("nonce " + attempt.tx().nonce() + " used by another transaction"), Optional.empty()));
@@ -285,24 +444,24 @@ final class CommandProcessor {
 
     // ---- sending --------------------------------------------------------------------------------------------------
 
-    private Decision send(final L1Command command, final Fees fees) {
+    private Started send(final L1Command command, final Fees fees) {
         if (fees.exceeds(settings.maxFeePerGasCap())) {
-            return hold(command, fees);
+            return Started.decided(hold(command, fees));
         }
         release(command);
         final String data = ProofManagerCalls.callData(command);
-        final Optional<L1Node.Revert> refused = node.estimate(settings.signerAddress(), settings.contractAddress(), data);
+        final Optional<L1Node.Revert> refused = node.estimate(lane.address(), settings.contractAddress(), data);
         if (refused.isPresent()) {
-            return Decision.done(refusedAtEstimation(command, fees, ProofManagerCalls.reason(refused.get())));
+            return Started.decided(Decision.done(refusedAtEstimation(command, fees, ProofManagerCalls.reason(refused.get()))));
         }
         for (int tries = 1; tries <= settings.maxAttempts(); tries++) {
             final Optional<Attempt> sent = signPersistBroadcast(command, nonces.next(), fees, data);
             if (sent.isPresent()) {
-                return Decision.done(await(command, sent.get()));
+                return Started.sending(inFlight(command, sent.get()));
             }
             nonces.resync();
         }
-        throw new L1Node.L1NodeException("the node refused " + settings.maxAttempts() + " nonces of " + settings.signerAddress()
+        throw new L1Node.L1NodeException("the node refused " + settings.maxAttempts() + " nonces of " + lane.address()
                 + " as used while sending " + command.commandId(), null);
     }
 
@@ -312,9 +471,9 @@ final class CommandProcessor {
         final SignedTransaction tx;
         final Attempt attempt;
         try {
-            tx = L1Node.sign(settings.signer(), l1ChainId, nonce, settings.gasLimit(), settings.contractAddress(), data, fees);
+            tx = L1Node.sign(lane.signer(), l1ChainId, nonce, settings.gasLimit(), settings.contractAddress(), data, fees);
             attempt = newAttempt(command, fees, Optional.of(tx), AttemptState.PREPARED, Optional.empty());
-            attempts.insert(attempt);
+            attempts.insert(attempt, lease);
         } catch (final RuntimeException e) {
             // never persisted, never broadcast: the nonce is free again (skipping it would leave every later one unmined)
             nonces.giveBack(nonce);
@@ -323,10 +482,11 @@ final class CommandProcessor {
         crash(CrashPoint.AFTER_PERSIST);
         final L1Node.Broadcast broadcast = node.broadcast(tx);
         crash(CrashPoint.AFTER_BROADCAST);
-        if (broadcast == L1Node.Broadcast.NONCE_USED) {
-            attempts.update(attempt, AttemptState.REPLACED, Optional.of("nonce " + nonce + " used by another transaction"),
-                    Optional.empty());
-            LOG.warn("the node refused {} of {}: nonce {} is used; taking the next one", tx, command.commandId(), nonce);
+        if (broadcast == L1Node.Broadcast.NONCE_USED || broadcast == L1Node.Broadcast.NONCE_OCCUPIED) {
+            final String why = broadcast == L1Node.Broadcast.NONCE_USED ? "used by another transaction"
+                    : "held in the node's pool by another transaction (replacement underpriced)";
+            attempts.update(attempt, AttemptState.REPLACED, Optional.of("nonce " + nonce + " " + why), Optional.empty());
+            LOG.warn("the node refused {} of {}: nonce {} is {}; taking the next one", tx, command.commandId(), nonce, why);
             return Optional.empty();
         }
         LOG.info("broadcast {} for {} ({})", tx, command.commandId(), fees);
@@ -334,14 +494,14 @@ final class CommandProcessor {
     }
 
     private Decision hold(final L1Command command, final Fees fees) {
-        metrics.held(true);
+        metrics.held(lane, true);
         final List<Attempt> all = attempts.of(command.commandId());
         final String detail = "maxFeePerGas " + fees.maxFeePerGas() + " wei is above the cap of " + settings.maxFeePerGasCap()
                 + " wei; retrying every " + settings.heldRetryBackoff().toMillis() + " ms";
         if (!all.isEmpty() && all.getLast().state() == AttemptState.HELD_FEE_CAP) {
             attempts.stillHeld(all.getLast(), fees);
         } else {
-            attempts.insert(newAttempt(command, fees, Optional.empty(), AttemptState.HELD_FEE_CAP, Optional.empty()));
+            attempts.insert(newAttempt(command, fees, Optional.empty(), AttemptState.HELD_FEE_CAP, Optional.empty()), lease);
         }
         if (!heldAnnounced.add(command.commandId())) {
             LOG.debug("{} still held: {}", command.commandId(), detail);
@@ -356,7 +516,7 @@ final class CommandProcessor {
         if (heldAnnounced.remove(command.commandId())) {
             LOG.info("{} is no longer held by the fee cap", command.commandId());
         }
-        metrics.held(false);
+        metrics.held(lane, false);
     }
 
     private L1TransactionResult refusedAtEstimation(final L1Command command, final Fees fees, final String reason) {
@@ -366,7 +526,7 @@ final class CommandProcessor {
         if (sameAsLast) {
             LOG.debug("{} still refused at estimation with {}", command.commandId(), reason);
         } else {
-            attempts.insert(newAttempt(command, fees, Optional.empty(), AttemptState.REVERTED, Optional.of(reason)));
+            attempts.insert(newAttempt(command, fees, Optional.empty(), AttemptState.REVERTED, Optional.of(reason)), lease);
         }
         if (ProofManagerCalls.isDuplicatedRequest(reason)) {
             LOG.warn("{} not sent: the contract refuses it with {}; the request is on chain", command.commandId(), reason);
@@ -409,13 +569,21 @@ final class CommandProcessor {
                     settings.maxFeePerGasCap());
             return stuck;
         }
-        final SignedTransaction tx = L1Node.sign(settings.signer(), l1ChainId, stuck.tx().nonce(), settings.gasLimit(),
+        final SignedTransaction tx = L1Node.sign(lane.signer(), l1ChainId, stuck.tx().nonce(), settings.gasLimit(),
                 settings.contractAddress(), ProofManagerCalls.callData(command), bumped);
         final Attempt replacement = newAttempt(command, bumped, Optional.of(tx), AttemptState.PREPARED, Optional.empty());
-        attempts.insert(replacement);
-        if (node.broadcast(tx) == L1Node.Broadcast.NONCE_USED) {
+        attempts.insert(replacement, lease);
+        final L1Node.Broadcast broadcast = node.broadcast(tx);
+        if (broadcast == L1Node.Broadcast.NONCE_USED) {
             attempts.update(replacement, AttemptState.REPLACED, Optional.of("nonce " + tx.nonce() + " already mined"),
                     Optional.empty());
+            return stuck;
+        }
+        if (broadcast == L1Node.Broadcast.NONCE_OCCUPIED) {
+            attempts.update(replacement, AttemptState.REPLACED, Optional.of("replacement underpriced: the node keeps the"
+                    + " transaction it holds at nonce " + tx.nonce()), Optional.empty());
+            LOG.warn("the node refused {} as an underpriced replacement of {}; waiting on, bumping again next round", tx,
+                    stuck.tx());
             return stuck;
         }
         LOG.info("replaced {} with {} ({})", stuck.tx(), tx, bumped);
@@ -469,7 +637,7 @@ final class CommandProcessor {
             final AttemptState state, final Optional<String> revertReason) {
         final int number = attempts.of(command.commandId()).stream().mapToInt(Attempt::number).max().orElse(0) + 1;
         return new Attempt(command.commandId(), number, ProofManagerCalls.kindOf(command), command.chainId(),
-                command.batchNumber(), settings.signerAddress(), fees, tx, state, revertReason, Optional.empty());
+                command.batchNumber(), lane.address(), fees, tx, state, revertReason, Optional.empty());
     }
 
     private L1TransactionResult alreadyOnChain(final CommandRef command, final Optional<String> ourHash, final String why) {

@@ -3,18 +3,24 @@ package io.ethproofmanager.connectors.sink.l1;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.util.Optional;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.BatchRequest;
+import org.web3j.protocol.core.BatchResponse;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.EthGetTransactionReceipt;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
@@ -93,14 +99,46 @@ final class L1Node {
             return Broadcast.ALREADY_KNOWN;
         }
         final String message = sent.getError().getMessage();
-        if (message != null && message.toLowerCase().contains("nonce too low")) {
+        final String lower = message == null ? "" : message.toLowerCase();
+        if (lower.contains("nonce too low") || lower.contains("already been used")) {
             return Broadcast.NONCE_USED;
+        }
+        if (lower.contains("replacement transaction underpriced") || lower.contains("replacement underpriced")) {
+            return Broadcast.NONCE_OCCUPIED;
         }
         throw new L1NodeException("the node refused " + tx + ": " + message, null);
     }
 
     Optional<TransactionReceipt> receipt(final String hash) {
         return call("read the receipt of " + hash, () -> web3j.ethGetTransactionReceipt(hash).send()).getTransactionReceipt();
+    }
+
+    /**
+     * The receipts of those of {@code hashes} that have one, asked in one batched JSON-RPC request
+     * ({@code eth_getTransactionReceipt} each).
+     */
+    Map<String, TransactionReceipt> receipts(final List<String> hashes) {
+        if (hashes.isEmpty()) {
+            return Map.of();
+        }
+        final BatchRequest batch = web3j.newBatch();
+        hashes.forEach(hash -> batch.add(web3j.ethGetTransactionReceipt(hash)));
+        final BatchResponse answers;
+        try {
+            answers = batch.send();
+        } catch (final IOException e) {
+            throw new L1NodeException("cannot read the receipts of " + hashes.size() + " transactions on the L1 node",
+                    new UncheckedIOException(e));
+        }
+        final Map<String, TransactionReceipt> found = new HashMap<>();
+        for (final Response<?> answer : answers.getResponses()) {
+            if (answer instanceof EthGetTransactionReceipt receipt && !receipt.hasError()) {
+                receipt.getTransactionReceipt().ifPresent(r -> found.put(r.getTransactionHash().toLowerCase(), r));
+            }
+        }
+        final Map<String, TransactionReceipt> byHash = new HashMap<>();
+        hashes.forEach(hash -> Optional.ofNullable(found.get(hash.toLowerCase())).ifPresent(r -> byHash.put(hash, r)));
+        return byHash;
     }
 
     /** Whether the node has the transaction, pending or mined. */
@@ -134,7 +172,9 @@ final class L1Node {
 
     /** What became of a broadcast. */
     enum Broadcast {
-        ACCEPTED, ALREADY_KNOWN, NONCE_USED
+        ACCEPTED, ALREADY_KNOWN, NONCE_USED,
+        /** "replacement transaction underpriced": another transaction holds the nonce in the node's pool. */
+        NONCE_OCCUPIED
     }
 
     /** The chain's latest block. */

@@ -44,6 +44,29 @@ class L1SenderSettingsTest {
     }
 
     @Test
+    void oneKeyIsOneLaneAndSubmitterKeysAreTheLanesInOrder() {
+        final String second = "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+        final String secondAddress = Credentials.create(second).getAddress();
+
+        assertThat(settings("").submitterAddresses()).containsExactly(SIGNER.getAddress());
+        assertThat(settings("epm.l1.submitter-keys = [\"0x%s\", \"0x%s\"]".formatted(KEY, second)).submitterAddresses())
+                .containsExactly(SIGNER.getAddress(), secondAddress);
+        assertThat(settings("epm.l1 { submitter-private-key = \"\", submitter-keys = \"0x%s, 0x%s\" }".formatted(second, KEY))
+                .submitterAddresses()).as("comma-separated, as the variable sets it").containsExactly(secondAddress, SIGNER.getAddress());
+    }
+
+    @Test
+    void submitterKeysNameEachAccountOnceWithTheSingleKeyFirstAndAreNeverPrinted() {
+        final String second = "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+        assertThatThrownBy(() -> settings("epm.l1.submitter-keys = [\"0x%s\", \"0x%s\"]".formatted(KEY, KEY)))
+                .hasMessageContaining("epm.l1.submitter-keys (EPM_L1_SUBMITTER_KEYS) must name each account once");
+        assertThatThrownBy(() -> settings("epm.l1.submitter-keys = [\"0x%s\", \"0x%s\"]".formatted(second, KEY)))
+                .hasMessageContaining("epm.l1.submitter-private-key (EPM_L1_SUBMITTER_PRIVATE_KEY) must be empty or the first key");
+        assertThatThrownBy(() -> settings("epm.l1.submitter-keys = [\"0x%s\", \"0xsecretsecret\"]".formatted(KEY)))
+                .hasMessageContaining("item 2 is not").message().doesNotContain("secretsecret").doesNotContain(KEY);
+    }
+
+    @Test
     void theReferenceDefaultsAreValid() {
         assertThat(settings("").feeBumpPercent()).isGreaterThanOrEqualTo(L1SenderSettings.MIN_FEE_BUMP_PERCENT);
     }

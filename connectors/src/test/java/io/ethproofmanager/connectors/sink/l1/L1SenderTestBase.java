@@ -138,8 +138,13 @@ abstract class L1SenderTestBase {
     }
 
     void produce(final L1Command command) throws Exception {
-        producer.send(new ProducerRecord<>(commands, Topics.L1_COMMANDS.keySerde().encode(command.batchId()),
-                Topics.L1_COMMANDS.valueSerde().encode(command))).get(10, TimeUnit.SECONDS);
+        produce(commands, command);
+    }
+
+    /** Produces {@code command} to {@code topic}, keyed by its batch as the topology does; returns its partition. */
+    int produce(final String topic, final L1Command command) throws Exception {
+        return producer.send(new ProducerRecord<>(topic, Topics.L1_COMMANDS.keySerde().encode(command.batchId()),
+                Topics.L1_COMMANDS.valueSerde().encode(command))).get(10, TimeUnit.SECONDS).partition();
     }
 
     /** Waits for {@code count} results on the results topic and returns them; fails on more. */

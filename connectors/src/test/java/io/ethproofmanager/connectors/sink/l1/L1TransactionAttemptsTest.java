@@ -22,11 +22,13 @@ class L1TransactionAttemptsTest {
 
     private static Database database;
     private static Attempts attempts;
+    private static LaneLease lease;
 
     @BeforeAll
     static void createDatabase() {
         database = SharedInfrastructure.freshDatabase("l1_attempts_test");
         attempts = new Attempts(database.dataSource());
+        lease = new LaneLeases(database.dataSource()).take(SIGNER, "attempts-test");
     }
 
     @AfterAll
@@ -37,7 +39,7 @@ class L1TransactionAttemptsTest {
     @Test
     void attemptReadsBackAsWrittenAndMovesThroughItsStates() {
         final Attempt prepared = attempt("cmd-roundtrip", 1, Optional.of(tx(3, "0x01")), AttemptState.PREPARED);
-        attempts.insert(prepared);
+        attempts.insert(prepared, lease);
         assertThat(attempts.of("cmd-roundtrip")).containsExactly(prepared);
 
         attempts.update(prepared, AttemptState.MINED, Optional.empty(), Optional.of(42L));
@@ -52,10 +54,10 @@ class L1TransactionAttemptsTest {
 
     @Test
     void highestUnresolvedNonceIgnoresResolvedAttemptsAndOtherSigners() {
-        attempts.insert(attempt("cmd-nonce-a", 1, Optional.of(tx(100, "0xa1")), AttemptState.MINED));
-        attempts.insert(attempt("cmd-nonce-b", 1, Optional.of(tx(7, "0xb1")), AttemptState.BROADCAST));
-        attempts.insert(attempt("cmd-nonce-b", 2, Optional.of(tx(7, "0xb2")), AttemptState.PREPARED));
-        attempts.insert(attempt("cmd-nonce-c", 1, Optional.of(tx(9, "0xc1")), AttemptState.UNKNOWN));
+        attempts.insert(attempt("cmd-nonce-a", 1, Optional.of(tx(100, "0xa1")), AttemptState.MINED), lease);
+        attempts.insert(attempt("cmd-nonce-b", 1, Optional.of(tx(7, "0xb1")), AttemptState.BROADCAST), lease);
+        attempts.insert(attempt("cmd-nonce-b", 2, Optional.of(tx(7, "0xb2")), AttemptState.PREPARED), lease);
+        attempts.insert(attempt("cmd-nonce-c", 1, Optional.of(tx(9, "0xc1")), AttemptState.UNKNOWN), lease);
 
         assertThat(attempts.highestUnresolvedNonce(SIGNER)).contains(9L);
         assertThat(attempts.highestUnresolvedNonce("0x0000000000000000000000000000000000000001")).isEmpty();
@@ -63,25 +65,47 @@ class L1TransactionAttemptsTest {
 
     @Test
     void attemptNumbersAndTransactionHashesAreUnique() {
-        attempts.insert(attempt("cmd-unique", 1, Optional.of(tx(1, "0xd1")), AttemptState.BROADCAST));
+        attempts.insert(attempt("cmd-unique", 1, Optional.of(tx(1, "0xd1")), AttemptState.BROADCAST), lease);
 
-        assertThatThrownBy(() -> attempts.insert(attempt("cmd-unique", 1, Optional.of(tx(1, "0xd2")), AttemptState.PREPARED)))
+        assertThatThrownBy(() -> attempts.insert(attempt("cmd-unique", 1, Optional.of(tx(1, "0xd2")), AttemptState.PREPARED), lease))
                 .isInstanceOf(Attempts.AttemptStoreException.class).hasMessageContaining("insert attempt 1 of cmd-unique");
-        assertThatThrownBy(() -> attempts.insert(attempt("cmd-unique-2", 1, Optional.of(tx(1, "0xd1")), AttemptState.PREPARED)))
+        assertThatThrownBy(() -> attempts.insert(attempt("cmd-unique-2", 1, Optional.of(tx(1, "0xd1")), AttemptState.PREPARED), lease))
                 .isInstanceOf(Attempts.AttemptStoreException.class);
     }
 
     @Test
     void onlyHeldAndEstimationRevertedAttemptsMayLackATransaction() throws Exception {
-        attempts.insert(attempt("cmd-held", 1, Optional.empty(), AttemptState.HELD_FEE_CAP));
+        attempts.insert(attempt("cmd-held", 1, Optional.empty(), AttemptState.HELD_FEE_CAP), lease);
 
-        assertThatThrownBy(() -> attempts.insert(attempt("cmd-bad", 1, Optional.empty(), AttemptState.BROADCAST)))
+        assertThatThrownBy(() -> attempts.insert(attempt("cmd-bad", 1, Optional.empty(), AttemptState.BROADCAST), lease))
                 .isInstanceOf(Attempts.AttemptStoreException.class)
                 .cause().hasMessageContaining("l1_transaction_attempts_tx_check");
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.execute("UPDATE l1_transaction_attempts SET state = 'lost' WHERE command_id = 'cmd-held'"))
                     .hasMessageContaining("l1_transaction_attempts_state_check");
         }
+    }
+
+    @Test
+    void holderThatLostItsLaneCannotPersistAnAttempt() {
+        final LaneLeases leases = new LaneLeases(database.dataSource());
+        final String account = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+        final LaneLease first = leases.take(account, "instance-a");
+        final Attempt a = new Attempt("cmd-fenced-a", 1, Kind.SUBMIT_PROOF_REQUEST, 324, 8, account, FEES,
+                Optional.of(tx(5, "0xf1")), AttemptState.PREPARED, Optional.empty(), Optional.empty());
+        attempts.insert(a, first);
+
+        final LaneLease second = leases.take(account, "instance-b");
+        final Attempt stale = new Attempt("cmd-fenced-b", 1, Kind.SUBMIT_PROOF_REQUEST, 324, 9, account, FEES,
+                Optional.of(tx(6, "0xf2")), AttemptState.PREPARED, Optional.empty(), Optional.empty());
+
+        assertThat(second.epoch()).isEqualTo(first.epoch() + 1);
+        assertThat(leases.holder(account)).contains(second);
+        assertThatThrownBy(() -> attempts.insert(stale, first)).isInstanceOf(Attempts.LaneFencedException.class)
+                .hasMessageContaining("epoch now " + second.epoch());
+        assertThat(attempts.of("cmd-fenced-b")).isEmpty();
+        attempts.insert(stale, second);
+        assertThat(attempts.of("cmd-fenced-b")).extracting(Attempt::state).containsExactly(AttemptState.PREPARED);
     }
 
     private static Attempt attempt(final String commandId, final int number, final Optional<SignedTransaction> tx,
