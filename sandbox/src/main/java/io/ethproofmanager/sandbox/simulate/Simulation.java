@@ -60,7 +60,7 @@ public final class Simulation {
 
     /** What the run came to. */
     public record Result(Oracle.Verdict verdict, Map<FaultKind, Integer> injected, int restarts, Duration runTime,
-            boolean finished) {
+            boolean finished, List<Double> readyAfterKill, int lateProofs, int lateProofsRefused, Duration checkTime) {
 
         public int exitCode() {
             if (!verdict.violations().isEmpty()) {
@@ -195,12 +195,15 @@ public final class Simulation {
                 finished = false;
             }
             final List<Long> seeded = List.copyOf(batches);
+            final long checking = System.nanoTime();
             final Oracle.Verdict verdict = new Oracle(new Oracle.Sources(chain.web3j(), chain.proofManagerAddress(),
                     LocalChain.submitterAccount().getAddress(), ROLLUP_CHAIN_ID, seeded, database, bootstrap, managers.getFirst()))
                     .judge(finished);
             restarts = managers.stream().mapToInt(m -> m.starts() - 1).sum();
             final Result result = new Result(verdict, Map.copyOf(injected), restarts, Duration.ofNanos(System.nanoTime() - began),
-                    finished);
+                    finished, injector.readyTimes(), networks.fermah().lateProofs() + networks.lagrange().lateProofs(),
+                    networks.fermah().lateProofsRefused() + networks.lagrange().lateProofsRefused(),
+                    Duration.ofNanos(System.nanoTime() - checking));
             Report.print(out, options, dir, schedule, faultLog, result, proxy, control);
             return result;
         } finally {
