@@ -7,13 +7,17 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.ethproofmanager.connectors.testing.TestSettings;
 import io.ethproofmanager.devkit.chain.LocalChain;
+import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
 import io.ethproofmanager.schemas.BatchId;
+import io.ethproofmanager.schemas.L1TransactionResult.OnChainRequestStatus;
+import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.L1TransactionResult;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import io.ethproofmanager.schemas.SubmitProofRequest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,17 +34,41 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The L1 sender started while its node answers every request with an HTTP error (503: a node or its load balancer
- * down, as when a manager is restarted during an RPC outage): it waits for the node, it does not stop for good.
- * Found by the simulation (a kill -9 overlapping an rpc-fail: the restarted manager's sender died reading the chain id,
- * and the manager never became ready again).
+ * What the simulation ({@code simulate}) found in the L1 sender, against a real anvil chain, PostgreSQL and Kafka broker:
+ * a sender started while its node answers HTTP errors waits for it (a kill -9 overlapping an rpc-fail: the restarted
+ * manager's sender died reading the chain id, and the manager never became ready again); a redelivered request that our
+ * mined attempt put on chain reports the request's status at the block it was mined in, not at the head (a kill -9 after
+ * the mining: the network refused the request meanwhile, and the batch fell back as refused_at_submission).
  */
-class L1SenderNodeOutageAtStartTest extends L1SenderTestBase {
+class L1SenderSimulationFindingsTest extends L1SenderTestBase {
 
     private static final long ROLLUP = 326;
 
-    L1SenderNodeOutageAtStartTest() {
-        super("outage");
+    L1SenderSimulationFindingsTest() {
+        super("findings");
+    }
+
+    @Test
+    void aRedeliveredRequestReportsItsStatusAtTheBlockOurAttemptWasMinedInNotAtTheHead() throws Exception {
+        final BatchId batch = new BatchId(ROLLUP, 2);
+        final SubmitProofRequest command = new SubmitProofRequest(SubmitProofRequest.commandIdFor(batch), ROLLUP, 2,
+                "https://blobs.example/2", new ProtocolVersion(0, 29, 2), 4_800, 4_000_000, Instant.now());
+        start(settings(HIGH_CAP, Duration.ofMillis(300)));
+        produce(command);
+        final L1TransactionResult mined = awaitResults(1).getFirst();
+        final ProofRequestIdentifier id = new ProofRequestIdentifier(BigInteger.valueOf(ROLLUP), BigInteger.valueOf(2));
+        final int assignee = chain.proofManager(chain.outsider()).proofRequest(id).send().assignedTo.intValueExact();
+        chain.proofManager(LocalChain.networkAccount(ProvingNetwork.values()[assignee])).acknowledgeProofRequest(id, false).send();
+
+        produce(command);
+        final L1TransactionResult again = awaitResults(2).get(1);
+
+        assertThat(mined.onChainStatus()).contains(OnChainRequestStatus.PENDING_ACKNOWLEDGEMENT);
+        assertThat(again.outcome()).isEqualTo(L1TransactionResult.Outcome.ALREADY_ON_CHAIN);
+        assertThat(again.txHash()).isEqualTo(mined.txHash());
+        assertThat(again.onChainStatus()).as("refused since by the network, not at submission")
+                .contains(OnChainRequestStatus.PENDING_ACKNOWLEDGEMENT);
+        assertThat(again.blockNumber()).isEqualTo(mined.blockNumber());
     }
 
     @Test
