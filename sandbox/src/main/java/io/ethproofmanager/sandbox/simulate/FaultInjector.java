@@ -122,7 +122,8 @@ final class FaultInjector implements Runnable {
                         Thread.sleep(500);
                     }
                 }
-                yield "moved " + (moved < 0 ? targets.chain().reorg((int) fault.size(), random) : moved) + " transactions";
+                final int done = moved < 0 ? targets.chain().reorg((int) fault.size(), random) : moved;
+                yield done < 0 ? "no reorg: transactions were pending at every try" : "moved " + done + " transactions";
             }
             case FEE_SPIKE -> {
                 final BigInteger before = targets.chain().baseFee();
