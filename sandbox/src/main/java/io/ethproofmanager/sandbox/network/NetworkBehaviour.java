@@ -49,6 +49,11 @@ public record NetworkBehaviour(Map<Action, Integer> weights, Duration provingDel
         public boolean submitsProof() {
             return this == ACCEPT_AND_PROVE_VALID || this == ACCEPT_AND_PROVE_INVALID || this == ACCEPT_AND_PROVE_WRONG_VERSION;
         }
+
+        /** Whether the network submits a (valid) proof only once the chain's time is past the proving deadline. */
+        public boolean submitsLateProof() {
+            return this == ACCEPT_AND_PROVE_LATE;
+        }
     }
 
     public NetworkBehaviour {

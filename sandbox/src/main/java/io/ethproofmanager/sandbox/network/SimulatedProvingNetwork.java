@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -38,6 +39,7 @@ import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
@@ -81,6 +83,8 @@ public final class SimulatedProvingNetwork implements AutoCloseable {
     private final Map<BatchId, ScheduledProof> scheduledProofs = new LinkedHashMap<>();
     private BigInteger nextBlock;
     private int validatedSinceClaim;
+    private final AtomicInteger lateProofs = new AtomicInteger();
+    private final AtomicInteger lateProofsRefused = new AtomicInteger();
     private Instant lastClaimCheck;
 
     /**
@@ -213,8 +217,15 @@ public final class SimulatedProvingNetwork implements AutoCloseable {
         if (action == Action.IGNORE) {
             return;
         }
-        if (acknowledge(batch, action.accepts()) && action.submitsProof()) {
-            scheduledProofs.put(batch, new ScheduledProof(event, action, clock.instant().plus(behaviour.provingDelay())));
+        final boolean acknowledged = acknowledge(batch, action.accepts());
+        if (acknowledged && action.submitsProof()) {
+            scheduledProofs.put(batch, new ScheduledProof(event, action, clock.instant().plus(behaviour.provingDelay()), 0));
+        } else if (acknowledged && action.submitsLateProof()) {
+            final ProofManager.ProofRequest request = call("read request " + batch,
+                    () -> contract.proofRequest(identifier(batch)).send());
+            final long deadline = request.submittedAt.add(request.timeoutAfter).longValueExact();
+            scheduledProofs.put(batch, new ScheduledProof(event, action, clock.instant().plus(behaviour.provingDelay()), deadline));
+            LOG.info("{}: request {} accepted, its proof will come after its deadline (chain time {})", name(), batch, deadline);
         } else if (action.accepts()) {
             LOG.info("{}: request {} accepted, no proof will come before its deadline ({})", name(), batch, action);
         }
@@ -227,10 +238,15 @@ public final class SimulatedProvingNetwork implements AutoCloseable {
 
     private void proveDueRequests() {
         final Instant now = clock.instant();
+        final long chainTime = scheduledProofs.values().stream().anyMatch(p -> p.afterChainTime() > 0)
+                ? call("read the chain's time", () -> web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()
+                        .getBlock().getTimestamp().longValueExact())
+                : 0;
         final Iterator<Map.Entry<BatchId, ScheduledProof>> due = scheduledProofs.entrySet().iterator();
         while (due.hasNext()) {
             final Map.Entry<BatchId, ScheduledProof> entry = due.next();
-            if (!entry.getValue().dueAt().isAfter(now)) {
+            if (!entry.getValue().dueAt().isAfter(now)
+                    && (entry.getValue().afterChainTime() == 0 || chainTime > entry.getValue().afterChainTime())) {
                 due.remove();
                 prove(entry.getKey(), entry.getValue());
             }
@@ -242,7 +258,23 @@ public final class SimulatedProvingNetwork implements AutoCloseable {
         final BigInteger price = scheduled.event().maxReward.multiply(BigInteger.valueOf(3)).divide(BigInteger.valueOf(4));
         final String what = "submit the proof of request " + batch + " (" + scheduled.action() + ", " + proof.length
                 + " bytes, price " + price + ")";
-        transact(what, () -> contract.submitProof(identifier(batch), proof, price).send());
+        final boolean mined = transact(what, () -> contract.submitProof(identifier(batch), proof, price).send());
+        if (scheduled.action().submitsLateProof()) {
+            lateProofs.incrementAndGet();
+            if (!mined) {
+                lateProofsRefused.incrementAndGet();
+            }
+        }
+    }
+
+    /** Proofs submitted after their request's deadline (behaviour {@code late}). */
+    public int lateProofs() {
+        return lateProofs.get();
+    }
+
+    /** Late proofs the contract refused (the transaction reverted or could not be sent); all of them, when the contract is right. */
+    public int lateProofsRefused() {
+        return lateProofsRefused.get();
     }
 
     /**
@@ -255,7 +287,7 @@ public final class SimulatedProvingNetwork implements AutoCloseable {
                 event.protocolMinor.intValueExact(), event.protocolPatch.intValueExact());
         final var publicInput = TestVerifierProofs.demoPublicInput(batch);
         return switch (action) {
-            case ACCEPT_AND_PROVE_VALID -> L1BatchProofCodec.encode(TestVerifierProofs.valid(version, publicInput, batch.batchNumber()));
+            case ACCEPT_AND_PROVE_VALID, ACCEPT_AND_PROVE_LATE -> L1BatchProofCodec.encode(TestVerifierProofs.valid(version, publicInput, batch.batchNumber()));
             case ACCEPT_AND_PROVE_INVALID -> L1BatchProofCodec.encode(TestVerifierProofs.withChangedEvaluation(
                     TestVerifierProofs.valid(version, publicInput, batch.batchNumber())));
             case ACCEPT_AND_PROVE_WRONG_VERSION -> L1BatchProofCodec.encode(TestVerifierProofs.valid(
@@ -345,7 +377,7 @@ public final class SimulatedProvingNetwork implements AutoCloseable {
         return network.wireName();
     }
 
-    /** An accepted request whose proof is due at {@code dueAt}. */
-    private record ScheduledProof(ProofRequestSubmittedEventResponse event, Action action, Instant dueAt) {
+    /** An accepted request whose proof is due at {@code dueAt}, and once the chain's time is past {@code afterChainTime} (0: any). */
+    private record ScheduledProof(ProofRequestSubmittedEventResponse event, Action action, Instant dueAt, long afterChainTime) {
     }
 }

@@ -16,8 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a {@link FaultSchedule} one fault after the other, each at its time from the start (later when the previous one
- * took longer), and undoes it after its duration. {@link #restoreAll()} puts everything back at the end of the run.
+ * Applies a {@link FaultSchedule}: one lane (thread) per target ({@link FaultKind#target()}), each applying its faults one
+ * after the other at their times from the start (later when the previous one on that target took longer) and undoing
+ * each after its duration, the lanes side by side so that faults on different targets overlap. Each lane draws its
+ * random choices (which manager to kill, which transactions a reorg moves) from its own generator derived from the seed.
+ * {@link #restoreAll()} puts everything back at the end of the run.
  */
 final class FaultInjector implements Runnable {
 
@@ -30,27 +33,50 @@ final class FaultInjector implements Runnable {
 
     private final FaultSchedule schedule;
     private final Targets targets;
-    private final Random random;
     private final Map<FaultKind, Integer> injected;
     private final List<String> log;
     private final AtomicBoolean stopping;
     private final Duration readyTimeout;
+    private final long seed;
+    private final List<Double> readyTimes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     FaultInjector(final FaultSchedule schedule, final Targets targets, final long seed, final Map<FaultKind, Integer> injected,
             final List<String> log, final AtomicBoolean stopping, final Duration readyTimeout) {
         this.schedule = schedule;
         this.targets = targets;
-        this.random = new Random(seed ^ 0x5DEECE66DL);
+        this.seed = seed;
         this.injected = injected;
         this.log = log;
         this.stopping = stopping;
         this.readyTimeout = readyTimeout;
     }
 
+    /** Runs every target's lane and returns when all are done (or stopped). */
     @Override
     public void run() {
         final long start = System.nanoTime();
-        for (final FaultSchedule.Fault fault : schedule.faults()) {
+        final Map<String, List<FaultSchedule.Fault>> lanes = new java.util.TreeMap<>();
+        schedule.faults().forEach(f -> lanes.computeIfAbsent(f.kind().target(), t -> new java.util.ArrayList<>()).add(f));
+        final List<Thread> threads = new java.util.ArrayList<>();
+        lanes.forEach((target, faults) -> {
+            final Random random = new Random(seed ^ 0x5DEECE66DL ^ target.hashCode());
+            final Thread lane = new Thread(() -> runLane(faults, start, random), "epm-sim-faults-" + target);
+            lane.setDaemon(true);
+            lane.start();
+            threads.add(lane);
+        });
+        try {
+            for (final Thread lane : threads) {
+                lane.join();
+            }
+        } catch (final InterruptedException e) {
+            threads.forEach(Thread::interrupt);
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runLane(final List<FaultSchedule.Fault> faults, final long start, final Random random) {
+        for (final FaultSchedule.Fault fault : faults) {
             try {
                 final long wait = start + fault.at().toNanos() - System.nanoTime();
                 if (wait > 0) {
@@ -60,7 +86,7 @@ final class FaultInjector implements Runnable {
                     return;
                 }
                 final long began = System.nanoTime();
-                final String outcome = apply(fault);
+                final String outcome = apply(fault, random);
                 injected.merge(fault.kind(), 1, Integer::sum);
                 final String line = String.format("#%d at %.1f s: %s: %s (%.1f s)", fault.index(), (began - start) / 1e9,
                         fault.describe(), outcome, (System.nanoTime() - began) / 1e9);
@@ -72,14 +98,13 @@ final class FaultInjector implements Runnable {
             } catch (final RuntimeException e) {
                 log.add("#" + fault.index() + " " + fault.describe() + ": FAILED to inject: " + e);
                 LOG.warn("simulation: fault {} could not be injected", fault, e);
-                restoreAll();
             }
         }
     }
 
-    private String apply(final FaultSchedule.Fault fault) throws InterruptedException {
+    private String apply(final FaultSchedule.Fault fault, final Random random) throws InterruptedException {
         return switch (fault.kind()) {
-            case MANAGER_KILL -> killAndRestart(fault);
+            case MANAGER_KILL -> killAndRestart(fault, random);
             case RPC_FAIL -> proxyFor(RpcProxy.Mode.FAIL, fault);
             case RPC_TIMEOUT -> proxyFor(RpcProxy.Mode.TIMEOUT, fault);
             case RPC_SLOW -> {
@@ -97,7 +122,8 @@ final class FaultInjector implements Runnable {
                         Thread.sleep(500);
                     }
                 }
-                yield "moved " + (moved < 0 ? targets.chain().reorg((int) fault.size(), random) : moved) + " transactions";
+                final int done = moved < 0 ? targets.chain().reorg((int) fault.size(), random) : moved;
+                yield done < 0 ? "no reorg: transactions were pending at every try" : "moved " + done + " transactions";
             }
             case FEE_SPIKE -> {
                 final BigInteger before = targets.chain().baseFee();
@@ -141,16 +167,38 @@ final class FaultInjector implements Runnable {
         };
     }
 
-    private String killAndRestart(final FaultSchedule.Fault fault) throws InterruptedException {
+    /**
+     * Kills a manager and starts it again; a start that exits before it is ready (a server it needs is stopped by an
+     * overlapping fault) is followed by another, until it is ready or the ready timeout passes.
+     */
+    private String killAndRestart(final FaultSchedule.Fault fault, final Random random) throws InterruptedException {
         final ManagerJvm manager = targets.managers().get(random.nextInt(targets.managers().size()));
         final long pid = manager.pid().orElse(-1L);
         manager.kill();
         Thread.sleep(fault.duration());
         final long restarted = System.nanoTime();
-        manager.start();
-        final boolean ready = manager.awaitReady(readyTimeout);
-        return String.format("%s (pid %d) killed; %s %.1f s after its restart", manager.name(), pid,
-                ready ? "ready again" : "NOT ready", (System.nanoTime() - restarted) / 1e9);
+        final long deadline = restarted + readyTimeout.toNanos();
+        int starts = 0;
+        boolean ready = false;
+        while (!ready && System.nanoTime() < deadline && !stopping.get()) {
+            if (starts > 0) {
+                Thread.sleep(1_000);
+            }
+            manager.start();
+            starts++;
+            ready = manager.awaitReady(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        final double seconds = (System.nanoTime() - restarted) / 1e9;
+        if (ready) {
+            readyTimes.add(seconds);
+        }
+        return String.format("%s (pid %d) killed; %s %.1f s after its restart%s", manager.name(), pid,
+                ready ? "ready again" : "NOT ready", seconds, starts > 1 ? " (" + starts + " starts)" : "");
+    }
+
+    /** Seconds from each restart after a kill until the manager was ready again. */
+    List<Double> readyTimes() {
+        return List.copyOf(readyTimes);
     }
 
     private String proxyFor(final RpcProxy.Mode mode, final FaultSchedule.Fault fault) throws InterruptedException {

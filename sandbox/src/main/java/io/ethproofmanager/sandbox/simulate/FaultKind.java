@@ -41,6 +41,22 @@ public enum FaultKind {
         return key;
     }
 
+    /**
+     * What the fault acts on. Faults on the same target are injected one after the other; faults on different targets
+     * may overlap (an RPC fault during a broker restart, a kill during a PostgreSQL stop).
+     */
+    public String target() {
+        return switch (this) {
+            case MANAGER_KILL -> "managers";
+            case RPC_FAIL, RPC_TIMEOUT, RPC_SLOW, RPC_DROP, RPC_RANGE_LIMIT -> "rpc-proxy";
+            case REORG -> "chain-history";
+            case FEE_SPIKE -> "base-fee";
+            case BROKER_STOP -> "broker";
+            case POSTGRES_STOP -> "postgres";
+            case BLOB_WRITE_FAILURE -> "blob-store";
+        };
+    }
+
     /** Whether the fault needs the simulation to own the broker or the database (not possible on external ones). */
     boolean needsEmbedded() {
         return this == BROKER_STOP || this == POSTGRES_STOP;

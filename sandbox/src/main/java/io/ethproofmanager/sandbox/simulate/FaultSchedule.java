@@ -11,7 +11,10 @@ import java.util.Set;
 /**
  * The faults of a run, derived from the seed alone: each kind asked for at least once, then more drawn at random, at
  * sorted offsets from the start of the run within {@code window}. The same seed, kinds, window and count give the same
- * schedule, so a failing seed replays. The injector applies them one after the other (a fault never overlaps another).
+ * schedule, so a failing seed replays. About a third of the faults (drawn from the seed) are moved to begin while an
+ * earlier fault on another target is still on, so that faults overlap (an RPC fault during a broker restart, a kill during
+ * a PostgreSQL stop); the injector applies the faults of one target one after the other and those of different targets
+ * side by side.
  */
 public record FaultSchedule(List<Fault> faults) {
 
@@ -32,7 +35,27 @@ public record FaultSchedule(List<Fault> faults) {
                 default -> kind.key() + " for " + duration.toSeconds() + " s";
             };
         }
+
+        /** How long the fault is expected to disturb: its duration, and for a kill the restart until ready (about 10 s). */
+        public Duration extent() {
+            return switch (kind) {
+                case MANAGER_KILL -> duration.plus(KILL_RESTART);
+                case REORG -> Duration.ofSeconds(1);
+                default -> duration;
+            };
+        }
+
+        /** Whether this fault and {@code other} act on different targets and their planned times overlap. */
+        public boolean overlaps(final Fault other) {
+            return !kind.target().equals(other.kind.target()) && at.compareTo(other.at.plus(other.extent())) < 0
+                    && other.at.compareTo(at.plus(extent())) < 0;
+        }
     }
+
+    /** What a kill's restart until ready is planned to take. */
+    static final Duration KILL_RESTART = Duration.ofSeconds(10);
+    /** The share of faults moved to begin during an earlier fault on another target. */
+    private static final double OVERLAP_SHARE = 0.33;
 
     public FaultSchedule {
         faults = List.copyOf(Objects.requireNonNull(faults, "faults"));
@@ -57,10 +80,31 @@ public record FaultSchedule(List<Fault> faults) {
             offsets.add(5_000 + (long) (random.nextDouble() * windowMillis));
         }
         offsets.sort(Comparator.naturalOrder());
-        final List<Fault> faults = new ArrayList<>();
+        final List<Fault> planned = new ArrayList<>();
         for (int i = 0; i < drawn.size(); i++) {
             final FaultKind kind = drawn.get(i);
-            faults.add(new Fault(i + 1, Duration.ofMillis(offsets.get(i)), kind, duration(kind, random), size(kind, random, spikeBaseFeeWei)));
+            planned.add(new Fault(i + 1, Duration.ofMillis(offsets.get(i)), kind, duration(kind, random), size(kind, random, spikeBaseFeeWei)));
+        }
+        // overlaps: a fault moved to begin inside an earlier fault on another target
+        for (int i = 1; i < planned.size(); i++) {
+            if (random.nextDouble() >= OVERLAP_SHARE) {
+                continue;
+            }
+            final Fault moved = planned.get(i);
+            final List<Fault> earlier = planned.subList(0, i).stream()
+                    .filter(f -> !f.kind().target().equals(moved.kind().target())).toList();
+            if (earlier.isEmpty()) {
+                continue;
+            }
+            final Fault during = earlier.get(random.nextInt(earlier.size()));
+            final long into = (long) (random.nextDouble() * during.extent().toMillis());
+            planned.set(i, new Fault(moved.index(), during.at().plusMillis(into), moved.kind(), moved.duration(), moved.size()));
+        }
+        final List<Fault> sorted = planned.stream().sorted(Comparator.comparing(Fault::at).thenComparing(Fault::index)).toList();
+        final List<Fault> faults = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            final Fault f = sorted.get(i);
+            faults.add(new Fault(i + 1, f.at(), f.kind(), f.duration(), f.size()));
         }
         return new FaultSchedule(faults);
     }
@@ -83,6 +127,20 @@ public record FaultSchedule(List<Fault> faults) {
             case FEE_SPIKE -> spikeBaseFeeWei + random.nextInt(1_000) * 1_000_000L;
             default -> 0;
         };
+    }
+
+    /** The pairs of faults on different targets whose planned times overlap, each as "#a kind-a + #b kind-b". */
+    public List<String> overlaps() {
+        final List<String> pairs = new ArrayList<>();
+        for (int i = 0; i < faults.size(); i++) {
+            for (int j = i + 1; j < faults.size() && faults.get(j).at().compareTo(faults.get(i).at().plus(faults.get(i).extent())) < 0; j++) {
+                if (faults.get(i).overlaps(faults.get(j))) {
+                    pairs.add("#" + faults.get(i).index() + " " + faults.get(i).kind().key() + " + #" + faults.get(j).index() + " "
+                            + faults.get(j).kind().key());
+                }
+            }
+        }
+        return pairs;
     }
 
     /** The number of faults of each kind. */

@@ -29,22 +29,29 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Function;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.web3j.abi.EventEncoder;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.FunctionReturnDecoder;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.protocol.core.BatchRequest;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.EthGetBlockReceipts;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.tx.ReadonlyTransactionManager;
-import org.web3j.tx.gas.DefaultGasProvider;
 
 /**
  * The simulation's oracle: what the run came to, read from outside the manager (the chain, PostgreSQL, the status and
@@ -62,6 +69,12 @@ final class Oracle {
     private static final String PROVEN = EventEncoder.encode(ProofManager.PROOFREQUESTPROVEN_EVENT);
     private static final String VALIDATION = EventEncoder.encode(ProofManager.PROOFVALIDATIONRESULT_EVENT);
     private static final String CLAIMED = EventEncoder.encode(ProofManager.REWARDCLAIMED_EVENT);
+    /** Blocks an {@code eth_getLogs} covers (ranges, so that a long run's chain is never one answer). */
+    private static final int LOG_RANGE = 2_000;
+    /** Blocks whose receipts one JSON-RPC batch asks for. */
+    private static final int BLOCKS_PER_BATCH_REQUEST = 200;
+    /** {@code proofRequest(id)} calls in one JSON-RPC batch. */
+    private static final int CALLS_PER_BATCH_REQUEST = 200;
 
     /** The inputs: where to look. */
     record Sources(Web3j web3j, String contractAddress, String submitterAddress, long rollupChainId, List<Long> batches,
@@ -496,7 +509,7 @@ final class Oracle {
 
     // ----- Kafka
 
-    private <V> Map<Long, List<V>> readTopic(final Topic<?, V> topic, final Function<V, Long> batchOf) {
+    private <V> Map<Long, List<V>> readTopic(final Topic<?, V> topic, final java.util.function.Function<V, Long> batchOf) {
         final Set<Long> ours = Set.copyOf(sources.batches());
         final Map<Long, List<V>> byBatch = new HashMap<>();
         final Map<String, Object> config = Map.of(
@@ -525,45 +538,84 @@ final class Oracle {
 
     // ----- the chain
 
+    /** Every batch's {@code proofRequest(id)}, {@link #CALLS_PER_BATCH_REQUEST} {@code eth_call}s a JSON-RPC batch. */
     private Map<Long, ChainRequest> chainRequests() {
-        final ProofManager contract = ProofManager.load(sources.contractAddress(), sources.web3j(),
-                new ReadonlyTransactionManager(sources.web3j(), sources.submitterAddress()), new DefaultGasProvider());
         final Map<Long, ChainRequest> requests = new HashMap<>();
-        for (final long batch : sources.batches()) {
-            try {
-                final ProofManager.ProofRequest r = contract.proofRequest(new ProofManager.ProofRequestIdentifier(
-                        BigInteger.valueOf(sources.rollupChainId()), BigInteger.valueOf(batch))).send();
-                requests.put(batch, new ChainRequest(r.status.intValueExact(), r.assignedTo.intValueExact(),
+        final List<Long> batches = List.copyOf(sources.batches());
+        for (int from = 0; from < batches.size(); from += CALLS_PER_BATCH_REQUEST) {
+            final List<Long> slice = batches.subList(from, Math.min(batches.size(), from + CALLS_PER_BATCH_REQUEST));
+            final BatchRequest calls = sources.web3j().newBatch();
+            final List<Function> functions = new ArrayList<>();
+            for (final long batch : slice) {
+                final Function function = proofRequestCall(batch);
+                functions.add(function);
+                calls.add(sources.web3j().ethCall(Transaction.createEthCallTransaction(sources.submitterAddress(),
+                        sources.contractAddress(), FunctionEncoder.encode(function)), DefaultBlockParameterName.LATEST));
+            }
+            final List<? extends Response<?>> answers = send(calls, "proofRequest(id) of batches " + slice.getFirst() + ".."
+                    + slice.getLast());
+            for (int i = 0; i < slice.size(); i++) {
+                final EthCall answer = (EthCall) answers.get(i);
+                if (answer.hasError() || answer.isReverted()) {
+                    throw new IllegalStateException("cannot read proofRequest(" + slice.get(i) + "): "
+                            + (answer.hasError() ? answer.getError().getMessage() : answer.getRevertReason()));
+                }
+                @SuppressWarnings("rawtypes")
+                final List<Type> decoded = FunctionReturnDecoder.decode(answer.getValue(), functions.get(i).getOutputParameters());
+                final ProofManager.ProofRequest r = (ProofManager.ProofRequest) decoded.getFirst();
+                requests.put(slice.get(i), new ChainRequest(r.status.intValueExact(), r.assignedTo.intValueExact(),
                         r.submittedAt.longValueExact(), r.timeoutAfter.longValueExact()));
-            } catch (final Exception e) {
-                throw new IllegalStateException("cannot read proofRequest(" + batch + "): " + e.getMessage(), e);
             }
         }
         return requests;
     }
 
+    private Function proofRequestCall(final long batch) {
+        return new Function(ProofManager.FUNC_PROOFREQUEST, List.of(new ProofManager.ProofRequestIdentifier(
+                BigInteger.valueOf(sources.rollupChainId()), BigInteger.valueOf(batch))),
+                List.of(new TypeReference<ProofManager.ProofRequest>() { }));
+    }
+
+    /** Sends a JSON-RPC batch; its answers in the order of its requests. */
+    private static List<? extends Response<?>> send(final BatchRequest batch, final String what) {
+        try {
+            final List<? extends Response<?>> responses = batch.send().getResponses();
+            if (responses.size() != batch.getRequests().size()) {
+                throw new IllegalStateException("cannot read " + what + ": " + batch.getRequests().size() + " calls, "
+                        + responses.size() + " answers");
+            }
+            return responses;
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read " + what, e);
+        }
+    }
+
     private long chainTime() {
         try {
-            return sources.web3j().ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false).send()
+            return sources.web3j().ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()
                     .getBlock().getTimestamp().longValueExact();
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot read the chain's time", e);
         }
     }
 
+    /** The contract's logs, in ranges of {@link #LOG_RANGE} blocks, and the submitter's transactions from the receipts. */
     private ChainFacts chainFacts() {
         final ChainFacts facts = new ChainFacts();
         final Set<Long> ours = Set.copyOf(sources.batches());
         try {
-            final BigInteger head = sources.web3j().ethBlockNumber().send().getBlockNumber();
-            final EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.ZERO), DefaultBlockParameter.valueOf(head),
-                    sources.contractAddress());
-            final EthLog logs = sources.web3j().ethGetLogs(filter).send();
-            if (logs.hasError()) {
-                throw new IllegalStateException("eth_getLogs: " + logs.getError().getMessage());
-            }
-            for (final EthLog.LogResult<?> result : logs.getLogs()) {
-                onLog((Log) result.get(), ours, facts);
+            final long head = sources.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
+            for (long from = 0; from <= head; from += LOG_RANGE) {
+                final long to = Math.min(head, from + LOG_RANGE - 1);
+                final EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
+                        DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), sources.contractAddress());
+                final EthLog logs = sources.web3j().ethGetLogs(filter).send();
+                if (logs.hasError()) {
+                    throw new IllegalStateException("eth_getLogs " + from + ".." + to + ": " + logs.getError().getMessage());
+                }
+                for (final EthLog.LogResult<?> result : logs.getLogs()) {
+                    onLog((Log) result.get(), ours, facts);
+                }
             }
             scanSubmitterTransactions(head, ours, facts);
         } catch (final IOException e) {
@@ -618,39 +670,56 @@ final class Oracle {
         }
     }
 
-    /** Every transaction of the submitter on the chain: its receipt's status, and what it did for which batch. */
-    private void scanSubmitterTransactions(final BigInteger head, final Set<Long> ours, final ChainFacts facts) throws IOException {
+    /**
+     * Every transaction of the submitter to the contract on the chain, from the blocks' receipts ({@code eth_getBlockReceipts},
+     * {@link #BLOCKS_PER_BATCH_REQUEST} blocks a JSON-RPC batch): its status, and what it did for which batch.
+     */
+    private void scanSubmitterTransactions(final long head, final Set<Long> ours, final ChainFacts facts) throws IOException {
         final String submitter = sources.submitterAddress().toLowerCase(Locale.ROOT);
-        for (long n = 0; n <= head.longValueExact(); n++) {
-            final EthBlock.Block block = sources.web3j().ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), true)
-                    .send().getBlock();
-            if (block == null) {
-                continue;
+        for (long from = 0; from <= head; from += BLOCKS_PER_BATCH_REQUEST) {
+            final long to = Math.min(head, from + BLOCKS_PER_BATCH_REQUEST - 1);
+            final BatchRequest blocks = sources.web3j().newBatch();
+            for (long n = from; n <= to; n++) {
+                blocks.add(sources.web3j().ethGetBlockReceipts(DefaultBlockParameter.valueOf(BigInteger.valueOf(n))));
             }
-            for (final EthBlock.TransactionResult<?> result : block.getTransactions()) {
-                final var tx = (EthBlock.TransactionObject) result.get();
-                if (!submitter.equals(String.valueOf(tx.getFrom()).toLowerCase(Locale.ROOT))
-                        || !sources.contractAddress().equalsIgnoreCase(String.valueOf(tx.getTo()))) {
-                    continue;
+            for (final Response<?> answer : send(blocks, "the receipts of blocks " + from + ".." + to)) {
+                if (answer.hasError()) {
+                    throw new IllegalStateException("eth_getBlockReceipts: " + answer.getError().getMessage());
                 }
-                facts.submitterTransactions++;
-                final TransactionReceipt receipt = sources.web3j().ethGetTransactionReceipt(tx.getHash()).send().getTransactionReceipt()
-                        .orElseThrow(() -> new IllegalStateException("no receipt for mined " + tx.getHash()));
-                final Long batch = batchOf(tx.getInput());
-                if (!receipt.isStatusOK()) {
-                    facts.reverted.add(tx.getHash() + " (block " + n + ", batch " + batch + ", input " + abbreviate(tx.getInput()) + ")");
-                    continue;
-                }
-                for (final Log log : receipt.getLogs()) {
-                    final String topic = log.getTopics().isEmpty() ? "" : log.getTopics().getFirst();
-                    if (batch != null && ours.contains(batch)) {
-                        if (SUBMITTED.equals(topic)) {
-                            facts.successfulSubmits.merge(batch, 1, Integer::sum);
-                        } else if (VALIDATION.equals(topic)) {
-                            facts.successfulValidations.merge(batch, 1, Integer::sum);
-                        }
+                for (final TransactionReceipt receipt : ((EthGetBlockReceipts) answer).getBlockReceipts().orElse(List.of())) {
+                    if (submitter.equals(String.valueOf(receipt.getFrom()).toLowerCase(Locale.ROOT))
+                            && sources.contractAddress().equalsIgnoreCase(String.valueOf(receipt.getTo()))) {
+                        onSubmitterTransaction(receipt, ours, facts);
                     }
                 }
+            }
+        }
+    }
+
+    private void onSubmitterTransaction(final TransactionReceipt receipt, final Set<Long> ours, final ChainFacts facts)
+            throws IOException {
+        facts.submitterTransactions++;
+        if (!receipt.isStatusOK()) {
+            final String input = sources.web3j().ethGetTransactionByHash(receipt.getTransactionHash()).send().getTransaction()
+                    .map(org.web3j.protocol.core.methods.response.Transaction::getInput).orElse(null);
+            facts.reverted.add(receipt.getTransactionHash() + " (block " + receipt.getBlockNumber() + ", batch " + batchOf(input)
+                    + ", input " + abbreviate(input) + ")");
+            return;
+        }
+        for (final Log log : receipt.getLogs()) {
+            final String topic = log.getTopics().isEmpty() ? "" : log.getTopics().getFirst();
+            if (log.getTopics().size() < 3 || !(SUBMITTED.equals(topic) || VALIDATION.equals(topic))) {
+                continue;
+            }
+            final long chainId = new BigInteger(log.getTopics().get(1).substring(2), 16).longValueExact();
+            final long batch = new BigInteger(log.getTopics().get(2).substring(2), 16).longValueExact();
+            if (chainId != sources.rollupChainId() || !ours.contains(batch)) {
+                continue;
+            }
+            if (SUBMITTED.equals(topic)) {
+                facts.successfulSubmits.merge(batch, 1, Integer::sum);
+            } else {
+                facts.successfulValidations.merge(batch, 1, Integer::sum);
             }
         }
     }

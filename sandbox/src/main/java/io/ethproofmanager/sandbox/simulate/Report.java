@@ -31,6 +31,18 @@ final class Report {
         }
         out.printf("    manager restarts: %d; RPC proxy: %d requests forwarded, %d disturbed; reorgs moved %d transactions%n",
                 result.restarts(), proxy.forwarded(), proxy.disturbed(), chain.reorgedTransactions());
+        final List<String> overlaps = schedule.overlaps();
+        out.printf("    planned overlaps of faults on different targets: %d%s%n", overlaps.size(),
+                overlaps.isEmpty() ? "" : " (" + String.join(", ", overlaps.stream().limit(12).toList())
+                        + (overlaps.size() > 12 ? ", ..." : "") + ")");
+        final List<Double> ready = result.readyAfterKill();
+        if (!ready.isEmpty()) {
+            out.printf("    time to ready after each kill (s): %s; max %.1f s%n",
+                    String.join(", ", ready.stream().map(t -> String.format("%.1f", t)).toList()),
+                    ready.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+        }
+        out.printf("    late proofs (behaviour late, sent after the deadline): %d, refused by the contract: %d%n", result.lateProofs(),
+                result.lateProofsRefused());
         faultLog.forEach(line -> out.println("      " + line));
         out.println();
         out.println("  outcomes (PostgreSQL rows):");
@@ -39,6 +51,7 @@ final class Report {
         verdict.chainOutcomes().forEach((outcome, count) -> out.printf("    %-60s %5d%n", outcome, count));
         out.printf("  submitter transactions on chain: %d, reverted: %d%n", verdict.submitterTransactions(),
                 verdict.revertedSubmitterTransactions());
+        out.printf("  the oracle's final check took %.1f s%n", result.checkTime().toMillis() / 1000.0);
         out.println();
         out.println("  checks:");
         for (final Oracle.Check check : verdict.checks()) {

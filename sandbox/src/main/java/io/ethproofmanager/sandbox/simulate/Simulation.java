@@ -60,7 +60,7 @@ public final class Simulation {
 
     /** What the run came to. */
     public record Result(Oracle.Verdict verdict, Map<FaultKind, Integer> injected, int restarts, Duration runTime,
-            boolean finished) {
+            boolean finished, List<Double> readyAfterKill, int lateProofs, int lateProofsRefused, Duration checkTime) {
 
         public int exitCode() {
             if (!verdict.violations().isEmpty()) {
@@ -81,6 +81,8 @@ public final class Simulation {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final List<Long> batches = Collections.synchronizedList(new ArrayList<>());
     private int restarts;
+    /** The managers' application id: the seed and the run's start, so that no run meets an earlier one's groups or state. */
+    private String applicationId;
 
     private Simulation(final Options options, final PrintStream out) {
         this.options = options;
@@ -98,6 +100,16 @@ public final class Simulation {
                 .orElse(ConfigFactory.empty()).withFallback(ConfigFactory.load()).resolve();
         final List<AutoCloseable> closing = new ArrayList<>();
         final long began = System.nanoTime();
+        // external servers: no topics of an earlier run on the broker, a database of this run's own on the PostgreSQL server
+        final String runName = "epm_sim_" + options.seed() + "_" + System.currentTimeMillis() / 1000;
+        if (!external.getString("epm.kafka.bootstrap-servers").isBlank()) {
+            ExternalServers.requireNoManagerTopics(external.getString("epm.kafka.bootstrap-servers"));
+        }
+        final Optional<String> externalDatabase = external.getString("epm.database.url").isBlank() ? Optional.empty()
+                : Optional.of(ExternalServers.freshDatabase(external.getString("epm.database.url"),
+                        external.getString("epm.database.user"), external.getString("epm.database.password"), runName));
+        externalDatabase.ifPresent(url -> LOG.info("simulation: a database of its own on the external PostgreSQL: {}", url));
+        applicationId = "eth-proof-manager-sim-" + runName.substring("epm_sim_".length()).replace('_', '-');
         try {
             LOG.info("simulation: {} batches, seed {}, faults {}, data in {}", options.batches(), options.seed(), options.faults(), dir);
             final LocalChain chain = LocalChain.startIn(dir.resolve("anvil"), LocalChain.DEFAULT_CHAIN_ID, 0);
@@ -110,7 +122,7 @@ public final class Simulation {
             final Optional<EmbeddedPostgresServer> postgres = external.getString("epm.database.url").isBlank()
                     ? Optional.of(EmbeddedPostgresServer.start(dir.resolve("postgres"))) : Optional.empty();
             postgres.ifPresent(closing::add);
-            final String jdbcUrl = postgres.map(EmbeddedPostgresServer::jdbcUrl).orElse(external.getString("epm.database.url"));
+            final String jdbcUrl = postgres.map(EmbeddedPostgresServer::jdbcUrl).orElseGet(externalDatabase::orElseThrow);
             final String dbUser = postgres.map(EmbeddedPostgresServer::user).orElse(external.getString("epm.database.user"));
             final String dbPassword = postgres.map(EmbeddedPostgresServer::password).orElse(external.getString("epm.database.password"));
             final RpcProxy proxy = RpcProxy.start(chain.rpcUrl());
@@ -195,12 +207,15 @@ public final class Simulation {
                 finished = false;
             }
             final List<Long> seeded = List.copyOf(batches);
+            final long checking = System.nanoTime();
             final Oracle.Verdict verdict = new Oracle(new Oracle.Sources(chain.web3j(), chain.proofManagerAddress(),
                     LocalChain.submitterAccount().getAddress(), ROLLUP_CHAIN_ID, seeded, database, bootstrap, managers.getFirst()))
                     .judge(finished);
             restarts = managers.stream().mapToInt(m -> m.starts() - 1).sum();
             final Result result = new Result(verdict, Map.copyOf(injected), restarts, Duration.ofNanos(System.nanoTime() - began),
-                    finished);
+                    finished, injector.readyTimes(), networks.fermah().lateProofs() + networks.lagrange().lateProofs(),
+                    networks.fermah().lateProofsRefused() + networks.lagrange().lateProofsRefused(),
+                    Duration.ofNanos(System.nanoTime() - checking));
             Report.print(out, options, dir, schedule, faultLog, result, proxy, control);
             return result;
         } finally {
@@ -264,7 +279,7 @@ public final class Simulation {
         final Map<String, Object> settings = new HashMap<>();
         settings.put("epm.data-dir", dataDir.toString());
         settings.put("epm.kafka.bootstrap-servers", bootstrap);
-        settings.put("epm.kafka.application-id", "eth-proof-manager-sim-" + options.seed());
+        settings.put("epm.kafka.application-id", applicationId);
         settings.put("epm.kafka.topic-prefix", "epm"); // the oracle reads the topics under their default names
         settings.put("epm.database.url", jdbcUrl);
         settings.put("epm.database.user", user);

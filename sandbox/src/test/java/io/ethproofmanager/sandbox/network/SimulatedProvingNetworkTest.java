@@ -190,6 +190,30 @@ class SimulatedProvingNetworkTest {
         }
     }
 
+    @Test
+    void lateMixAcceptsAndSendsAValidProofOnlyOnceTheDeadlineHasPassed() throws Exception {
+        try (SimulatedNetworks networks = SimulatedProvingNetwork.startBoth(chain, "late=1,delay=0", 1)) {
+            final BatchId batch = submit(1, BigInteger.valueOf(121)).getFirst();
+            awaitStatus(batch, COMMITTED);
+            Thread.sleep(QUIET.toMillis());
+            assertThat(lateProofs(networks)).as("no proof before the deadline").isZero();
+            assertThat(request(batch).status).isEqualTo(COMMITTED);
+
+            chain.increaseTime(200);
+            chain.mine();
+
+            await().atMost(WAIT).until(() -> lateProofs(networks) == 1);
+            assertThat(networks.fermah().lateProofsRefused() + networks.lagrange().lateProofsRefused())
+                    .as("the contract refuses a proof past the deadline").isEqualTo(1);
+            assertThat(request(batch).status).isEqualTo(TIMED_OUT);
+            assertThat(request(batch).proof).isEmpty();
+        }
+    }
+
+    private static int lateProofs(final SimulatedNetworks networks) {
+        return networks.fermah().lateProofs() + networks.lagrange().lateProofs();
+    }
+
     private static List<BatchId> submit(final int count) throws Exception {
         return submit(count, PROOF_TIMEOUT);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FaultScheduleTest {
@@ -24,6 +25,26 @@ class FaultScheduleTest {
                 .allSatisfy(f -> assertThat(f.size()).isBetween(1L, 5L));
         assertThat(first.faults()).filteredOn(f -> f.kind() == FaultKind.FEE_SPIKE)
                 .allSatisfy(f -> assertThat(f.size()).isGreaterThanOrEqualTo(3_000_000_000L));
+    }
+
+    @Test
+    void aboutAThirdOfTheFaultsBeginWhileAFaultOnAnotherTargetIsOn() {
+        final FaultSchedule schedule = FaultSchedule.generate(7, EnumSet.allOf(FaultKind.class), Duration.ofSeconds(660), 100,
+                3_000_000_000L);
+
+        assertThat(schedule.overlaps()).isEqualTo(FaultSchedule.generate(7, EnumSet.allOf(FaultKind.class),
+                Duration.ofSeconds(660), 100, 3_000_000_000L).overlaps());
+        assertThat(schedule.overlaps()).hasSizeGreaterThanOrEqualTo(20);
+        assertThat(schedule.faults()).isSortedAccordingTo((a, b) -> a.at().compareTo(b.at()));
+        assertThat(schedule.faults()).extracting(FaultSchedule.Fault::index)
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 100).boxed().toList());
+        // a fault on the RPC proxy while the broker is stopped, for example
+        final List<FaultSchedule.Fault> faults = schedule.faults();
+        assertThat(faults).anySatisfy(broker -> {
+            assertThat(broker.kind()).isEqualTo(FaultKind.BROKER_STOP);
+            assertThat(faults).anySatisfy(other -> assertThat(broker.overlaps(other)).isTrue());
+        });
+        assertThat(FaultKind.RPC_FAIL.target()).isEqualTo(FaultKind.RPC_DROP.target()).isNotEqualTo(FaultKind.BROKER_STOP.target());
     }
 
     @Test

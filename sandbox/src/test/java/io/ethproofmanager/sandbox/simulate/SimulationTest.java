@@ -35,6 +35,10 @@ class SimulationTest {
 
         assertThat(result.injected().keySet()).as(text).containsExactlyInAnyOrder(FaultKind.values());
         assertThat(result.restarts()).as(text).isPositive();
+        assertThat(result.readyAfterKill()).as(text).hasSize(result.injected().get(FaultKind.MANAGER_KILL));
+        // the contract refuses late proofs; one may land when a reorg moved its request (and so its deadline) meanwhile
+        assertThat(result.lateProofsRefused()).as("the late proof path is exercised: " + text).isPositive()
+                .isLessThanOrEqualTo(result.lateProofs());
         assertThat(result.verdict().violations()).as(text).isEmpty();
         assertThat(result.finished()).as(text).isTrue();
         assertThat(result.exitCode()).isZero();

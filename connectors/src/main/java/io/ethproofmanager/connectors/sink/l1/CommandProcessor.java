@@ -234,8 +234,10 @@ final class CommandProcessor {
             }
         }
         if (calls.alreadyOnChain(command)) {
-            return Started.decided(Decision.done(alreadyOnChain(CommandRef.of(command), minedHash(command),
-                    "the contract already holds the effect")));
+            // with our mined attempt's block, so that the request's status is read there (see withRequestStatus)
+            final Optional<Attempt> mined = minedAttempt(command);
+            return Started.decided(Decision.done(alreadyOnChain(CommandRef.of(command), mined.flatMap(Attempt::txHash),
+                    mined.flatMap(Attempt::blockNumber), "the contract already holds the effect")));
         }
         // one read of the latest block serves the deadline check and the fee quote
         final L1Node.Head head = node.head();
@@ -437,9 +439,9 @@ final class CommandProcessor {
         };
     }
 
-    private Optional<String> minedHash(final L1Command command) {
+    private Optional<Attempt> minedAttempt(final L1Command command) {
         return attempts.of(command.commandId()).stream().filter(attempt -> attempt.state() == AttemptState.MINED)
-                .map(Attempt::txHash).flatMap(Optional::stream).findFirst();
+                .filter(attempt -> attempt.txHash().isPresent()).findFirst();
     }
 
     // ---- sending --------------------------------------------------------------------------------------------------
@@ -641,8 +643,13 @@ final class CommandProcessor {
     }
 
     private L1TransactionResult alreadyOnChain(final CommandRef command, final Optional<String> ourHash, final String why) {
+        return alreadyOnChain(command, ourHash, Optional.empty(), why);
+    }
+
+    private L1TransactionResult alreadyOnChain(final CommandRef command, final Optional<String> ourHash, final Optional<Long> ourBlock,
+            final String why) {
         LOG.info("{} already on chain ({}){}", command.commandId(), why, ourHash.map(h -> ", mined by our " + h).orElse(""));
-        return result(command, Outcome.ALREADY_ON_CHAIN, ourHash, Optional.empty(), Optional.empty(), why + "; nothing sent");
+        return result(command, Outcome.ALREADY_ON_CHAIN, ourHash, ourBlock, Optional.empty(), why + "; nothing sent");
     }
 
     private static L1TransactionResult result(final CommandRef command, final Outcome outcome, final Optional<String> txHash,

@@ -18,6 +18,7 @@ import org.web3j.protocol.core.BatchRequest;
 import org.web3j.protocol.core.BatchResponse;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Response;
+import org.web3j.protocol.exceptions.ClientConnectionException;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthGetTransactionReceipt;
@@ -157,6 +158,9 @@ final class L1Node {
             response = request.send();
         } catch (final IOException e) {
             throw new L1NodeException("cannot " + what + " on the L1 node", new UncheckedIOException(e));
+        } catch (final ClientConnectionException e) {
+            // an HTTP error status (503 of a node or its load balancer down) is an outage like a refused connection
+            throw new L1NodeException("cannot " + what + " on the L1 node: " + e.getMessage(), e);
         }
         if (response.hasError() && !(response instanceof EthCall) && !(response instanceof EthSendTransaction)) {
             throw new L1NodeException("cannot " + what + " on the L1 node: " + response.getError().getMessage(), null);

@@ -82,10 +82,29 @@ final class ProofManagerCalls {
         synchronized (reader) {
             reader.setDefaultBlockParameter(DefaultBlockParameter.valueOf(BigInteger.valueOf(block)));
             try {
-                return OnChainRequestStatus.fromOnChainValue(read(batch).status.intValueExact());
+                final ProofManager.ProofRequest request = read(batch);
+                final OnChainRequestStatus status = OnChainRequestStatus.fromOnChainValue(request.status.intValueExact());
+                // Refused at submission only when the contract assigned nobody or an inactive network; Refused with an
+                // active assignee is that network's refusal, in the same block or (a node's state racing the next
+                // block, as anvil's can) just after: pending acknowledgement at submission
+                return status == OnChainRequestStatus.REFUSED && assigneeActive(request) ? OnChainRequestStatus.PENDING_ACKNOWLEDGEMENT
+                        : status;
             } finally {
                 reader.setDefaultBlockParameter(DefaultBlockParameterName.LATEST);
             }
+        }
+    }
+
+    /** Whether the request's assignee is a network, active (at the reader's block). */
+    private boolean assigneeActive(final ProofManager.ProofRequest request) {
+        if (request.assignedTo.signum() == 0) {
+            return false;
+        }
+        try {
+            return reader.provingNetworkInfo(request.assignedTo).send().status.signum() == 0;
+        } catch (final Exception e) {
+            throw new L1Node.L1NodeException("cannot read provingNetworkInfo(" + request.assignedTo + ") from the contract",
+                    new IllegalStateException(e));
         }
     }
 

@@ -40,7 +40,7 @@ class ProofManagerCallsRequestStatusTest {
         final ProofManager submitter = chain.proofManager(chain.submitter());
         // request counter 0: assigned to Fermah, pending acknowledgement when mined
         final TransactionReceipt mined = submitter.submitProofRequest(id(1), params()).send();
-        chain.proofManager(chain.fermah()).acknowledgeProofRequest(id(1), false).send();
+        final TransactionReceipt refusal = chain.proofManager(chain.fermah()).acknowledgeProofRequest(id(1), false).send();
         // counters 1 and 2: Lagrange, then the preferred network, none: refused at submission
         submitter.submitProofRequest(id(2), params()).send();
         final TransactionReceipt refusedAtOnce = submitter.submitProofRequest(id(3), params()).send();
@@ -50,6 +50,10 @@ class ProofManagerCallsRequestStatusTest {
         assertThat(calls.requestStatus(new BatchId(ROLLUP, 1))).as("now").isEqualTo(OnChainRequestStatus.REFUSED);
         assertThat(calls.requestStatusAt(new BatchId(ROLLUP, 1), mined.getBlockNumber().longValueExact()))
                 .as("at the block it was mined in").isEqualTo(OnChainRequestStatus.PENDING_ACKNOWLEDGEMENT);
+        // a read that sees the network's refusal (in the submission's block, or a node's state racing the next block, as
+        // anvil's did in simulate --batches 1000 --seed 23): an active assignee refused it, not the contract at submission
+        assertThat(calls.requestStatusAt(new BatchId(ROLLUP, 1), refusal.getBlockNumber().longValueExact()))
+                .as("Refused by its active network").isEqualTo(OnChainRequestStatus.PENDING_ACKNOWLEDGEMENT);
         assertThat(calls.requestStatusAt(new BatchId(ROLLUP, 3), refusedAtOnce.getBlockNumber().longValueExact()))
                 .isEqualTo(OnChainRequestStatus.REFUSED);
         assertThat(calls.requestStatus(new BatchId(ROLLUP, 2))).as("reads at the head again").isEqualTo(
