@@ -284,14 +284,15 @@ public final class ProofManagerService implements AutoCloseable {
     }
 
     /**
-     * The sources that must run on one instance at a time: the readiness checker of the chain (partition 0 of
-     * {@link RoleCoordinator#TOPIC}) and the L1 log ingester of the contract (partition 1), each started on the instance
-     * the group {@code <application-id>-source-roles} assigns it to.
+     * The sources that must run on one instance at a time: the readiness checkers of the chains (partition 0 of
+     * {@link RoleCoordinator#TOPIC} under the deployment's topic prefix) and the L1 log ingester of the contract
+     * (partition 1), each started on the instance the group {@code <application-id>-source-roles} assigns it to.
      */
     private RoleCoordinator startSourceRoles(final ManagerSettings settings) {
         final ManagerSettings.Kafka kafka = settings.kafka();
         final RoleCoordinator coordinator = RoleCoordinator.start(new RoleCoordinator.Settings(endpoints.bootstrapServers(),
-                        kafka.applicationId() + "-source-roles", kafka.instanceId(), kafka.roleSessionTimeout(), RoleCoordinator.TOPIC,
+                        kafka.applicationId() + "-source-roles", kafka.instanceId(), kafka.roleSessionTimeout(),
+                        kafka.topics().name(RoleCoordinator.TOPIC),
                         kafka.replicationFactor()),
                 List.of(new RoleCoordinator.Role(READINESS_ROLE, this::startReadinessChecker),
                         new RoleCoordinator.Role(INGESTER_ROLE, this::startL1Ingester)),

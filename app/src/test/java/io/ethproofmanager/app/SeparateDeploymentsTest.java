@@ -92,8 +92,10 @@ class SeparateDeploymentsTest {
             }
         });
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            assertThat(admin.listTopics().names().get()).as("no topic of the default names")
-                    .noneMatch(name -> name.startsWith("epm.") && !name.equals("epm.source-roles.v1"));
+            final var names = admin.listTopics().names().get();
+            assertThat(names).as("no topic of the default names").noneMatch(name -> name.startsWith("epm."));
+            assertThat(names).as("each deployment's source roles are coordinated on a topic of its own")
+                    .contains("rollup-a.source-roles.v1", "rollup-b.source-roles.v1");
         }
     }
 
