@@ -52,9 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ChainsFailoverTest {
 
-    private static final int BATCHES_PER_CHAIN = 100;
+    private static final int BATCHES_PER_CHAIN = 150;
     private static final List<Long> CHAINS = List.of(271L, 272L);
-    private static final Duration PATIENCE = Duration.ofSeconds(120);
+    private static final Duration PATIENCE = Duration.ofSeconds(240);
     private static final Duration ROLE_SESSION_TIMEOUT = Duration.ofSeconds(6);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
