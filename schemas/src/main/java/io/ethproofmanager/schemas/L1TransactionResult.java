@@ -117,7 +117,14 @@ public record L1TransactionResult(
          * A proof request not sent because chain time passed its {@code notPickedUpBy}: recorded by the sender before it
          * could ever be signed, so it is final; the batch falls back as not picked up.
          */
-        EXPIRED("expired");
+        EXPIRED("expired"),
+        /**
+         * The command's transaction {@code txHash}, reported {@code mined} in {@code blockNumber}, was reorganised out of
+         * the chain for good (no receipt, not in the node's pool): nothing of it is on chain any more. It replaces that
+         * result; the sender sends the command again (its persisted transaction broadcast again, or reconciled with the
+         * contract), and the next result (normally {@code mined}) follows. Added in v1 as an additive change.
+         */
+        REORGED_OUT("reorged_out");
 
         private final String wireName;
 

@@ -63,6 +63,8 @@ class RecordSchemasTest {
                 new Object[] {Topics.L1_EVENTS, new ChainTime("0x" + "ab".repeat(20), 120, AT)},
                 new Object[] {Topics.L1_TX_RESULTS, new L1TransactionResult("c", 271, 7, L1TransactionResult.Kind.SUBMIT_PROOF_REQUEST,
                         L1TransactionResult.Outcome.EXPIRED, null, null, null, "chain time past notPickedUpBy", AT)},
+                new Object[] {Topics.L1_TX_RESULTS, new L1TransactionResult("c", 271, 7, L1TransactionResult.Kind.SUBMIT_PROOF_VALIDATION_RESULT,
+                        L1TransactionResult.Outcome.REORGED_OUT, TX, 12L, null, "reorged out of block 12; sent again", AT)},
                 new Object[] {Topics.NETWORK_EVENTS, new NetworkEvent.RewardClaimed(ProvingNetwork.FERMAH, 3_000_000, LOG, false)},
                 new Object[] {Topics.NETWORK_EVENTS, new NetworkEvent.ProvingNetworkStatusUpdated(ProvingNetwork.LAGRANGE, false, LOG, false)},
                 new Object[] {Topics.NETWORK_EVENTS, new NetworkEvent.ProvingNetworkAddressUpdated(ProvingNetwork.LAGRANGE,

@@ -35,7 +35,8 @@ import java.util.Optional;
  * {@link SubmitProofValidationResult} at its first proof verdict only, even when the batch already fell back, so that a
  * request this manager made never stays Proven on chain. A retraction that takes the batch back does not issue them
  * again: their command ids are stable per batch, and the L1 sender reconciles with the contract (a request already there
- * is reported {@code already_on_chain}, and a transaction reorganised out is still the sender's to re-include), so a
+ * is reported {@code already_on_chain}, and a transaction reorganised out is still the sender's to re-include: it
+ * reports it {@code reorged_out}, which takes back what its {@code mined} result stood for, then sends it again), so a
  * second command could only end in {@code DuplicatedProofRequest}.
  *
  * <p>Not picked up is decided in one place, the L1 sender: it either sends the request, or, when chain time is past
@@ -152,13 +153,19 @@ public final class BatchStateMachine {
         return project(state, state.withoutEventAt(event.log()), at, List.of(), Outcome.RETRACTED, Outcome.RETRACTED);
     }
 
-    /** The latest result of a command replaces the one held; an equal one changes nothing. */
+    /**
+     * The latest result of a command replaces the one held; an equal one changes nothing. A {@code reorged_out} result
+     * replaces the {@code mined} one of the same command, so the request or validation result counts as on L1 again only
+     * through the live events or the command's next result; like a retraction, it issues no command (the sender sends
+     * the command again itself).
+     */
     private static Transition txResult(final BatchState state, final L1TransactionResult result, final Instant at) {
         if (result.equals(state.txResults().get(result.commandId()))) {
             return Transition.unchanged(Outcome.DUPLICATE_EVENT);
         }
         final Outcome whenChanged = StatusProjection.isRequestOnChain(result) ? Outcome.REQUEST_SENT
-                : StatusProjection.isValidationOnChain(result) ? Outcome.VALIDATION_SENT : Outcome.TX_RESULT_RECORDED;
+                : StatusProjection.isValidationOnChain(result) ? Outcome.VALIDATION_SENT
+                : result.outcome() == L1TransactionResult.Outcome.REORGED_OUT ? Outcome.RETRACTED : Outcome.TX_RESULT_RECORDED;
         return project(state, state.withTxResult(result), at, List.of(), whenChanged, Outcome.TX_RESULT_RECORDED);
     }
 

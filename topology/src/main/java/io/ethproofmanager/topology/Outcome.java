@@ -46,7 +46,10 @@ public enum Outcome {
     FINISHED_DROPPED,
     /** A deadline check found nothing due: nothing changes (not counted). */
     NOTHING_DUE,
-    /** A live contract event was retracted after a reorg and removed from the batch's state. */
+    /**
+     * A live contract event was retracted after a reorg and removed from the batch's state, or a {@code reorged_out}
+     * transaction result replaced a mined one, and the record changed.
+     */
     RETRACTED,
     /** A retraction of an event the batch's state does not hold: nothing changes. */
     UNKNOWN_RETRACTION,
