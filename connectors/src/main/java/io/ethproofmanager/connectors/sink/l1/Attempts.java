@@ -151,6 +151,17 @@ final class Attempts {
                 });
     }
 
+    /** Every attempt of {@code fromAddress} with a transaction at a nonce in [{@code from}, {@code to}), by nonce. */
+    List<Attempt> atNonces(final String fromAddress, final long from, final long to) {
+        return query("read the attempts of " + fromAddress + " at nonces " + from + " to " + (to - 1),
+                "SELECT " + COLUMNS + " FROM l1_transaction_attempts WHERE from_address = ? AND nonce >= ? AND nonce < ?"
+                        + " ORDER BY nonce, attempt", statement -> {
+                    statement.setString(1, fromAddress.toLowerCase());
+                    statement.setLong(2, from);
+                    statement.setLong(3, to);
+                });
+    }
+
     /** The highest nonce of {@code fromAddress}'s transactions that may still mine. */
     Optional<Long> highestUnresolvedNonce(final String fromAddress) {
         final String sql = "SELECT max(nonce) FROM l1_transaction_attempts WHERE from_address = ? AND state IN (?, ?, ?)";

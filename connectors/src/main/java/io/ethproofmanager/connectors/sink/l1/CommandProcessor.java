@@ -53,6 +53,10 @@ final class CommandProcessor {
     private final ReceiptWaiter receipts;
     private final Set<String> heldAnnounced = new HashSet<>();
     private final Map<String, String> refusalAnnounced = new HashMap<>();
+    /** Hashes of reorged-out transactions broadcast again by {@link #fillNonceGaps}, until reconciliation resolves them. */
+    private final Set<String> resentAfterReorg = new HashSet<>();
+    /** The nonces last reported as a gap no persisted attempt can fill (reported once). */
+    private Optional<List<Long>> reportedGap = Optional.empty();
 
     /** What to do with a command once processed: the result to publish, and whether its offset may be committed. */
     record Decision(Optional<L1TransactionResult> publish, boolean commit) {
@@ -106,6 +110,16 @@ final class CommandProcessor {
 
         long nonce() {
             return newest.tx().nonce();
+        }
+
+        /** Past its receipt timeout: replaced at the next look, unless its wait starts again first. */
+        boolean timedOut() {
+            return System.nanoTime() - timesOutAt >= 0;
+        }
+
+        /** Waits a whole receipt timeout again from now (a nonce gap below it was just filled). */
+        void waitAgain(final Duration timeout) {
+            timesOutAt = System.nanoTime() + timeout.toNanos();
         }
 
         @Override
@@ -195,15 +209,86 @@ final class CommandProcessor {
     /**
      * A mined transaction of the lane that a reorganisation removed for good (no receipt, not in the node's pool): its
      * attempt may mine again (back to broadcast), so that the command, started again, broadcasts its persisted bytes at
-     * the same nonce, or reconciles with the contract when that nonce went to another transaction.
+     * the same nonce, or reconciles with the contract when that nonce went to another transaction. Returns the
+     * {@code reorged_out} result to publish before the command is started again.
      */
-    void reorgedOut(final L1TransactionResult mined) {
+    L1TransactionResult reorgedOut(final L1TransactionResult mined) {
         final Optional<Attempt> attempt = attempts.of(mined.commandId()).stream()
                 .filter(a -> a.txHash().filter(mined.txHash()::equals).isPresent()).findFirst();
         attempt.ifPresent(a -> attempts.update(a, AttemptState.BROADCAST,
                 Optional.of("reorged out of block " + mined.blockNumber()), Optional.empty()));
-        LOG.warn("{}: {} of {}, mined in block {}, was reorged out and is not in the node's pool; its command is sent again",
-                lane, mined.txHash(), mined.commandId(), mined.blockNumber());
+        LOG.warn("{}: reorg: {} of {}, mined in block {}, was reorged out and is not in the node's pool; reported {} and"
+                + " sent again", lane, mined.txHash(), mined.commandId(), mined.blockNumber(), Outcome.REORGED_OUT.wireName());
+        return result(new CommandRef(mined.commandId(), mined.chainId(), mined.batchNumber(), mined.kind()), Outcome.REORGED_OUT,
+                Optional.of(mined.txHash()), Optional.ofNullable(mined.blockNumber()), Optional.empty(), "reorged out of block "
+                        + mined.blockNumber() + " and not in the node's pool; the command is sent again");
+    }
+
+    /**
+     * Looks at the lane's nonces that the node has not mined below {@code upTo} (the lane's lowest transaction in flight,
+     * else its next nonce): each should be held by a transaction of the lane in the node's pool, or the lane's later
+     * transactions wait on the gap forever. A nonce whose persisted attempt was recorded mined (or reverted) in a block,
+     * but that has no receipt now and is not in the node's pool, was reorganised out for good: its attempt goes back to
+     * unknown (resolved by {@link #reconcileUnknown}, which publishes its new outcome), its persisted bytes are broadcast
+     * again at the same nonce (filling the gap), and, when it had been reported mined, a {@code reorged_out} result is
+     * returned for its command, to be published before that. A nonce that no persisted attempt of the lane can fill is
+     * logged as an error (once per gap). Never sends a new transaction.
+     */
+    List<L1TransactionResult> fillNonceGaps(final Optional<Long> lowestInFlight) {
+        final long upTo = lowestInFlight.orElse(nonces.peek());
+        final long mined = node.minedTransactionCount(lane.address());
+        if (mined >= upTo) {
+            reportedGap = Optional.empty();
+            return List.of();
+        }
+        final Map<Long, List<Attempt>> byNonce = attempts.atNonces(lane.address(), mined, upTo).stream()
+                .collect(Collectors.groupingBy(attempt -> attempt.tx().nonce(), LinkedHashMap::new, Collectors.toList()));
+        final List<L1TransactionResult> reorged = new ArrayList<>();
+        final List<Long> unfillable = new ArrayList<>();
+        for (long nonce = mined; nonce < upTo; nonce++) {
+            final List<Attempt> at = byNonce.getOrDefault(nonce, List.of());
+            if (at.stream().anyMatch(attempt -> attempt.state().isUnresolved())) {
+                continue; // in flight or of unknown outcome: followed (and broadcast again when lost) elsewhere
+            }
+            final Optional<Attempt> landed = at.stream().filter(attempt -> attempt.blockNumber().isPresent()
+                    && (attempt.state() == AttemptState.MINED || attempt.state() == AttemptState.REVERTED)).findFirst();
+            if (landed.isEmpty()) {
+                unfillable.add(nonce);
+                continue;
+            }
+            final Attempt gone = landed.get();
+            if (node.receipt(gone.tx().hash()).isPresent() || node.knows(gone.tx().hash())) {
+                continue; // mined since the count was read, or back in the pool: it mines again by itself
+            }
+            final long block = gone.blockNumber().get();
+            attempts.update(gone, AttemptState.UNKNOWN, Optional.of("reorged out of block " + block + "; broadcast again"),
+                    Optional.empty());
+            final L1Node.Broadcast broadcast = node.broadcast(gone.tx());
+            resentAfterReorg.add(gone.tx().hash());
+            LOG.warn("{}: reorg: the node's mined nonce count is {}, below the lane's {}; nonce {} held {} of {}, {} in block"
+                    + " {}, which is no longer on chain nor in the node's pool: {}its persisted bytes broadcast again at nonce {}"
+                    + " ({})", lane, mined, upTo, nonce, gone.tx().hash(), gone.commandId(), gone.state().column(), block,
+                    gone.state() == AttemptState.MINED ? "reported " + Outcome.REORGED_OUT.wireName() + ", " : "", nonce, broadcast);
+            if (gone.state() == AttemptState.MINED) {
+                reorged.add(result(CommandRef.of(gone), Outcome.REORGED_OUT, Optional.of(gone.tx().hash()), Optional.of(block),
+                        Optional.empty(), "reorged out of block " + block + " and not in the node's pool; its persisted"
+                                + " transaction is broadcast again at nonce " + nonce));
+            }
+        }
+        if (!unfillable.isEmpty() && !reportedGap.equals(Optional.of(unfillable))) {
+            LOG.error("{}: nonce gap: the node has mined {} nonce(s) of {}, and nonce(s) {} below the lane's {} hold no"
+                    + " transaction of this lane that could be broadcast again (none persisted, or only replaced ones): every"
+                    + " later transaction of the lane waits on it. A transaction of this account not sent by this manager was"
+                    + " reorganised out or dropped; send one at nonce {} (or restore l1_transaction_attempts)", lane, mined,
+                    lane.address(), unfillable, upTo, unfillable.getFirst());
+            reportedGap = Optional.of(List.copyOf(unfillable));
+        }
+        return reorged;
+    }
+
+    /** Whether a transaction broadcast again after a reorg awaits its receipt (reconciliation then looks sooner). */
+    boolean awaitingResentAfterReorg() {
+        return !resentAfterReorg.isEmpty();
     }
 
     /** The hashes of every unresolved attempt of the commands in flight, whose receipts {@link #check} looks for. */
@@ -343,9 +428,13 @@ final class CommandProcessor {
         final Map<String, List<Attempt>> byCommand = attempts.inState(AttemptState.UNKNOWN).stream()
                 .filter(attempt -> attempt.fromAddress().equals(lane.address()))
                 .collect(Collectors.groupingBy(Attempt::commandId, LinkedHashMap::new, Collectors.toList()));
+        resentAfterReorg.retainAll(byCommand.values().stream().flatMap(List::stream).map(a -> a.tx().hash()).toList());
         final List<L1TransactionResult> resolved = new ArrayList<>();
         byCommand.values().forEach(unknown -> resolveUnknown(unknown).map(this::withRequestStatusIfReadable)
-                .ifPresent(resolved::add));
+                .ifPresent(result -> {
+                    unknown.forEach(attempt -> resentAfterReorg.remove(attempt.tx().hash()));
+                    resolved.add(result);
+                }));
         return resolved;
     }
 

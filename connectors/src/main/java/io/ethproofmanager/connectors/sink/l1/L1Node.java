@@ -49,6 +49,13 @@ final class L1Node {
                 .getTransactionCount().longValueExact();
     }
 
+    /** {@code eth_getTransactionCount(address, "latest")}: the nonces of {@code address} mined in the canonical chain. */
+    long minedTransactionCount(final String address) {
+        return call("read the mined nonce count of " + address,
+                () -> web3j.ethGetTransactionCount(address, DefaultBlockParameterName.LATEST).send())
+                .getTransactionCount().longValueExact();
+    }
+
     BigInteger balance(final String address) {
         return call("read the balance of " + address,
                 () -> web3j.ethGetBalance(address, DefaultBlockParameterName.LATEST).send()).getBalance();

@@ -143,7 +143,11 @@ final class LaneWorker {
                 takeAssignedLanes(chainId);
                 if (System.nanoTime() - nextReconciliation >= 0) {
                     reconcileUnknown(producer);
-                    nextReconciliation = System.nanoTime() + settings.receiptTimeout().toNanos();
+                    fillNonceGaps(producer);
+                    // sooner while a transaction broadcast again after a reorg awaits its receipt (its result is due)
+                    final boolean resent = processors.values().stream().anyMatch(CommandProcessor::awaitingResentAfterReorg);
+                    nextReconciliation = System.nanoTime()
+                            + (resent ? settings.receiptPollInterval() : settings.receiptTimeout()).toNanos();
                 }
                 kafka.pollOnce(commands);
                 commands.checkRound();
@@ -205,6 +209,34 @@ final class LaneWorker {
                 LOG.warn("reconciling the attempts of unknown outcome of lane {} failed, retrying in {} ms: {}", held.getKey(),
                         settings.receiptTimeout().toMillis(), CauseChain.describe(e));
             }
+        }
+    }
+
+    /**
+     * Looks for nonce gaps below each lane's lowest transaction in flight (a reorg that removed mined transactions of the
+     * lane for good): the {@code reorged_out} results are published before their transactions mine again.
+     */
+    private void fillNonceGaps(final KafkaProducer<byte[], byte[]> producer) {
+        for (final Map.Entry<Integer, CommandProcessor> held : Map.copyOf(processors).entrySet()) {
+            fillNonceGaps(producer, held.getKey(), held.getValue());
+        }
+    }
+
+    /** Fills the lane's nonce gaps; when it filled one, the lane's transactions in flight wait a whole timeout again. */
+    private void fillNonceGaps(final KafkaProducer<byte[], byte[]> producer, final int index, final CommandProcessor processor) {
+        final List<CommandProcessor.InFlight> inFlight = inHand.stream().filter(p -> p.lane() == index)
+                .flatMap(p -> p.inFlight().stream()).toList();
+        try {
+            final List<L1TransactionResult> reorged = processor.fillNonceGaps(
+                    inFlight.stream().map(CommandProcessor.InFlight::nonce).min(Long::compare));
+            reorged.forEach(result -> publish(producer, result));
+            if (!reorged.isEmpty()) {
+                inFlight.forEach(sent -> sent.waitAgain(settings.receiptTimeout()));
+            }
+        } catch (final WakeupException | InterruptException e) {
+            throw e;
+        } catch (final RuntimeException e) {
+            LOG.warn("looking for nonce gaps of lane {} failed, retrying at the next look: {}", index, CauseChain.describe(e));
         }
     }
 
@@ -366,6 +398,10 @@ final class LaneWorker {
                     return;
                 }
             }
+            if (!sending.isEmpty() && sending.getFirst().inFlight().get().timedOut()) {
+                // the lowest waited a whole timeout: a nonce gap below it (a reorg) would hold it and every later one
+                fillNonceGaps(producer, index, processor);
+            }
             for (final Pending next : sending) {
                 try {
                     final Optional<CommandProcessor.Decision> decision = processor.check(next.inFlight().get(), receipts);
@@ -426,7 +462,7 @@ final class LaneWorker {
                             inHand.remove(mined);
                         }
                     } else if (!node.knows(result.txHash())) {
-                        processor.reorgedOut(result);
+                        publish(producer, processor.reorgedOut(result));
                         inHand.remove(mined);
                         inHand.add(mined.again());
                     }
