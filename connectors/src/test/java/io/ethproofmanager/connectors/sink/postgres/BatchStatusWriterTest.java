@@ -70,6 +70,27 @@ class BatchStatusWriterTest {
     }
 
     @Test
+    void aStatusGoingBackAtTheNextVersionMovesTheRowBack() throws SQLException {
+        // the sender's request reorganised out (reorged_out): the topology's next version is ready again, without the hash
+        writer.write(List.of(version(7, 1), version(7, 2)));
+        final BatchStatusRecord ready = version(7, 1);
+        final BatchStatusRecord back = new BatchStatusRecord(ready.chainId(), ready.batchNumber(), ready.status(), 3,
+                ready.proofGenDataBlobUrl(), ready.protocolVersion(), null, null, null, null, null, null, ready.createdAt(),
+                version(7, 3).updatedAt());
+
+        final int changed = writer.write(List.of(back));
+
+        assertThat(changed).isEqualTo(1);
+        assertThat(tables.row(CHAIN_ID, 7)).hasValueSatisfying(row -> {
+            assertThat(row.version()).isEqualTo(3);
+            assertThat(row.status()).isEqualTo("ready_to_be_proven");
+            assertThat(row.sentProofRequestTxHash()).isNull();
+        });
+        assertThat(tables.history(CHAIN_ID, 7))
+                .containsExactly("1:ready_to_be_proven", "2:request_sent_to_l1", "3:ready_to_be_proven");
+    }
+
+    @Test
     void olderOrEqualVersionRedeliveredDoesNotMoveTheRowBack() throws SQLException {
         writer.write(List.of(version(7, 1), version(7, 2), version(7, 3)));
 
