@@ -277,12 +277,13 @@ final class CommandProcessor {
         }
         if (!unfillable.isEmpty() && !reportedGap.equals(Optional.of(unfillable))) {
             LOG.error("{}: nonce gap: the node has mined {} nonce(s) of {}, and nonce(s) {} below the lane's {} hold no"
-                    + " transaction of this lane that could be broadcast again (none persisted, or only replaced ones): every"
-                    + " later transaction of the lane waits on it. A transaction of this account not sent by this manager was"
-                    + " reorganised out or dropped; send one at nonce {} (or restore l1_transaction_attempts)", lane, mined,
-                    lane.address(), unfillable, upTo, unfillable.getFirst());
+                    + " transaction of this lane that could be broadcast again (none persisted, or only replaced ones; a"
+                    + " transaction of this account not sent by this lane was reorganised out or dropped): the lane follows"
+                    + " the node, its next transaction (or its lowest one in flight, re-signed when it times out) takes them",
+                    lane, mined, lane.address(), unfillable, upTo);
             reportedGap = Optional.of(List.copyOf(unfillable));
         }
+        nonces.followNodeBack(unfillable);
         return reorged;
     }
 
@@ -660,11 +661,25 @@ final class CommandProcessor {
                     settings.maxFeePerGasCap());
             return stuck;
         }
-        final SignedTransaction tx = L1Node.sign(lane.signer(), l1ChainId, stuck.tx().nonce(), settings.gasLimit(),
+        // a nonce gap below it (the node went back below the lane's nonces) is filled by it, or the lane would wait on it
+        final Optional<Long> gap = nonces.takeGapBelow(stuck.tx().nonce());
+        final long nonce = gap.orElse(stuck.tx().nonce());
+        final SignedTransaction tx = L1Node.sign(lane.signer(), l1ChainId, nonce, settings.gasLimit(),
                 settings.contractAddress(), ProofManagerCalls.callData(command), bumped);
         final Attempt replacement = newAttempt(command, bumped, Optional.of(tx), AttemptState.PREPARED, Optional.empty());
-        attempts.insert(replacement, lease);
+        try {
+            attempts.insert(replacement, lease);
+        } catch (final RuntimeException e) {
+            gap.ifPresent(free -> nonces.followNodeBack(List.of(free)));
+            throw e;
+        }
         final L1Node.Broadcast broadcast = node.broadcast(tx);
+        if (gap.isPresent() && broadcast != L1Node.Broadcast.NONCE_USED && broadcast != L1Node.Broadcast.NONCE_OCCUPIED) {
+            LOG.warn("{}: re-signed {} of {} at the nonce gap {} below its nonce {} ({}); should its transaction at {} mine"
+                    + " too, the contract refuses it as a duplicate", lane, stuck.tx(), command.commandId(), nonce,
+                    stuck.tx().nonce(), tx, stuck.tx().nonce());
+            return markBroadcast(replacement);
+        }
         if (broadcast == L1Node.Broadcast.NONCE_USED) {
             attempts.update(replacement, AttemptState.REPLACED, Optional.of("nonce " + tx.nonce() + " already mined"),
                     Optional.empty());

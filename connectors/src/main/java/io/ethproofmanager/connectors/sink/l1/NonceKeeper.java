@@ -1,7 +1,9 @@
 package io.ethproofmanager.connectors.sink.l1;
 
+import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,10 @@ public final class NonceKeeper {
     private final String address;
     private final LongSupplier pendingCount;
     private long next;
+    /** Nonces below {@code next} that the node has not mined and no transaction of the lane holds: handed out first. */
+    private final TreeSet<Long> gaps = new TreeSet<>();
+    /** The gap {@link #next()} handed out last, when its last nonce was one (it can be given back). */
+    private Optional<Long> lastGap = Optional.empty();
 
     /**
      * @param pendingCount the node's {@code eth_getTransactionCount(address, "pending")}
@@ -32,9 +38,31 @@ public final class NonceKeeper {
                 onNode, highestUnresolvedNonce.map(String::valueOf).orElse("none"));
     }
 
-    /** The next nonce; each is handed out once. */
+    /** The next nonce: the lowest nonce gap first, else the next after every one handed out; each is handed out once. */
     public synchronized long next() {
-        return next++;
+        final Long gap = gaps.pollFirst();
+        lastGap = Optional.ofNullable(gap);
+        return gap != null ? gap : next++;
+    }
+
+    /**
+     * Follows the node back below this keeper's next nonce: {@code nonces}, which the node has not mined and that no
+     * transaction of the lane can fill again, are handed out before any other (a transaction of the account that this
+     * lane did not send was reorganised out, say), so that the lane's later transactions do not wait on them.
+     */
+    public synchronized void followNodeBack(final Collection<Long> nonces) {
+        nonces.stream().filter(nonce -> nonce < next && gaps.add(nonce)).findAny().ifPresent(any ->
+                LOG.warn("nonces of {}: {} below the next nonce {} are free on the node again; handed out first", address,
+                        gaps, next));
+    }
+
+    /**
+     * Takes the lowest nonce gap below {@code nonce}, for a transaction stuck at {@code nonce} to be re-signed at; give
+     * it back with {@link #followNodeBack} when it was not used.
+     */
+    public synchronized Optional<Long> takeGapBelow(final long nonce) {
+        final Long gap = gaps.isEmpty() || gaps.first() >= nonce ? null : gaps.pollFirst();
+        return Optional.ofNullable(gap);
     }
 
     /**
@@ -43,15 +71,20 @@ public final class NonceKeeper {
      * later transaction of the account unmined). Only the last nonce handed out can be taken back.
      */
     public synchronized void giveBack(final long nonce) {
-        if (nonce == next - 1) {
+        if (lastGap.filter(gap -> gap == nonce).isPresent()) {
+            gaps.add(nonce);
+        } else if (nonce == next - 1) {
             next = nonce;
         }
+        lastGap = Optional.empty();
     }
 
     /** The nonce {@link #next()} would hand out. */
     public synchronized long peek() {
-        return next;
+        return gaps.isEmpty() ? next : gaps.first();
     }
+
+
 
     /** Moves past nonces that another sender of the same account used meanwhile (the node refused one as too low). */
     public synchronized void resync() {

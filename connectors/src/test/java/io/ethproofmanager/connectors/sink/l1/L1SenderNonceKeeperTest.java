@@ -111,4 +111,36 @@ class L1SenderNonceKeeperTest {
         assertThat(quote.exceeds(BigInteger.valueOf(1_000_013))).isTrue();
         assertThat(quote.exceeds(BigInteger.valueOf(1_000_014))).isFalse();
     }
+
+    @Test
+    void noncesTheNodeWentBackBelowAreHandedOutFirstThenTheNextOnes() {
+        final NonceKeeper nonces = new NonceKeeper(ADDRESS, () -> 10, Optional.empty());
+        nonces.next();
+        nonces.next();
+        nonces.next();
+
+        nonces.followNodeBack(List.of(11L, 20L));
+
+        assertThat(nonces.peek()).isEqualTo(11);
+        assertThat(nonces.next()).as("the gap first").isEqualTo(11);
+        assertThat(nonces.next()).as("a nonce never handed out is no gap").isEqualTo(13);
+    }
+
+    @Test
+    void aTransactionStuckAboveAGapTakesItAndAGapGivenBackComesAgain() {
+        final NonceKeeper nonces = new NonceKeeper(ADDRESS, () -> 10, Optional.empty());
+        for (int i = 0; i < 5; i++) {
+            nonces.next();
+        }
+        nonces.followNodeBack(List.of(11L));
+
+        assertThat(nonces.takeGapBelow(11)).as("not below the stuck one").isEmpty();
+        assertThat(nonces.takeGapBelow(13)).contains(11L);
+        assertThat(nonces.peek()).isEqualTo(15);
+        nonces.followNodeBack(List.of(11L));
+        final long gap = nonces.next();
+        nonces.giveBack(gap);
+        assertThat(nonces.next()).as("given back, handed out again").isEqualTo(11);
+        assertThat(nonces.next()).isEqualTo(15);
+    }
 }

@@ -26,6 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.utils.Numeric;
@@ -164,6 +166,51 @@ class L1SenderReorgTest extends L1SenderTestBase {
         assertThat(nonce()).as("no second transaction").isEqualTo(nonceBefore + 4);
         assertThat(states(request(52).commandId())).containsExactly("mined");
         assertThat(states(validation(51).commandId())).containsExactly("mined");
+    }
+
+    /**
+     * A transaction of the submitter account that the lane did not send (mined at the nonce the lane was about to take,
+     * so the lane moved past it) is reorganised out for good with the lane's next request: no persisted attempt can fill
+     * its nonce, so the lane follows the node (its next transaction takes that nonce) and does not stall.
+     */
+    @Test
+    void aForeignTransactionOfTheAccountReorganisedOutLeavesAGapTheLaneFillsItself() throws Exception {
+        start(settings(0));
+        produce(request(61));
+        awaitResults(1);
+        final long foreignNonce = nonce();
+        final RawTransaction foreign = RawTransaction.createTransaction(chain.chainId(), BigInteger.valueOf(foreignNonce),
+                BigInteger.valueOf(21_000), chain.outsider().getAddress(), BigInteger.ONE, "",
+                BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(50_000_000_000L));
+        final String foreignHash = chain.web3j().ethSendRawTransaction(Numeric.toHexString(
+                TransactionEncoder.signMessage(foreign, LocalChain.submitterAccount()))).send().getTransactionHash();
+        await().atMost(WAIT).until(() -> chain.web3j().ethGetTransactionReceipt(foreignHash).send().getTransactionReceipt().isPresent());
+        produce(request(62));
+        final L1TransactionResult mined = awaitResults(2).get(1);
+        assertThat(mined.outcome()).isEqualTo(Outcome.MINED);
+        assertThat(attempts().of(request(62).commandId()).getFirst().revertReason()).as("the lane moved past the foreign nonce")
+                .hasValueSatisfying(reason -> assertThat(reason).contains("nonce " + foreignNonce));
+
+        final long reorgAt = System.nanoTime();
+        chain.reorg(2);
+        assertThat(chain.web3j().ethGetTransactionReceipt(foreignHash).send().getTransactionReceipt()).isEmpty();
+        assertThat(chain.web3j().ethGetTransactionReceipt(mined.txHash()).send().getTransactionReceipt()).isEmpty();
+        produce(request(63));
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> outcomes(resultsNow(), request(63)).contains(Outcome.MINED)
+                && outcomes(resultsNow(), request(62)).size() == 3);
+        LOG.info("foreign transaction reorged out: the lane resumed {} ms after the reorg (a command sent after it mined)",
+                Duration.ofNanos(System.nanoTime() - reorgAt).toMillis());
+        produce(request(64));
+        await().atMost(WAIT).until(() -> outcomes(resultsNow(), request(64)).contains(Outcome.MINED));
+        final List<L1TransactionResult> after = resultsNow();
+
+        assertThat(outcomes(after, request(62))).containsExactly(Outcome.MINED, Outcome.REORGED_OUT, Outcome.MINED);
+        assertThat(of(after, request(62)).get(2).txHash()).isEqualTo(mined.txHash());
+        assertThat(outcomes(after, request(63))).containsExactly(Outcome.MINED);
+        final String tx63 = of(after, request(63)).getFirst().txHash();
+        assertThat(chain.web3j().ethGetTransactionByHash(tx63).send().getTransaction().orElseThrow().getNonce())
+                .as("the foreign transaction's nonce, free again").isEqualTo(BigInteger.valueOf(foreignNonce));
+        assertThat(reader().requestCounter().send()).as("one request per batch").isEqualTo(BigInteger.valueOf(4));
     }
 
     /** Requests {@code proven} (then proven by its network) and {@code requested}, then the validation of {@code proven}. */
