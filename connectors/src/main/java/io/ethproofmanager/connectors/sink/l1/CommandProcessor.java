@@ -228,13 +228,12 @@ final class CommandProcessor {
      * Looks at the lane's nonces that the node has not mined below {@code upTo} (the lane's lowest transaction in flight,
      * else its next nonce): each should be held by a transaction of the lane in the node's pool, or the lane's later
      * transactions wait on the gap forever. A nonce whose persisted attempt was recorded mined (or reverted) in a block,
-     * but that has no receipt now and is not in the node's pool, was reorganised out for good: its attempt goes back to
-     * unknown (resolved by {@link #reconcileUnknown}, which publishes its new outcome), its persisted bytes are broadcast
-     * again at the same nonce (filling the gap), and, when it had been reported mined, a {@code reorged_out} result is
-     * returned for its command, to be published before that. A nonce that no persisted attempt of the lane can fill is
-     * logged as an error (once per gap). Never sends a new transaction.
+     * but that has no receipt now and is not in the node's pool, was reorganised out for good: it is returned, with the
+     * {@code reorged_out} result of its command when it had been reported mined, to be published before it is sent
+     * again ({@link #sendAgain}). A nonce that no persisted attempt of the lane can fill is logged as an error (once
+     * per gap), and the lane follows the node: the nonce keeper hands it out first. Never sends a transaction.
      */
-    List<L1TransactionResult> fillNonceGaps(final Optional<Long> lowestInFlight) {
+    List<ReorgedOut> fillNonceGaps(final Optional<Long> lowestInFlight) {
         final long upTo = lowestInFlight.orElse(nonces.peek());
         final long mined = node.minedTransactionCount(lane.address());
         if (mined >= upTo) {
@@ -243,7 +242,7 @@ final class CommandProcessor {
         }
         final Map<Long, List<Attempt>> byNonce = attempts.atNonces(lane.address(), mined, upTo).stream()
                 .collect(Collectors.groupingBy(attempt -> attempt.tx().nonce(), LinkedHashMap::new, Collectors.toList()));
-        final List<L1TransactionResult> reorged = new ArrayList<>();
+        final List<ReorgedOut> reorged = new ArrayList<>();
         final List<Long> unfillable = new ArrayList<>();
         for (long nonce = mined; nonce < upTo; nonce++) {
             final List<Attempt> at = byNonce.getOrDefault(nonce, List.of());
@@ -261,19 +260,14 @@ final class CommandProcessor {
                 continue; // mined since the count was read, or back in the pool: it mines again by itself
             }
             final long block = gone.blockNumber().get();
-            attempts.update(gone, AttemptState.UNKNOWN, Optional.of("reorged out of block " + block + "; broadcast again"),
-                    Optional.empty());
-            final L1Node.Broadcast broadcast = node.broadcast(gone.tx());
-            resentAfterReorg.add(gone.tx().hash());
             LOG.warn("{}: reorg: the node's mined nonce count is {}, below the lane's {}; nonce {} held {} of {}, {} in block"
-                    + " {}, which is no longer on chain nor in the node's pool: {}its persisted bytes broadcast again at nonce {}"
-                    + " ({})", lane, mined, upTo, nonce, gone.tx().hash(), gone.commandId(), gone.state().column(), block,
-                    gone.state() == AttemptState.MINED ? "reported " + Outcome.REORGED_OUT.wireName() + ", " : "", nonce, broadcast);
-            if (gone.state() == AttemptState.MINED) {
-                reorged.add(result(CommandRef.of(gone), Outcome.REORGED_OUT, Optional.of(gone.tx().hash()), Optional.of(block),
-                        Optional.empty(), "reorged out of block " + block + " and not in the node's pool; its persisted"
-                                + " transaction is broadcast again at nonce " + nonce));
-            }
+                    + " {}, which is no longer on chain nor in the node's pool", lane, mined, upTo, nonce, gone.tx().hash(),
+                    gone.commandId(), gone.state().column(), block);
+            reorged.add(new ReorgedOut(gone, gone.state() == AttemptState.MINED
+                    ? Optional.of(result(CommandRef.of(gone), Outcome.REORGED_OUT, Optional.of(gone.tx().hash()),
+                            Optional.of(block), Optional.empty(), "reorged out of block " + block + " and not in the node's"
+                                    + " pool; its persisted transaction is broadcast again at nonce " + nonce))
+                    : Optional.empty()));
         }
         if (!unfillable.isEmpty() && !reportedGap.equals(Optional.of(unfillable))) {
             LOG.error("{}: nonce gap: the node has mined {} nonce(s) of {}, and nonce(s) {} below the lane's {} hold no"
@@ -285,6 +279,29 @@ final class CommandProcessor {
         }
         nonces.followNodeBack(unfillable);
         return reorged;
+    }
+
+    /**
+     * A mined (or reverted) transaction of the lane that a reorg removed for good, found by {@link #fillNonceGaps}: the
+     * {@code reorged_out} result to publish first (when it had been reported mined), then {@link #sendAgain}.
+     */
+    record ReorgedOut(Attempt attempt, Optional<L1TransactionResult> result) {
+    }
+
+    /**
+     * Sends a reorged-out transaction again, once its {@code reorged_out} result is published: its attempt goes back to
+     * unknown (resolved by {@link #reconcileUnknown}, which publishes its new outcome) and its persisted bytes are
+     * broadcast again at the same nonce, filling the gap.
+     */
+    void sendAgain(final ReorgedOut reorged) {
+        final Attempt gone = reorged.attempt();
+        attempts.update(gone, AttemptState.UNKNOWN, Optional.of("reorged out of block " + gone.blockNumber().orElseThrow()
+                + "; broadcast again"), Optional.empty());
+        final L1Node.Broadcast broadcast = node.broadcast(gone.tx());
+        resentAfterReorg.add(gone.tx().hash());
+        LOG.warn("{}: reorg: {}{} of {} broadcast again from its persisted bytes at nonce {} ({})", lane,
+                reorged.result().isPresent() ? "reported " + Outcome.REORGED_OUT.wireName() + ", " : "", gone.tx(),
+                gone.commandId(), gone.tx().nonce(), broadcast);
     }
 
     /** Whether a transaction broadcast again after a reorg awaits its receipt (reconciliation then looks sooner). */

@@ -227,9 +227,12 @@ final class LaneWorker {
         final List<CommandProcessor.InFlight> inFlight = inHand.stream().filter(p -> p.lane() == index)
                 .flatMap(p -> p.inFlight().stream()).toList();
         try {
-            final List<L1TransactionResult> reorged = processor.fillNonceGaps(
+            final List<CommandProcessor.ReorgedOut> reorged = processor.fillNonceGaps(
                     inFlight.stream().map(CommandProcessor.InFlight::nonce).min(Long::compare));
-            reorged.forEach(result -> publish(producer, result));
+            for (final CommandProcessor.ReorgedOut gone : reorged) {
+                gone.result().ifPresent(result -> publish(producer, result)); // before it is sent again
+                processor.sendAgain(gone);
+            }
             if (!reorged.isEmpty()) {
                 inFlight.forEach(sent -> sent.waitAgain(settings.receiptTimeout()));
             }

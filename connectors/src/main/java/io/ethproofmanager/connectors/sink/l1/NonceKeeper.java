@@ -51,9 +51,11 @@ public final class NonceKeeper {
      * lane did not send was reorganised out, say), so that the lane's later transactions do not wait on them.
      */
     public synchronized void followNodeBack(final Collection<Long> nonces) {
-        nonces.stream().filter(nonce -> nonce < next && gaps.add(nonce)).findAny().ifPresent(any ->
-                LOG.warn("nonces of {}: {} below the next nonce {} are free on the node again; handed out first", address,
-                        gaps, next));
+        final boolean added = nonces.stream().filter(nonce -> nonce < next).map(gaps::add).toList().contains(true);
+        if (added) {
+            LOG.warn("nonces of {}: {} below the next nonce {} are free on the node again; handed out first", address, gaps,
+                    next);
+        }
     }
 
     /**
