@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one owner of the signer's nonce, for every kind of transaction: starts after both the node's pending count and the
- * highest nonce of the persisted attempts that may still mine, then hands nonces out in order.
+ * highest nonce of the persisted attempts that may still mine, then hands nonces out in order; nonces the node went back
+ * below ({@link #followNodeBack}, a reorg) are handed out first.
  */
 public final class NonceKeeper {
 
@@ -85,8 +86,6 @@ public final class NonceKeeper {
     public synchronized long peek() {
         return gaps.isEmpty() ? next : gaps.first();
     }
-
-
 
     /** Moves past nonces that another sender of the same account used meanwhile (the node refused one as too low). */
     public synchronized void resync() {
