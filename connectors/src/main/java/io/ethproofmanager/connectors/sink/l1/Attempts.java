@@ -162,6 +162,24 @@ final class Attempts {
                 });
     }
 
+    /** The highest nonce of {@code fromAddress}'s transactions recorded in a block (mined, or reverted on chain). */
+    Optional<Long> highestLandedNonce(final String fromAddress) {
+        final String sql = "SELECT max(nonce) FROM l1_transaction_attempts WHERE from_address = ? AND block_number IS NOT NULL"
+                + " AND state IN (?, ?)";
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, fromAddress.toLowerCase());
+            statement.setString(2, AttemptState.MINED.column());
+            statement.setString(3, AttemptState.REVERTED.column());
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                final long nonce = rows.getLong(1);
+                return rows.wasNull() ? Optional.empty() : Optional.of(nonce);
+            }
+        } catch (final SQLException e) {
+            throw new AttemptStoreException("cannot read the highest landed nonce of " + fromAddress, e);
+        }
+    }
+
     /** The highest nonce of {@code fromAddress}'s transactions that may still mine. */
     Optional<Long> highestUnresolvedNonce(final String fromAddress) {
         final String sql = "SELECT max(nonce) FROM l1_transaction_attempts WHERE from_address = ? AND state IN (?, ?, ?)";

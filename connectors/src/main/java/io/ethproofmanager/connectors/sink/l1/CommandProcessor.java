@@ -55,6 +55,8 @@ final class CommandProcessor {
     private final Map<String, String> refusalAnnounced = new HashMap<>();
     /** Hashes of reorged-out transactions broadcast again by {@link #fillNonceGaps}, until reconciliation resolves them. */
     private final Set<String> resentAfterReorg = new HashSet<>();
+    /** The node's mined nonce count of the lane's account at the last look for nonce gaps; empty before the first. */
+    private Optional<Long> lastMinedCount = Optional.empty();
     /** The nonces last reported as a gap no persisted attempt can fill (reported once). */
     private Optional<List<Long>> reportedGap = Optional.empty();
 
@@ -234,8 +236,15 @@ final class CommandProcessor {
      * per gap), and the lane follows the node: the nonce keeper hands it out first. Never sends a transaction.
      */
     List<ReorgedOut> fillNonceGaps(final Optional<Long> lowestInFlight) {
-        final long upTo = lowestInFlight.orElse(nonces.peek());
         final long mined = node.minedTransactionCount(lane.address());
+        long upTo = lowestInFlight.orElse(nonces.peek());
+        if (lowestInFlight.isEmpty() && mined >= upTo && lastMinedCount.filter(last -> last <= mined).isEmpty()) {
+            // at the first look after the lane's take, or when the node's count went back: the lane's own landed
+            // transactions count too (its nonces start at the node's count, which a reorg while it was down, say, took
+            // back below them)
+            upTo = Math.max(upTo, attempts.highestLandedNonce(lane.address()).map(nonce -> nonce + 1).orElse(0L));
+        }
+        lastMinedCount = Optional.of(mined);
         if (mined >= upTo) {
             reportedGap = Optional.empty();
             return List.of();
@@ -295,6 +304,7 @@ final class CommandProcessor {
      */
     void sendAgain(final ReorgedOut reorged) {
         final Attempt gone = reorged.attempt();
+        nonces.passed(gone.tx().nonce());
         attempts.update(gone, AttemptState.UNKNOWN, Optional.of("reorged out of block " + gone.blockNumber().orElseThrow()
                 + "; broadcast again"), Optional.empty());
         final L1Node.Broadcast broadcast = node.broadcast(gone.tx());
@@ -489,8 +499,9 @@ final class CommandProcessor {
         for (final Attempt attempt : unknown.reversed()) {
             final Optional<TransactionReceipt> receipt = node.receipt(attempt.tx().hash());
             if (receipt.isPresent()) {
-                LOG.info("reconciliation: {} of {}, given up as unknown, was mined in block {}", attempt.tx(),
-                        command.commandId(), receipt.get().getBlockNumber());
+                LOG.info("reconciliation: {} of {}, {}, was mined in block {}", attempt.tx(), command.commandId(),
+                        resentAfterReorg.contains(attempt.tx().hash()) ? "broadcast again after a reorg" : "given up as unknown",
+                        receipt.get().getBlockNumber());
                 return Optional.of(record(command, attempt, receipt.get(), unknown));
             }
         }

@@ -75,6 +75,8 @@ final class LaneWorker {
     private final List<Pending> inHand = new ArrayList<>();
     /** Per partition, the offset after the last record handled or in hand (commits never go past it). */
     private final Map<TopicPartition, Long> seen = new HashMap<>();
+    /** The results producer while consuming. */
+    private KafkaProducer<byte[], byte[]> results;
 
     LaneWorker(final L1SenderSettings settings, final Attempts attempts, final LaneLeases leases, final SenderMetrics metrics,
             final Web3j web3j, final int index, final String instance, final AtomicReference<Optional<CrashPoint>> crashPoint) {
@@ -137,6 +139,7 @@ final class LaneWorker {
                         Optional.of(new Rebalances()))) {
             LOG.info("L1 sender {} consuming {} as group {}, results to {}, {} lane(s)", owner, settings.commandsTopic(),
                     settings.groupId(), settings.resultsTopic(), settings.lanes());
+            results = producer;
             final Commands commands = new Commands(producer, chainId);
             long nextReconciliation = System.nanoTime();
             while (!service.isClosing()) {
@@ -175,7 +178,8 @@ final class LaneWorker {
     /**
      * Takes the lane: its epoch first (any attempt its previous holder persists from then on is refused), then its nonces,
      * counted after the node's pending count and every persisted attempt that may still mine, which are made known to the
-     * node again where it lost them.
+     * node again where it lost them; then its mined transactions that a reorg removed meanwhile are reported and sent
+     * again.
      */
     private CommandProcessor take(final Lane lane, final long chainId) {
         final LaneLease lease = leases.take(lane.address(), owner);
@@ -188,6 +192,9 @@ final class LaneWorker {
                 attempts, nonces, chainId, metrics, crashPoint,
                 new ReceiptWaiter(node, settings.receiptPollInterval(), service.closing()));
         processor.resumeLane();
+        // before any command of the lane takes a nonce: a reorg while the lane was not held may have removed its own
+        // transactions below the node's count, which its nonces start at
+        fillNonceGaps(results, lane.index(), processor);
         metrics.lane(lane, processor.nextNonce());
         LOG.info("took {} as {} (epoch {}); L1 chain id {}, next nonce {}", lane, owner, lease.epoch(), chainId,
                 processor.nextNonce());

@@ -82,6 +82,15 @@ public final class NonceKeeper {
         lastGap = Optional.empty();
     }
 
+    /** Moves past {@code nonce}, which a persisted transaction of the lane holds again (broadcast again after a reorg). */
+    public synchronized void passed(final long nonce) {
+        if (nonce >= next) {
+            LOG.info("nonces of {}: moved from {} past {}, held again by a persisted transaction", address, next, nonce);
+            next = nonce + 1;
+        }
+        gaps.remove(nonce);
+    }
+
     /** The nonce {@link #next()} would hand out. */
     public synchronized long peek() {
         return gaps.isEmpty() ? next : gaps.first();

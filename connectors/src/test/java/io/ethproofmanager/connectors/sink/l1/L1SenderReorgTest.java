@@ -213,6 +213,36 @@ class L1SenderReorgTest extends L1SenderTestBase {
         assertThat(reader().requestCounter().send()).as("one request per batch").isEqualTo(BigInteger.valueOf(4));
     }
 
+    /**
+     * A reorg while the sender is stopped removes its last mined request for good: the node's count is then below it, and
+     * the lane's nonces start there. Taking the lane finds it first: reported, sent again at its nonce, and the next
+     * command takes the nonce after it.
+     */
+    @Test
+    void aMinedRequestReorganisedOutWhileTheSenderWasStoppedIsFoundWhenTheLaneIsTaken() throws Exception {
+        final long nonceBefore = nonce();
+        final L1TransactionSender first = start(settings(0));
+        produce(request(71));
+        final L1TransactionResult mined = awaitResults(1).getFirst();
+        first.close();
+
+        chain.reorg(1);
+        assertThat(nonce()).as("the node's count went back").isEqualTo(nonceBefore);
+        start(settings(0));
+        produce(request(72));
+        await().atMost(WAIT).until(() -> outcomes(resultsNow(), request(71)).size() == 3
+                && outcomes(resultsNow(), request(72)).contains(Outcome.MINED));
+        final List<L1TransactionResult> after = resultsNow();
+
+        assertThat(outcomes(after, request(71))).containsExactly(Outcome.MINED, Outcome.REORGED_OUT, Outcome.MINED);
+        assertThat(of(after, request(71)).get(2).txHash()).isEqualTo(mined.txHash());
+        assertThat(outcomes(after, request(72))).containsExactly(Outcome.MINED);
+        assertThat(chain.web3j().ethGetTransactionByHash(of(after, request(72)).getFirst().txHash()).send().getTransaction()
+                .orElseThrow().getNonce()).isEqualTo(BigInteger.valueOf(nonceBefore + 1));
+        assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.TWO);
+        assertThat(nonce()).isEqualTo(nonceBefore + 2);
+    }
+
     /** Requests {@code proven} (then proven by its network) and {@code requested}, then the validation of {@code proven}. */
     private List<L1TransactionResult> minedRequestThenRequestAndValidation(final long proven, final long requested)
             throws Exception {
