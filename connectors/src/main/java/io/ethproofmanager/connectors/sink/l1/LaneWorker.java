@@ -184,6 +184,7 @@ final class LaneWorker {
                 attempts, nonces, chainId, metrics, crashPoint,
                 new ReceiptWaiter(node, settings.receiptPollInterval(), service.closing()));
         processor.resumeLane();
+        metrics.resumed(lane, attempts.firstBroadcasts(lane.address()));
         metrics.lane(lane, processor.nextNonce());
         LOG.info("took {} as {} (epoch {}); L1 chain id {}, next nonce {}", lane, owner, lease.epoch(), chainId,
                 processor.nextNonce());
@@ -239,7 +240,6 @@ final class LaneWorker {
                 inHand.removeIf(pending -> pending.lane() == lane);
                 if (processors.remove(lane) != null) {
                     metrics.lane(lane(lane), -1);
-                    metrics.inFlight(lane(lane), 0);
                     LOG.info("L1 sender {} released lane {}", owner, lane);
                 }
             });
@@ -347,7 +347,8 @@ final class LaneWorker {
             final Map<Integer, List<Pending>> byLane = new TreeMap<>();
             inHand.forEach(pending -> byLane.computeIfAbsent(pending.lane(), lane -> new ArrayList<>()).add(pending));
             byLane.forEach(this::checkLane);
-            byLane.keySet().forEach(index -> metrics.inFlight(lane(index), inFlight(index)));
+            byLane.keySet().forEach(index -> metrics.inFlight(lane(index), commandIds(index, p -> p.inFlight().isPresent()),
+                    commandIds(index, p -> p.confirming().isEmpty())));
         }
 
         private void checkLane(final int index, final List<Pending> pending) {
@@ -436,6 +437,11 @@ final class LaneWorker {
             }
         }
 
+        /** The ids of the lane's commands in hand that {@code which}. */
+        private List<String> commandIds(final int index, final java.util.function.Predicate<Pending> which) {
+            return inHand.stream().filter(p -> p.lane() == index && which.test(p)).map(p -> p.command().commandId()).toList();
+        }
+
         private int inFlight(final int index) {
             return (int) inHand.stream().filter(p -> p.lane() == index && p.inFlight().isPresent()).count();
         }
@@ -443,6 +449,7 @@ final class LaneWorker {
         /** Publishes a decision's result; true when its command is done (its offset may be committed). */
         private boolean conclude(final int index, final CommandProcessor.Decision decision) {
             decision.publish().ifPresent(result -> publish(producer, result));
+            decision.publish().filter(result -> decision.commit()).ifPresent(result -> metrics.done(lane(index), result.commandId()));
             Optional.ofNullable(processors.get(index)).ifPresent(processor -> metrics.lane(lane(index), processor.nextNonce()));
             updateBalance(lane(index));
             return decision.commit();
