@@ -143,16 +143,21 @@ final class SenderBench {
         try (L1TransactionSender sender = new L1TransactionSender(settings, database.dataSource(), new SimpleMeterRegistry());
                 KafkaProducer<byte[], byte[]> producer = producer(kafka);
                 KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, results)) {
+            awaitLeaders(producer, commands);
             sender.start();
             final long began = System.nanoTime();
+            final List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (int batch = 1; batch <= requests; batch++) {
                 final SubmitProofRequest command = new SubmitProofRequest(SubmitProofRequest.commandIdFor(new BatchId(rollup, batch)),
                         rollup, batch, "https://blobs.example/" + batch, new ProtocolVersion(0, 29, 2), 4_800, MAX_REWARD, Instant.now());
                 producedAt.put(command.commandId(), System.nanoTime());
-                producer.send(new ProducerRecord<>(commands, Topics.L1_COMMANDS.keySerde().encode(command.batchId()),
-                        Topics.L1_COMMANDS.valueSerde().encode(command)));
+                sent.add(producer.send(new ProducerRecord<>(commands, Topics.L1_COMMANDS.keySerde().encode(command.batchId()),
+                        Topics.L1_COMMANDS.valueSerde().encode(command))));
             }
             producer.flush();
+            for (final java.util.concurrent.Future<?> each : sent) {
+                each.get(); // a command not produced fails the run here, not after the 10 minutes of waiting for it
+            }
             final long deadline = began + TIMEOUT.toNanos();
             while (minedAt.size() < requests) {
                 if (System.nanoTime() > deadline) {
@@ -237,11 +242,29 @@ final class SenderBench {
                 minedAt.size() / seconds * 60, latencies.percentileMillis(50), latencies.percentileMillis(99));
     }
 
+    /**
+     * The commands' producer, one request in flight per connection: a batch retried on a topic just created (its leader
+     * not known yet) is then never behind later ones, which the idempotent producer would otherwise retry as out of order
+     * without end.
+     */
     private static KafkaProducer<byte[], byte[]> producer(final EmbeddedKafkaBroker kafka) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
+    /** Waits until every partition of {@code topic} has a leader the producer knows. */
+    private static void awaitLeaders(final KafkaProducer<byte[], byte[]> producer, final String topic) throws InterruptedException {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (producer.partitionsFor(topic).size() < PARTITIONS
+                || producer.partitionsFor(topic).stream().anyMatch(partition -> partition.leader() == null)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the partitions of " + topic + " have no leader after 30 s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(final EmbeddedKafkaBroker kafka, final String topic) {
