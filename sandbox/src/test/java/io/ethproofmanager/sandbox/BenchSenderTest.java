@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code bench --only sender} through the real command line, small: the raw loop and the sender's three runs (1 and 2
- * lanes at the bench's max-in-flight, 2 lanes at the default) each get every request mined and print their figures.
+ * lanes at the bench's max-in-flight, 2 lanes at the default) each get every request mined and print their figures; so
+ * do the whole pipeline's runs (1 and 2 lanes), every batch requested.
  */
 class BenchSenderTest {
 
@@ -21,8 +22,11 @@ class BenchSenderTest {
             + " \\( *[0-9.]+ a lane\\), +([0-9.]+) batches/min \\( *([0-9.]+) % of the raw loop\\), command produced -> request"
             + " mined p50 +(\\d+) ms, p99 +(\\d+) ms");
 
+    private static final Pattern PIPELINE = Pattern.compile("(.+?)\\s+6 batches \\((\\d+) requests on L1\\) in +[0-9.]+ s: .*"
+            + " ready -> request_sent_to_l1 p50 +(\\d+) ms, p99 +(\\d+) ms");
+
     @Test
-    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void theSenderBenchRunsEveryRequestThroughEachRunAndPrintsItsFigures() {
         final PrintStream original = System.out;
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -30,7 +34,7 @@ class BenchSenderTest {
         final int exitCode;
         try {
             exitCode = SandboxMain.commandLine().execute("bench", "--only", "sender", "--sender-requests", "12",
-                    "--sender-max-in-flight", "6");
+                    "--sender-max-in-flight", "6", "--sender-pipeline-batches", "6");
         } finally {
             System.setOut(original);
         }
@@ -48,5 +52,13 @@ class BenchSenderTest {
         }
         assertThat(names).containsExactly("raw web3j loop, one account, pipelined", "1 lane(s), max-in-flight 6: L1 sender",
                 "2 lane(s), max-in-flight 6: L1 sender", "2 lane(s), max-in-flight 16: L1 sender");
+        final Matcher pipeline = PIPELINE.matcher(out);
+        final java.util.List<String> pipelines = new java.util.ArrayList<>();
+        while (pipeline.find()) {
+            pipelines.add(pipeline.group(1).trim());
+            assertThat(pipeline.group(2)).as("every batch requested in %s", pipeline.group(1)).isEqualTo("6");
+            assertThat(Long.parseLong(pipeline.group(4))).isGreaterThanOrEqualTo(Long.parseLong(pipeline.group(3)));
+        }
+        assertThat(pipelines).containsExactly("1 lane(s), max-in-flight 6: whole pipeline", "2 lane(s), max-in-flight 6: whole pipeline");
     }
 }
