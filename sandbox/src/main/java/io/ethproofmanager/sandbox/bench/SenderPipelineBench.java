@@ -57,7 +57,8 @@ final class SenderPipelineBench {
         overrides.put("epm.readiness.batch-limit", Math.max(batches, 1));
         overrides.put("epm.kafka.partitions", 4);
         overrides.put("epm.l1.max-in-flight", maxInFlight);
-        overrides.put("epm.l1.gas-limit", "400000");
+        // full blocks raise anvil's base fee 12.5 % a block: above the default cap within a few hundred requests
+        overrides.put("epm.l1.max-fee-per-gas-cap", "1000000000000");
         if (lanes > 1) {
             overrides.put("epm.l1.submitter-keys", String.join(",", LocalChain.submitterPrivateKeys(lanes)));
         }

@@ -306,6 +306,7 @@ final class LaneWorker {
                 final CommandProcessor.Started started = processor(pending.lane()).start(pending.command());
                 if (started.inFlight().isPresent()) {
                     inHand.add(pending.sending(started.inFlight().get()));
+                    metrics.sent(lane(pending.lane()), pending.command().commandId());
                     return true;
                 }
                 return conclude(pending.lane(), started.decision().get());

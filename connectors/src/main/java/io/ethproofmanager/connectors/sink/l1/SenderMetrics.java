@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,12 +43,8 @@ final class SenderMetrics {
     private final Map<Integer, LaneLive> lanes = new ConcurrentHashMap<>();
 
     SenderMetrics(final MeterRegistry meters, final BigInteger feeCap) {
-        this(meters, feeCap, Clock.systemUTC());
-    }
-
-    SenderMetrics(final MeterRegistry meters, final BigInteger feeCap, final Clock clock) {
         this.meters = Objects.requireNonNull(meters, "meters");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.clock = Clock.systemUTC();
         Objects.requireNonNull(feeCap, "feeCap");
         Gauge.builder("epm_l1_sender_held_fee_cap", lanes,
                         all -> all.values().stream().filter(lane -> lane.hold.get().isPresent()).count())
@@ -73,11 +70,13 @@ final class SenderMetrics {
                 .increment();
     }
 
-    /** The lane's lowest command {@code commandId} is held: {@code quote} is above {@code cap}. Logged when the lane becomes held. */
+    /**
+     * The lane's command {@code commandId} is held: {@code quote} is above {@code cap}. Logged when the lane becomes held; a
+     * lane already held keeps its first held command and since when, with the newest quote.
+     */
     void held(final Lane lane, final String commandId, final Fees quote, final BigInteger cap) {
         final AtomicReference<Optional<FeeHold>> hold = live(lane).hold;
-        final Optional<FeeHold> before = hold.getAndUpdate(now -> Optional.of(now.filter(h -> h.commandId().equals(commandId))
-                .map(h -> h.requoted(quote.maxFeePerGas()))
+        final Optional<FeeHold> before = hold.getAndUpdate(now -> Optional.of(now.map(h -> h.requoted(quote.maxFeePerGas()))
                 .orElseGet(() -> new FeeHold(commandId, quote.maxFeePerGas(), cap, clock.instant()))));
         if (before.isEmpty()) {
             LOG.warn("{} is {}; its later commands wait", lane, hold.get().get().describe(clock.instant()));
@@ -125,7 +124,7 @@ final class SenderMetrics {
     void lane(final Lane lane, final long nextNonce) {
         live(lane).nextNonce.set(nextNonce);
         if (nextNonce < 0) {
-            inFlight(lane, java.util.List.of(), java.util.List.of());
+            inFlight(lane, List.of(), List.of());
             live(lane).resumedSince.clear();
             released(lane, "the lane is not held here any more");
         }
@@ -139,6 +138,13 @@ final class SenderMetrics {
         live(lane).resumedSince.putAll(firstBroadcasts);
     }
 
+    /** The lane's command {@code commandId} has its transaction in flight now: pending from now, unless it already was. */
+    void sent(final Lane lane, final String commandId) {
+        final LaneLive live = live(lane);
+        live.pending.computeIfAbsent(commandId, first -> Optional.ofNullable(live.resumedSince.remove(first))
+                .orElseGet(clock::instant));
+    }
+
     /**
      * The lane's commands in hand now ({@code inHand}: taken from the topic, not done) and those of them whose
      * transactions are awaited now ({@code inFlight}). A command counts as pending from its transaction's first broadcast
@@ -148,13 +154,11 @@ final class SenderMetrics {
     void inFlight(final Lane lane, final Collection<String> inFlight, final Collection<String> inHand) {
         final LaneLive live = live(lane);
         live.pending.keySet().retainAll(inHand);
-        final Instant now = clock.instant();
-        inFlight.forEach(id -> live.pending.computeIfAbsent(id, first -> Optional.ofNullable(live.resumedSince.remove(first))
-                .orElse(now)));
+        inFlight.forEach(id -> sent(lane, id));
         live.inFlight.set(inFlight.size());
     }
 
-    /** Seconds since the oldest transaction in flight on the lane was first broadcast; empty when none is. */
+    /** Seconds since the transaction of the lane's oldest pending command was first broadcast; empty when none is pending. */
     Optional<Long> oldestPendingSeconds(final int lane) {
         return Optional.ofNullable(lanes.get(lane)).flatMap(live -> live.pending.values().stream().min(Instant::compareTo))
                 .map(oldest -> Duration.between(oldest, clock.instant()).toSeconds());
