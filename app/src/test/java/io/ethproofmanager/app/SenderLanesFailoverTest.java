@@ -153,6 +153,8 @@ class SenderLanesFailoverTest {
             assertThat(lane.path("heldHere").asBoolean()).isTrue();
             assertThat(lane.path("inFlight").asLong()).isZero();
             assertThat(lane.path("heldByFeeCap").asLong()).isZero();
+            assertThat(lane.path("feeHold").isNull()).as("not held by the fee cap").isTrue();
+            assertThat(lane.path("oldestPendingSeconds").isNull()).as("nothing pending").isTrue();
             assertThat(lane.path("nextNonce").asLong()).isEqualTo(chain.web3j().ethGetTransactionCount(
                     lane.path("address").asText(), DefaultBlockParameterName.PENDING).send().getTransactionCount().longValueExact());
         }
