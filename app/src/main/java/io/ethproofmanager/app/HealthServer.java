@@ -3,6 +3,7 @@ package io.ethproofmanager.app;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.ethproofmanager.schemas.RecordJson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,15 +12,18 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The operator's HTTP endpoints: {@code /health} (the process is alive), {@code /ready} (every component is working,
- * 503 with the failing ones otherwise) and {@code /metrics} (Prometheus text format), beside any extra routes given
+ * 503 with the failing ones otherwise; under {@code "detail"}, what a component that is working says of a condition the
+ * operator should know, e.g. a sender lane held by the fee cap) and {@code /metrics} (Prometheus text format), beside any extra routes given
  * at start (the status API and page).
  */
 public final class HealthServer implements AutoCloseable {
@@ -30,12 +34,14 @@ public final class HealthServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, BooleanSupplier> readinessChecks;
+    private final Map<String, Supplier<Optional<String>>> readinessDetails;
     private final PrometheusMeterRegistry meters;
 
     private HealthServer(final HttpServer server, final Map<String, BooleanSupplier> readinessChecks,
-            final PrometheusMeterRegistry meters) {
+            final Map<String, Supplier<Optional<String>>> readinessDetails, final PrometheusMeterRegistry meters) {
         this.server = server;
         this.readinessChecks = readinessChecks;
+        this.readinessDetails = readinessDetails;
         this.meters = meters;
     }
 
@@ -51,13 +57,24 @@ public final class HealthServer implements AutoCloseable {
      */
     public static HealthServer start(final int port, final Map<String, BooleanSupplier> readinessChecks,
             final PrometheusMeterRegistry meters, final Map<String, HttpHandler> routes) {
+        return start(port, readinessChecks, Map.of(), meters, routes);
+    }
+
+    /**
+     * As {@link #start(int, Map, PrometheusMeterRegistry, Map)}, {@code /ready} also giving each component's detail when it
+     * has one (it does not change the answer's status).
+     */
+    public static HealthServer start(final int port, final Map<String, BooleanSupplier> readinessChecks,
+            final Map<String, Supplier<Optional<String>>> readinessDetails, final PrometheusMeterRegistry meters,
+            final Map<String, HttpHandler> routes) {
         final HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(port), 16);
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot serve HTTP on port " + port + " (set epm.http.port / EPM_HTTP_PORT)", e);
         }
-        final HealthServer server = new HealthServer(http, new LinkedHashMap<>(readinessChecks), meters);
+        final HealthServer server = new HealthServer(http, new LinkedHashMap<>(readinessChecks),
+                new LinkedHashMap<>(readinessDetails), meters);
         http.createContext("/health", exchange -> server.respond(exchange, 200, "text/plain", "UP\n"));
         http.createContext("/ready", server::ready);
         http.createContext("/metrics", exchange -> server.respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", meters.scrape()));
@@ -75,15 +92,27 @@ public final class HealthServer implements AutoCloseable {
     }
 
     private void ready(final HttpExchange exchange) throws IOException {
-        final StringBuilder body = new StringBuilder("{");
+        final Map<String, Object> body = new LinkedHashMap<>();
         boolean allReady = true;
         for (final Map.Entry<String, BooleanSupplier> check : readinessChecks.entrySet()) {
             final boolean ok = passes(check.getValue());
             allReady &= ok;
-            body.append(body.length() > 1 ? "," : "").append('"').append(check.getKey()).append("\":\"").append(ok ? "UP" : "DOWN").append('"');
+            body.put(check.getKey(), ok ? "UP" : "DOWN");
         }
-        body.append("}\n");
-        respond(exchange, allReady ? 200 : 503, "application/json", body.toString());
+        final Map<String, String> details = new LinkedHashMap<>();
+        readinessDetails.forEach((component, detail) -> detailOf(detail).ifPresent(text -> details.put(component, text)));
+        if (!details.isEmpty()) {
+            body.put("detail", details);
+        }
+        respond(exchange, allReady ? 200 : 503, "application/json", RecordJson.mapper().writeValueAsString(body) + "\n");
+    }
+
+    private static Optional<String> detailOf(final Supplier<Optional<String>> detail) {
+        try {
+            return detail.get();
+        } catch (final RuntimeException e) {
+            return Optional.of("cannot tell: " + e.getMessage());
+        }
     }
 
     private static boolean passes(final BooleanSupplier check) {

@@ -198,7 +198,8 @@ public final class ProofManagerService implements AutoCloseable {
                 settings.kafka().topics().of(Topics.NETWORK_ANALYTICS).name());
         running.push(networkAnalytics);
         final StatusApi statusApi = new StatusApi(statusQueries, networkAnalytics::current, () -> instance(roles, sender));
-        healthServer = HealthServer.start(settings.httpPort(), checks, meters, statusApi.routes());
+        healthServer = HealthServer.start(settings.httpPort(), checks, Map.of("l1-sender", sender::readinessDetail), meters,
+                statusApi.routes());
         running.push(healthServer);
         LOG.info("ETH Proof Manager running for {} (protocol {})", chains.values(), settings.protocolVersion());
     }

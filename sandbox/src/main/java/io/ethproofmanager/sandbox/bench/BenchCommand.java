@@ -98,11 +98,15 @@ public final class BenchCommand implements Callable<Integer> {
     private long demoProofTimeout;
 
     @Option(names = "--sender-requests", paramLabel = "N", defaultValue = "500",
-            description = "sender: proof requests through the L1 sender with 1 and 2 lanes, and through a raw web3j loop (0 skips it)")
+            description = "sender: batches' proof requests through the L1 sender with 1 and 2 lanes, and through a raw web3j loop (0 skips it)")
     private int senderRequests;
 
+    @Option(names = "--sender-pipeline-batches", paramLabel = "N", defaultValue = "500",
+            description = "sender: ready batches through the whole embedded service (readiness checker, topology, sender, sink) with 1 and 2 lanes, for ready -> request_sent_to_l1 (0 skips it)")
+    private int senderPipelineBatches;
+
     @Option(names = "--sender-max-in-flight", paramLabel = "N", defaultValue = "200",
-            description = "sender: epm.l1.max-in-flight of its lanes")
+            description = "sender: epm.l1.max-in-flight of its lanes (2 lanes also run at the service's default)")
     private int senderMaxInFlight;
 
     @Override
@@ -175,8 +179,16 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (only.contains(Measurement.sender) && senderRequests > 0) {
             System.out.printf("%nL1 sender on anvil mining a block every 2 s (evm_setIntervalMining 2, as --block-time 2), %d"
-                    + " requests, gas limit 400000 each:%n", senderRequests);
+                    + " batches (one proof request each, gas limit 400000), produced at once; latency: command produced ->"
+                    + " its result mined (the sender's part of ready -> request_sent_to_l1):%n", senderRequests);
             new SenderBench(dir).run(senderRequests, senderMaxInFlight, System.out);
+        }
+        if (only.contains(Measurement.sender) && senderPipelineBatches > 0) {
+            System.out.printf("%nthe same through the whole pipeline (the embedded service; ready batches seeded at once into the"
+                    + " rollup's table), %d batches, anvil mining a block every 2 s:%n", senderPipelineBatches);
+            for (final int lanes : List.of(1, 2)) {
+                new SenderPipelineBench(dir).run(senderPipelineBatches, lanes, senderMaxInFlight, System.out);
+            }
         }
         boolean allDone = true;
         if (only.contains(Measurement.failover) && failoverKills > 0) {

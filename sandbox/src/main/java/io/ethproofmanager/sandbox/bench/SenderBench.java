@@ -47,11 +47,13 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
 /**
- * The L1 sender at L1 pace: anvil mining a block every 2 s, N proof requests through the sender with 1 lane and with 2
- * lanes (commands produced to a 4-partition commands topic at once, as a backlog of ready batches is), beside a raw
- * web3j loop sending the same N calls pipelined from one account (signed with consecutive nonces, sent without waiting,
- * receipts polled in batches). Per run: transactions per block, requests per minute, and the latency from the command
- * produced (the raw loop: the call signed) to its result (mined) p50/p99.
+ * The L1 sender at L1 pace: anvil mining a block every 2 s, N batches' proof requests through the sender with 1 lane and
+ * with 2 lanes at the bench's max-in-flight, and with 2 lanes at the service's default (commands produced to a
+ * 4-partition commands topic at once, as a backlog of ready batches is), beside a raw web3j loop sending the same N calls
+ * pipelined from one account (signed with consecutive nonces, sent without waiting, receipts polled in batches). Per
+ * run: transactions per block (and a lane), batches per minute (and their share of the raw loop's), and the latency from
+ * the command produced (the raw loop: the call signed) to its result read back mined, p50/p99: the sender's part of ready
+ * -> request_sent_to_l1 (the readiness checker, topology and sink are not in this run).
  */
 final class SenderBench {
 
@@ -63,8 +65,8 @@ final class SenderBench {
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     /** One run's figures. */
-    record Figures(String name, int requests, double seconds, int blocks, double perBlock, double perMinute, double p50Ms,
-            double p99Ms) {
+    record Figures(String name, int lanes, int requests, double seconds, int blocks, double perBlock, double perMinute,
+            double p50Ms, double p99Ms) {
     }
 
     private final Path dir;
@@ -81,28 +83,38 @@ final class SenderBench {
             for (final String key : keys.subList(1, 3)) {
                 chain.grantSubmitterRole(Credentials.create(key).getAddress());
             }
-            // the contract funds a request only while it holds 5 USDC (its reward bound) for each one in flight: 3 runs
-            chain.usdc(chain.admin()).mint(chain.proofManagerAddress(),
-                    BigInteger.valueOf(CONTRACT_REWARD_BOUND).multiply(BigInteger.valueOf(4L * requests))).send();
+            // the sender's runs: 1 and 2 lanes at maxInFlight, and 2 lanes at the service's default max-in-flight
+            final int defaultMaxInFlight = ConfigFactory.defaultReference().getInt("epm.l1.max-in-flight");
+            final List<int[]> runs = new ArrayList<>(List.of(new int[] {1, maxInFlight}, new int[] {2, maxInFlight}));
+            if (defaultMaxInFlight != maxInFlight) {
+                runs.add(new int[] {2, defaultMaxInFlight});
+            }
+            // the contract funds a request only while it holds 5 USDC (its reward bound) for each one in flight: every run
+            chain.usdc(chain.admin()).mint(chain.proofManagerAddress(), BigInteger.valueOf(CONTRACT_REWARD_BOUND)
+                    .multiply(BigInteger.valueOf((runs.size() + 2L) * requests))).send();
             chain.setAutomine(false);
             chain.setIntervalMining(BLOCK_SECONDS);
             final List<Figures> figures = new ArrayList<>();
-            figures.add(raw(chain, Credentials.create(keys.get(2)), requests, 1002));
-            out.println(line(figures.getLast()));
-            for (final int lanes : List.of(1, 2)) {
+            final Figures raw = raw(chain, Credentials.create(keys.get(2)), requests, 1002);
+            figures.add(raw);
+            out.println(line(raw, raw));
+            for (int run = 0; run < runs.size(); run++) {
+                final int lanes = runs.get(run)[0];
                 try (Database database = Database.connect(postgres.jdbcUrl(), postgres.user(), postgres.password(), 4)) {
-                    figures.add(sender(kafka, database, chain, keys.subList(0, lanes), requests, maxInFlight, 2000 + lanes));
-                    out.println(line(figures.getLast()));
+                    figures.add(sender(kafka, database, chain, keys.subList(0, lanes), requests, runs.get(run)[1], 2001 + run));
+                    out.println(line(figures.getLast(), raw));
                 }
             }
             return figures;
         }
     }
 
-    static String line(final Figures f) {
-        return String.format("%-58s %6d requests in %6.1f s: %4d blocks, %6.1f tx/block, %7.1f requests/min, "
-                + "produced -> mined p50 %7.0f ms, p99 %7.0f ms", f.name(), f.requests(), f.seconds(), f.blocks(), f.perBlock(),
-                f.perMinute(), f.p50Ms(), f.p99Ms());
+    /** One run's line; {@code raw}: the raw loop's run, whose batches per minute this one's are given a share of. */
+    static String line(final Figures f, final Figures raw) {
+        return String.format("%-58s %6d batches in %6.1f s: %4d blocks, %6.1f tx/block (%6.1f a lane), %7.1f batches/min"
+                + " (%5.1f %% of the raw loop), command produced -> request mined p50 %7.0f ms, p99 %7.0f ms", f.name(),
+                f.requests(), f.seconds(), f.blocks(), f.perBlock(), f.perBlock() / f.lanes(), f.perMinute(),
+                100 * f.perMinute() / raw.perMinute(), f.p50Ms(), f.p99Ms());
     }
 
     private Figures sender(final EmbeddedKafkaBroker kafka, final Database database, final LocalChain chain,
@@ -131,16 +143,21 @@ final class SenderBench {
         try (L1TransactionSender sender = new L1TransactionSender(settings, database.dataSource(), new SimpleMeterRegistry());
                 KafkaProducer<byte[], byte[]> producer = producer(kafka);
                 KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, results)) {
+            awaitLeaders(producer, commands);
             sender.start();
             final long began = System.nanoTime();
+            final List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (int batch = 1; batch <= requests; batch++) {
                 final SubmitProofRequest command = new SubmitProofRequest(SubmitProofRequest.commandIdFor(new BatchId(rollup, batch)),
                         rollup, batch, "https://blobs.example/" + batch, new ProtocolVersion(0, 29, 2), 4_800, MAX_REWARD, Instant.now());
                 producedAt.put(command.commandId(), System.nanoTime());
-                producer.send(new ProducerRecord<>(commands, Topics.L1_COMMANDS.keySerde().encode(command.batchId()),
-                        Topics.L1_COMMANDS.valueSerde().encode(command)));
+                sent.add(producer.send(new ProducerRecord<>(commands, Topics.L1_COMMANDS.keySerde().encode(command.batchId()),
+                        Topics.L1_COMMANDS.valueSerde().encode(command))));
             }
             producer.flush();
+            for (final java.util.concurrent.Future<?> each : sent) {
+                each.get(); // a command not produced fails the run here, not after the 10 minutes of waiting for it
+            }
             final long deadline = began + TIMEOUT.toNanos();
             while (minedAt.size() < requests) {
                 if (System.nanoTime() > deadline) {
@@ -155,8 +172,8 @@ final class SenderBench {
                     }
                 });
             }
-            return figures(keys.size() + " lane(s), max-in-flight " + maxInFlight + ": L1 sender", producedAt, minedAt, blocks,
-                    began);
+            return figures(keys.size() + " lane(s), max-in-flight " + maxInFlight + ": L1 sender", keys.size(), producedAt,
+                    minedAt, blocks, began);
         }
     }
 
@@ -209,11 +226,11 @@ final class SenderBench {
             }
             Thread.sleep(100);
         }
-        return figures("raw web3j loop, one account, pipelined", sentAt, minedAt, blocks, began);
+        return figures("raw web3j loop, one account, pipelined", 1, sentAt, minedAt, blocks, began);
     }
 
-    private static Figures figures(final String name, final Map<String, Long> startedAt, final Map<String, Long> minedAt,
-            final Set<Long> blocks, final long began) {
+    private static Figures figures(final String name, final int lanes, final Map<String, Long> startedAt,
+            final Map<String, Long> minedAt, final Set<Long> blocks, final long began) {
         final BenchCommand.Latencies latencies = new BenchCommand.Latencies();
         long last = began;
         for (final Map.Entry<String, Long> mined : minedAt.entrySet()) {
@@ -221,15 +238,33 @@ final class SenderBench {
             last = Math.max(last, mined.getValue());
         }
         final double seconds = (last - began) / 1e9;
-        return new Figures(name, minedAt.size(), seconds, blocks.size(), (double) minedAt.size() / blocks.size(),
+        return new Figures(name, lanes, minedAt.size(), seconds, blocks.size(), (double) minedAt.size() / blocks.size(),
                 minedAt.size() / seconds * 60, latencies.percentileMillis(50), latencies.percentileMillis(99));
     }
 
+    /**
+     * The commands' producer, one request in flight per connection: a batch retried on a topic just created (its leader
+     * not known yet) is then never behind later ones, which the idempotent producer would otherwise retry as out of order
+     * without end.
+     */
     private static KafkaProducer<byte[], byte[]> producer(final EmbeddedKafkaBroker kafka) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
+    /** Waits until every partition of {@code topic} has a leader the producer knows. */
+    private static void awaitLeaders(final KafkaProducer<byte[], byte[]> producer, final String topic) throws InterruptedException {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (producer.partitionsFor(topic).size() < PARTITIONS
+                || producer.partitionsFor(topic).stream().anyMatch(partition -> partition.leader() == null)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the partitions of " + topic + " have no leader after 30 s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(final EmbeddedKafkaBroker kafka, final String topic) {

@@ -11,7 +11,9 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -123,6 +125,24 @@ final class Attempts {
             statement.setString(4, attempt.commandId());
             statement.setInt(5, attempt.number());
         });
+    }
+
+    /** Per command of the account with attempts that may still mine: when its oldest such attempt was persisted (then broadcast). */
+    Map<String, Instant> firstBroadcasts(final String fromAddress) {
+        final String sql = "SELECT command_id, min(created_at) FROM l1_transaction_attempts WHERE from_address = ?"
+                + " AND state IN ('prepared', 'broadcast', 'unknown') GROUP BY command_id";
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, fromAddress.toLowerCase());
+            try (ResultSet rows = statement.executeQuery()) {
+                final Map<String, Instant> first = new HashMap<>();
+                while (rows.next()) {
+                    first.put(rows.getString(1), rows.getTimestamp(2).toInstant());
+                }
+                return first;
+            }
+        } catch (final SQLException e) {
+            throw new AttemptStoreException("cannot read when the unresolved attempts of " + fromAddress + " were first sent", e);
+        }
     }
 
     /** Every attempt of a command, in order. */

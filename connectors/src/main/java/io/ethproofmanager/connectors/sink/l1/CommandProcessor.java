@@ -410,7 +410,7 @@ final class CommandProcessor {
         final String why = "not sent: chain time " + head.timestamp() + " (block " + head.number() + ") is past its deadline "
                 + deadline + lastRefusal(all).map(reason -> "; the contract last refused it with " + reason).orElse("");
         attempts.insert(newAttempt(command, Fees.ZERO, Optional.empty(), AttemptState.EXPIRED, Optional.of(why)), lease);
-        metrics.held(lane, false);
+        metrics.released(lane);
         heldAnnounced.remove(command.commandId());
         LOG.warn("{} expired: {}", command.commandId(), why);
         return Optional.of(result(CommandRef.of(command), Outcome.EXPIRED, Optional.empty(), Optional.empty(), Optional.empty(), why));
@@ -614,7 +614,7 @@ final class CommandProcessor {
     }
 
     private Decision hold(final L1Command command, final Fees fees) {
-        metrics.held(lane, true);
+        metrics.held(lane, command.commandId(), fees, settings.maxFeePerGasCap());
         final List<Attempt> all = attempts.of(command.commandId());
         final String detail = "maxFeePerGas " + fees.maxFeePerGas() + " wei is above the cap of " + settings.maxFeePerGasCap()
                 + " wei; retrying every " + settings.heldRetryBackoff().toMillis() + " ms";
@@ -636,7 +636,7 @@ final class CommandProcessor {
         if (heldAnnounced.remove(command.commandId())) {
             LOG.info("{} is no longer held by the fee cap", command.commandId());
         }
-        metrics.held(lane, false);
+        metrics.released(lane);
     }
 
     private L1TransactionResult refusedAtEstimation(final L1Command command, final Fees fees, final String reason) {

@@ -25,15 +25,16 @@ public final class L1TransactionSender implements AutoCloseable {
     private final Web3j web3j;
     private final L1SenderSettings settings;
     private final LaneStatuses statuses;
+    private final SenderMetrics metrics;
     private final List<LaneWorker> workers;
     private final AtomicReference<Optional<CrashPoint>> crashPoint = new AtomicReference<>(Optional.empty());
 
     public L1TransactionSender(final L1SenderSettings settings, final DataSource dataSource, final MeterRegistry meters) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.statuses = new LaneStatuses(dataSource);
+        this.statuses = new LaneStatuses(dataSource, settings.maxFeePerGasCap());
         final Attempts attempts = new Attempts(dataSource);
         final LaneLeases leases = new LaneLeases(dataSource);
-        final SenderMetrics metrics = new SenderMetrics(meters);
+        this.metrics = new SenderMetrics(meters, settings.maxFeePerGasCap());
         this.web3j = Web3j.build(new HttpService(settings.rpcUrl()));
         final String instance = settings.groupInstanceId().orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName());
         this.workers = IntStream.range(0, settings.lanes())
@@ -55,6 +56,18 @@ public final class L1TransactionSender implements AutoCloseable {
     public List<LaneStatus> lanes() {
         return IntStream.range(0, settings.lanes()).mapToObj(index -> statuses.of(new Lane(index, settings.submitters().get(index)),
                 workers.stream().map(worker -> worker.nextNonce(index)).flatMap(Optional::stream).findFirst())).toList();
+    }
+
+    /**
+     * What {@code /ready} says of the sender beside UP: each lane held here whose lowest command is held by the fee cap
+     * (the sender is still working: only that lane's later commands wait); empty when none is.
+     */
+    public Optional<String> readinessDetail() {
+        final java.time.Instant now = java.time.Instant.now();
+        final List<String> held = metrics.holds().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .map(lane -> new Lane(lane.getKey(), settings.submitters().get(lane.getKey())) + " "
+                        + lane.getValue().describe(now)).toList();
+        return held.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", held));
     }
 
     /** Test hook: the sender dies, as if killed, when it next reaches {@code point}. */

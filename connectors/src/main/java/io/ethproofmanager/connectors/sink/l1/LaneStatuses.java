@@ -1,5 +1,6 @@
 package io.ethproofmanager.connectors.sink.l1;
 
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,13 +15,17 @@ final class LaneStatuses {
     private static final String HOLDER = "SELECT owner, epoch FROM l1_sender_lanes WHERE from_address = ?";
     private static final String PENDING = "SELECT count(*), EXTRACT(EPOCH FROM now() - min(created_at))::BIGINT"
             + " FROM l1_transaction_attempts WHERE from_address = ? AND state IN ('prepared', 'broadcast', 'unknown')";
-    private static final String HELD = "SELECT count(*) FROM (SELECT DISTINCT ON (command_id) state FROM l1_transaction_attempts"
-            + " WHERE from_address = ? ORDER BY command_id, attempt DESC) AS latest WHERE state = 'held_fee_cap'";
+    /** The commands whose latest attempt is held by the fee cap: how many, and the first held (its latest quote, since when). */
+    private static final String HELD = "SELECT count(*) OVER (), command_id, max_fee_per_gas, created_at FROM (SELECT DISTINCT ON"
+            + " (command_id) command_id, state, max_fee_per_gas, created_at FROM l1_transaction_attempts WHERE from_address = ?"
+            + " ORDER BY command_id, attempt DESC) AS latest WHERE state = 'held_fee_cap' ORDER BY created_at LIMIT 1";
 
     private final DataSource dataSource;
+    private final BigInteger feeCap;
 
-    LaneStatuses(final DataSource dataSource) {
+    LaneStatuses(final DataSource dataSource, final BigInteger feeCap) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.feeCap = Objects.requireNonNull(feeCap, "feeCap");
     }
 
     /** The lane's status; {@code nextNonceHere} when this instance holds it. */
@@ -48,16 +53,20 @@ final class LaneStatuses {
                     oldest = row.wasNull() ? null : seconds;
                 }
             }
-            long held;
+            long held = 0;
+            FeeHold hold = null;
             try (PreparedStatement heldNow = connection.prepareStatement(HELD)) {
                 heldNow.setString(1, lane.address());
                 try (ResultSet row = heldNow.executeQuery()) {
-                    row.next();
-                    held = row.getLong(1);
+                    if (row.next()) {
+                        held = row.getLong(1);
+                        hold = new FeeHold(row.getString(2), row.getBigDecimal(3).toBigIntegerExact(), feeCap,
+                                row.getTimestamp(4).toInstant());
+                    }
                 }
             }
             return new LaneStatus(lane.index(), lane.signer().getAddress(), owner, epoch, nextNonceHere.isPresent(),
-                    nextNonceHere.orElse(null), inFlight, oldest, held);
+                    nextNonceHere.orElse(null), inFlight, oldest, held, hold);
         } catch (final SQLException e) {
             throw new Attempts.AttemptStoreException("cannot read the status of " + lane, e);
         }

@@ -195,6 +195,7 @@ final class LaneWorker {
         // before any command of the lane takes a nonce: a reorg while the lane was not held may have removed its own
         // transactions below the node's count, which its nonces start at
         fillNonceGaps(results, lane.index(), processor);
+        metrics.resumed(lane, attempts.firstBroadcasts(lane.address()));
         metrics.lane(lane, processor.nextNonce());
         LOG.info("took {} as {} (epoch {}); L1 chain id {}, next nonce {}", lane, owner, lease.epoch(), chainId,
                 processor.nextNonce());
@@ -281,7 +282,6 @@ final class LaneWorker {
                 inHand.removeIf(pending -> pending.lane() == lane);
                 if (processors.remove(lane) != null) {
                     metrics.lane(lane(lane), -1);
-                    metrics.inFlight(lane(lane), 0);
                     LOG.info("L1 sender {} released lane {}", owner, lane);
                 }
             });
@@ -348,6 +348,7 @@ final class LaneWorker {
                 final CommandProcessor.Started started = processor(pending.lane()).start(pending.command());
                 if (started.inFlight().isPresent()) {
                     inHand.add(pending.sending(started.inFlight().get()));
+                    metrics.sent(lane(pending.lane()), pending.command().commandId());
                     return true;
                 }
                 return conclude(pending.lane(), started.decision().get());
@@ -389,7 +390,8 @@ final class LaneWorker {
             final Map<Integer, List<Pending>> byLane = new TreeMap<>();
             inHand.forEach(pending -> byLane.computeIfAbsent(pending.lane(), lane -> new ArrayList<>()).add(pending));
             byLane.forEach(this::checkLane);
-            byLane.keySet().forEach(index -> metrics.inFlight(lane(index), inFlight(index)));
+            byLane.keySet().forEach(index -> metrics.inFlight(lane(index), commandIds(index, p -> p.inFlight().isPresent()),
+                    commandIds(index, p -> p.confirming().isEmpty())));
         }
 
         private void checkLane(final int index, final List<Pending> pending) {
@@ -482,6 +484,11 @@ final class LaneWorker {
             }
         }
 
+        /** The ids of the lane's commands in hand that {@code which}. */
+        private List<String> commandIds(final int index, final java.util.function.Predicate<Pending> which) {
+            return inHand.stream().filter(p -> p.lane() == index && which.test(p)).map(p -> p.command().commandId()).toList();
+        }
+
         private int inFlight(final int index) {
             return (int) inHand.stream().filter(p -> p.lane() == index && p.inFlight().isPresent()).count();
         }
@@ -489,6 +496,7 @@ final class LaneWorker {
         /** Publishes a decision's result; true when its command is done (its offset may be committed). */
         private boolean conclude(final int index, final CommandProcessor.Decision decision) {
             decision.publish().ifPresent(result -> publish(producer, result));
+            decision.publish().filter(result -> decision.commit()).ifPresent(result -> metrics.done(lane(index), result.commandId()));
             Optional.ofNullable(processors.get(index)).ifPresent(processor -> metrics.lane(lane(index), processor.nextNonce()));
             updateBalance(lane(index));
             return decision.commit();

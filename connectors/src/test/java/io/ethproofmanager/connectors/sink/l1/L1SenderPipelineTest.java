@@ -124,23 +124,53 @@ class L1SenderPipelineTest extends L1SenderTestBase {
         final long nonceBefore = nonce();
         chain.setAutomine(false);
         final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        start(pipelined(10, BigInteger.valueOf(3_000_000_000L), "2s"), meters);
+        final BigInteger cap = BigInteger.valueOf(3_000_000_000L);
+        final L1TransactionSender sender = start(pipelined(10, cap, "2s"), meters);
         final List<SubmitProofRequest> first = LongStream.rangeClosed(41, 50).mapToObj(L1SenderPipelineTest::request).toList();
+        final Instant producedFirst = Instant.now();
         for (final SubmitProofRequest command : first) {
             produce(command);
         }
         await().atMost(WAIT).until(() -> pendingNonce(chain.submitter().getAddress()) == nonceBefore + 10);
+        assertThat(lanes(sender).feeHold()).as("nothing held yet").isNull();
+        assertThat(sender.readinessDetail()).isEmpty();
 
         // the base fee jumps above what the ten in flight pay and what the cap allows: none mines, none can be replaced
         chain.setNextBlockBaseFee(BigInteger.valueOf(5_000_000_000L));
         chain.mine();
         final SubmitProofRequest later = request(51);
+        final Instant producedLater = Instant.now();
         produce(later);
         await().atMost(WAIT).until(() -> resultsNow().stream().anyMatch(r -> r.commandId().equals(later.commandId())
                 && r.outcome() == Outcome.HELD_FEE_CAP));
         assertThat(meters.get("epm_l1_sender_held_fee_cap").gauge().value()).isEqualTo(1.0);
         assertThat(states(later.commandId())).as("nothing signed while held").containsExactly("held_fee_cap");
         assertThat(resultsNow()).as("none of the ten given up").noneMatch(r -> r.outcome() == Outcome.UNKNOWN);
+
+        // while held: the lane says so per lane on the metrics, in the status API and in the readiness detail
+        final BigInteger quoted = attempts().of(later.commandId()).getLast().fees().maxFeePerGas();
+        assertThat(quoted).as("the quote is above the cap").isGreaterThan(cap);
+        assertThat(laneGauge(meters, "epm_l1_sender_lane_fee_held")).isEqualTo(1.0);
+        assertThat(laneGauge(meters, "epm_l1_sender_lane_held_fee_per_gas")).isEqualTo(quoted.doubleValue());
+        assertThat(meters.get("epm_l1_sender_fee_cap_per_gas").gauge().value()).isEqualTo(cap.doubleValue());
+        // the oldest of the ten waits on (dropped by the node for its fee, sent again each round): its age grows, never
+        // more than the time since it was produced
+        await().atMost(WAIT).until(() -> laneGauge(meters, "epm_l1_sender_lane_oldest_pending") >= 2.0);
+        assertThat(laneGauge(meters, "epm_l1_sender_lane_oldest_pending"))
+                .isLessThanOrEqualTo(Duration.between(producedFirst, Instant.now()).toSeconds() + 1.0);
+        final LaneStatus held = lanes(sender);
+        assertThat(held.inFlight()).as("the ten may still mine").isEqualTo(10);
+        assertThat(held.oldestPendingSeconds()).isGreaterThanOrEqualTo(2L);
+        assertThat(held.heldByFeeCap()).isEqualTo(1);
+        assertThat(held.feeHold()).isNotNull();
+        assertThat(held.feeHold().commandId()).isEqualTo(later.commandId());
+        assertThat(held.feeHold().quotedMaxFeePerGas()).isEqualTo(quoted);
+        assertThat(held.feeHold().capMaxFeePerGas()).isEqualTo(cap);
+        assertThat(held.feeHold().since()).isAfterOrEqualTo(producedLater.minusSeconds(1)).isBeforeOrEqualTo(Instant.now());
+        assertThat(sender.readinessDetail()).hasValueSatisfying(detail -> assertThat(detail)
+                .contains("lane 0", "held by the fee cap since", later.commandId(), "quoted maxFeePerGas " + quoted,
+                        "cap of " + cap));
+        assertThat(sender.isHealthy()).as("ready while held").isTrue();
 
         // the fee falls back: the ten mine (broadcast again where the node dropped them), the held one is sent after them
         chain.setNextBlockBaseFee(BigInteger.valueOf(100_000_000L));
@@ -155,6 +185,27 @@ class L1SenderPipelineTest extends L1SenderTestBase {
                 .containsExactlyElementsOf(LongStream.range(nonceBefore, nonceBefore + 11).boxed().toList());
         assertThat(reader().requestCounter().send()).isEqualTo(BigInteger.valueOf(11));
         assertThat(meters.get("epm_l1_sender_held_fee_cap").gauge().value()).isZero();
+        assertThat(laneGauge(meters, "epm_l1_sender_lane_fee_held")).isZero();
+        assertThat(laneGauge(meters, "epm_l1_sender_lane_held_fee_per_gas")).isZero();
+        assertThat(sender.readinessDetail()).isEmpty();
+        await().atMost(WAIT).until(() -> laneGauge(meters, "epm_l1_sender_lane_in_flight") == 0.0
+                && laneGauge(meters, "epm_l1_sender_lane_oldest_pending") == 0.0);
+        final LaneStatus released = lanes(sender);
+        assertThat(released.feeHold()).isNull();
+        assertThat(released.heldByFeeCap()).isZero();
+        assertThat(released.inFlight()).isZero();
+        assertThat(released.oldestPendingSeconds()).isNull();
+        assertThat(released.nextNonce()).isEqualTo(nonceBefore + 11);
+    }
+
+    private static double laneGauge(final SimpleMeterRegistry meters, final String name) {
+        return meters.get(name).tag("lane", "0").gauge().value();
+    }
+
+    private static LaneStatus lanes(final L1TransactionSender sender) {
+        final List<LaneStatus> lanes = sender.lanes();
+        assertThat(lanes).hasSize(1);
+        return lanes.getFirst();
     }
 
     private L1SenderSettings pipelined(final int maxInFlight) {

@@ -337,7 +337,7 @@ class L1TransactionSenderTest extends L1SenderTestBase {
         final LaneLease lease = new LaneLeases(database.dataSource()).take(signer, "sender-test");
         return new CommandProcessor(settings, lane, lease, node, new ProofManagerCalls(reader()), attempts(),
                 new NonceKeeper(signer, () -> node.pendingTransactionCount(signer), Optional.empty()), chain.chainId(),
-                new SenderMetrics(new SimpleMeterRegistry()), new AtomicReference<>(Optional.empty()),
+                new SenderMetrics(new SimpleMeterRegistry(), cap), new AtomicReference<>(Optional.empty()),
                 new ReceiptWaiter(node, settings.receiptPollInterval(), new CountDownLatch(1)));
     }
 
