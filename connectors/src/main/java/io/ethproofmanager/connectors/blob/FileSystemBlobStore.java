@@ -1,16 +1,24 @@
 package io.ethproofmanager.connectors.blob;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A blob store in a local directory (the default runtime and the demo); writes are atomic (temporary file, then move). */
+/**
+ * A blob store in a local directory (the default runtime and the demo); writes are atomic (temporary file, then move). A
+ * root that cannot be created when the store is made (a mount not back yet, a directory unwritable for a while) is no
+ * reason not to start: it is logged, and every write tries again, failing with a {@link BlobStoreException} that names the
+ * cause until the directory can be written (the callers retry writes).
+ */
 public final class FileSystemBlobStore implements BlobStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileSystemBlobStore.class);
 
     private final Path root;
     private final String publicUrlBase;
@@ -88,12 +96,16 @@ public final class FileSystemBlobStore implements BlobStore {
         return file;
     }
 
+    /** {@code root}, absolute, created when it can be now (writes create it later otherwise). */
     private static Path createdRoot(final Path root) {
         Objects.requireNonNull(root, "root");
+        final Path absolute = root.toAbsolutePath().normalize();
         try {
-            return Files.createDirectories(root).toAbsolutePath().normalize();
+            Files.createDirectories(absolute);
         } catch (final IOException e) {
-            throw new UncheckedIOException("cannot create the blob store's root directory " + root, e);
+            LOG.warn("cannot create the blob store's root directory {} now ({}); writes fail until it can be created", absolute,
+                    e.toString());
         }
+        return absolute;
     }
 }

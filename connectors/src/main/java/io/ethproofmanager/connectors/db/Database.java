@@ -14,6 +14,12 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /**
+     * A start during a PostgreSQL outage waits for the server (Flyway's connect retries: 1 s, doubling up to 5 s between
+     * tries, each try waiting up to the pool's 5 s connection timeout: about two minutes in all) instead of exiting.
+     */
+    private static final int CONNECT_RETRIES = 20;
+    private static final int CONNECT_RETRIES_MAX_INTERVAL_SECONDS = 5;
 
     private final HikariDataSource dataSource;
 
@@ -58,6 +64,8 @@ public final class Database implements AutoCloseable {
                 .placeholders(Map.of("chain_of_existing_readiness", Long.toString(chainOfExistingReadiness)))
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
+                .connectRetries(CONNECT_RETRIES)
+                .connectRetriesInterval(CONNECT_RETRIES_MAX_INTERVAL_SECONDS)
                 .load()
                 .migrate();
         LOG.info("eth_proof_manager schema: {} migration(s) applied", own.migrationsExecuted);
@@ -73,7 +81,9 @@ public final class Database implements AutoCloseable {
                 .locations("classpath:db/rollup")
                 .table("flyway_rollup_schema_history")
                 .baselineOnMigrate(true)
-                .baselineVersion("0");
+                .baselineVersion("0")
+                .connectRetries(CONNECT_RETRIES)
+                .connectRetriesInterval(CONNECT_RETRIES_MAX_INTERVAL_SECONDS);
         schema.ifPresent(name -> configuration.schemas(name).createSchemas(true));
         final var rollup = configuration.load().migrate();
         LOG.info("rollup tables{}: {} migration(s) applied", schema.map(name -> " in schema " + name).orElse(""),

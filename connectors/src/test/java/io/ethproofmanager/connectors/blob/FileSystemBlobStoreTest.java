@@ -28,6 +28,21 @@ class FileSystemBlobStoreTest {
     }
 
     @Test
+    void aRootThatCannotBeCreatedAtStartFailsWritesUntilItCanThenTheStoreWorks() throws IOException {
+        final Path blocked = root.resolve("public");
+        Files.writeString(blocked, "a file where the store's directory should be");
+
+        final var store = new FileSystemBlobStore(blocked);
+
+        assertThatThrownBy(() -> store.write("proof-inputs/271/5.bin", new byte[] {1}))
+                .isInstanceOf(BlobStoreException.class).hasMessageContaining("cannot write blob 'proof-inputs/271/5.bin'").hasMessageContaining("Not a directory");
+        Files.delete(blocked);
+        final String url = store.write("proof-inputs/271/5.bin", new byte[] {1, 2});
+        assertThat(url).isEqualTo(blocked.resolve("proof-inputs/271/5.bin").toUri().toString());
+        assertThat(store.read(url)).containsExactly(1, 2);
+    }
+
+    @Test
     void defaultUrlIsTheFileUriOfTheObject() throws IOException {
         final var store = new FileSystemBlobStore(root.resolve("store"));
 

@@ -11,10 +11,10 @@ import java.util.Set;
 /**
  * The faults of a run, derived from the seed alone: each kind asked for at least once, then more drawn at random, at
  * sorted offsets from the start of the run within {@code window}. The same seed, kinds, window and count give the same
- * schedule, so a failing seed replays. About a third of the faults (drawn from the seed) are moved to begin while an
- * earlier fault on another target is still on, so that faults overlap (an RPC fault during a broker restart, a kill during
- * a PostgreSQL stop); the injector applies the faults of one target one after the other and those of different targets
- * side by side.
+ * schedule, so a failing seed replays. About a third of the faults (drawn from the seed) are moved to begin while one
+ * of the few faults just before them on another target is still on, so that faults overlap (an RPC fault during a broker
+ * restart, a kill during a PostgreSQL stop) where they were drawn, not all near the start of the run; the injector
+ * applies the faults of one target one after the other and those of different targets side by side.
  */
 public record FaultSchedule(List<Fault> faults) {
 
@@ -56,6 +56,11 @@ public record FaultSchedule(List<Fault> faults) {
     static final Duration KILL_RESTART = Duration.ofSeconds(10);
     /** The share of faults moved to begin during an earlier fault on another target. */
     private static final double OVERLAP_SHARE = 0.33;
+    /**
+     * How many of the latest earlier faults on another target a moved fault may be moved into: a moved fault stays near
+     * where it was drawn, so that overlaps spread over the run like the faults themselves.
+     */
+    private static final int OVERLAP_REACH = 3;
 
     public FaultSchedule {
         faults = List.copyOf(Objects.requireNonNull(faults, "faults"));
@@ -85,17 +90,18 @@ public record FaultSchedule(List<Fault> faults) {
             final FaultKind kind = drawn.get(i);
             planned.add(new Fault(i + 1, Duration.ofMillis(offsets.get(i)), kind, duration(kind, random), size(kind, random, spikeBaseFeeWei)));
         }
-        // overlaps: a fault moved to begin inside an earlier fault on another target
+        // overlaps: a fault moved to begin inside one of the latest earlier faults on another target
         for (int i = 1; i < planned.size(); i++) {
             if (random.nextDouble() >= OVERLAP_SHARE) {
                 continue;
             }
             final Fault moved = planned.get(i);
-            final List<Fault> earlier = planned.subList(0, i).stream()
+            final List<Fault> others = planned.subList(0, i).stream()
                     .filter(f -> !f.kind().target().equals(moved.kind().target())).toList();
-            if (earlier.isEmpty()) {
+            if (others.isEmpty()) {
                 continue;
             }
+            final List<Fault> earlier = others.subList(Math.max(0, others.size() - OVERLAP_REACH), others.size());
             final Fault during = earlier.get(random.nextInt(earlier.size()));
             final long into = (long) (random.nextDouble() * during.extent().toMillis());
             planned.set(i, new Fault(moved.index(), during.at().plusMillis(into), moved.kind(), moved.duration(), moved.size()));

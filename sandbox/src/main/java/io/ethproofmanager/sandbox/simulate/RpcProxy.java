@@ -1,21 +1,9 @@
 package io.ethproofmanager.sandbox.simulate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.ethproofmanager.schemas.RecordJson;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import io.ethproofmanager.devkit.chain.JsonRpcProxy;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,25 +21,13 @@ final class RpcProxy implements AutoCloseable {
     /** The widest {@code eth_getLogs} range of {@link Mode#RANGE_LIMIT}. */
     static final long MAX_LOG_RANGE = 3;
 
-    private final HttpServer server;
-    private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final URI target;
+    private final JsonRpcProxy proxy;
     private volatile Mode mode = Mode.PASS;
     private volatile Duration slowBy = Duration.ofSeconds(1);
-    private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong disturbed = new AtomicLong();
 
     private RpcProxy(final String targetUrl) {
-        this.target = URI.create(Objects.requireNonNull(targetUrl, "targetUrl"));
-        try {
-            this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot open the RPC proxy's port", e);
-        }
-        server.setExecutor(handlers);
-        server.createContext("/", this::handle);
-        server.start();
+        this.proxy = JsonRpcProxy.start(targetUrl, this::treat);
     }
 
     static RpcProxy start(final String targetUrl) {
@@ -59,7 +35,7 @@ final class RpcProxy implements AutoCloseable {
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return proxy.url();
     }
 
     void mode(final Mode newMode) {
@@ -75,7 +51,7 @@ final class RpcProxy implements AutoCloseable {
     }
 
     long forwarded() {
-        return forwarded.get();
+        return proxy.forwarded();
     }
 
     /** Requests failed, held, slowed, dropped or refused so far. */
@@ -85,91 +61,22 @@ final class RpcProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        handlers.shutdownNow();
-        client.close();
+        proxy.close();
     }
 
-    private void handle(final HttpExchange exchange) throws IOException {
-        try (exchange) {
-            final byte[] body = exchange.getRequestBody().readAllBytes();
-            final Mode now = mode;
-            switch (now) {
-                case FAIL -> {
-                    disturbed.incrementAndGet();
-                    reply(exchange, 503, "{\"error\":\"simulated node outage\"}".getBytes(StandardCharsets.UTF_8));
-                    return;
-                }
-                case TIMEOUT -> {
-                    disturbed.incrementAndGet();
-                    Thread.sleep(HOLD);
-                    reply(exchange, 504, "{\"error\":\"simulated gateway timeout\"}".getBytes(StandardCharsets.UTF_8));
-                    return;
-                }
-                case SLOW -> {
-                    disturbed.incrementAndGet();
-                    Thread.sleep(slowBy);
-                }
-                case RANGE_LIMIT -> {
-                    final JsonNode request = RecordJson.readTree(body);
-                    if (isTooWideLogQuery(request)) {
-                        disturbed.incrementAndGet();
-                        reply(exchange, 200, ("{\"jsonrpc\":\"2.0\",\"id\":" + request.get("id") + ",\"error\":{\"code\":-32005,"
-                                + "\"message\":\"query returned more than 10000 results\"}}").getBytes(StandardCharsets.UTF_8));
-                        return;
-                    }
-                }
-                case DROP, PASS -> {
-                    // forwarded below
-                }
-            }
-            final byte[] answer = forward(body);
-            forwarded.incrementAndGet();
-            if (now == Mode.DROP) {
-                // the node acted on the request; its answer is cut off half way and the connection closed
-                disturbed.incrementAndGet();
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, answer.length);
-                exchange.getResponseBody().write(answer, 0, answer.length / 2);
-                exchange.getResponseBody().flush();
-                return; // closing an unfinished fixed-length body closes the connection
-            }
-            reply(exchange, 200, answer);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (final IOException | RuntimeException e) {
-            // the node is down or the client left: the client sees a failed call
-            try {
-                reply(exchange, 502, "{\"error\":\"simulation proxy: node unreachable\"}".getBytes(StandardCharsets.UTF_8));
-            } catch (final IOException | RuntimeException ignored) {
-                // headers already sent or the client is gone
-            }
+    private JsonRpcProxy.Action treat(final JsonNode request) {
+        final Mode now = mode;
+        if (now == Mode.PASS || now == Mode.RANGE_LIMIT && !JsonRpcProxy.isLogQueryWiderThan(request, MAX_LOG_RANGE)) {
+            return JsonRpcProxy.forward();
         }
-    }
-
-    private static boolean isTooWideLogQuery(final JsonNode request) {
-        if (!"eth_getLogs".equals(request.path("method").asText())) {
-            return false;
-        }
-        final JsonNode filter = request.path("params").path(0);
-        try {
-            final long from = Long.decode(filter.path("fromBlock").asText());
-            final long to = Long.decode(filter.path("toBlock").asText());
-            return to - from + 1 > MAX_LOG_RANGE;
-        } catch (final NumberFormatException tagged) {
-            return false; // "latest" and the like
-        }
-    }
-
-    private byte[] forward(final byte[] body) throws IOException, InterruptedException {
-        final HttpRequest request = HttpRequest.newBuilder(target).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        return client.send(request, HttpResponse.BodyHandlers.ofByteArray()).body();
-    }
-
-    private static void reply(final HttpExchange exchange, final int status, final byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
+        disturbed.incrementAndGet();
+        return switch (now) {
+            case FAIL -> JsonRpcProxy.httpFailure(503, "simulated node outage");
+            case TIMEOUT -> new JsonRpcProxy.Answer(HOLD, 504, "{\"error\":\"simulated gateway timeout\"}");
+            case SLOW -> JsonRpcProxy.forwardAfter(slowBy);
+            case DROP -> new JsonRpcProxy.CutOff();
+            case RANGE_LIMIT -> JsonRpcProxy.rpcError(request, -32005, "query returned more than 10000 results");
+            case PASS -> JsonRpcProxy.forward();
+        };
     }
 }

@@ -48,6 +48,28 @@ class FaultScheduleTest {
     }
 
     @Test
+    void overlapsSpreadOverTheRunInsteadOfBunchingNearItsStart() {
+        for (final long seed : new long[] {7, 11, 23}) {
+            final FaultSchedule schedule = FaultSchedule.generate(seed, EnumSet.allOf(FaultKind.class), Duration.ofSeconds(660),
+                    100, 3_000_000_000L);
+            // faults are drawn uniformly over 5 s .. 665 s: each fifth of the run holds about 20 of the 100
+            for (int fifth = 0; fifth < 5; fifth++) {
+                final long from = 5 + fifth * 132L;
+                final long to = from + 132;
+                assertThat(schedule.faults()).as("seed %d, faults in [%d s, %d s)", seed, from, to)
+                        .filteredOn(f -> f.at().toSeconds() >= from && f.at().toSeconds() < to)
+                        .hasSizeBetween(10, 32);
+            }
+            // and so do the overlaps: not all in the first minutes
+            assertThat(schedule.overlaps()).as("seed %d", seed).hasSizeGreaterThanOrEqualTo(20);
+            final List<FaultSchedule.Fault> faults = schedule.faults();
+            assertThat(faults.stream().filter(f -> f.at().toSeconds() >= 335)
+                    .filter(f -> faults.stream().anyMatch(f::overlaps)).count()).as("seed %d: overlaps in the second half", seed)
+                    .isGreaterThanOrEqualTo(8);
+        }
+    }
+
+    @Test
     void faultsAreAllNoneOrAList() {
         assertThat(FaultKind.parse("all")).containsExactlyInAnyOrder(FaultKind.values());
         assertThat(FaultKind.parse("none")).isEmpty();
