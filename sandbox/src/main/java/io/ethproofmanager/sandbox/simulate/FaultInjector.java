@@ -2,9 +2,7 @@ package io.ethproofmanager.sandbox.simulate;
 
 import io.ethproofmanager.devkit.embedded.EmbeddedKafkaBroker;
 import io.ethproofmanager.devkit.embedded.EmbeddedPostgresServer;
-import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +26,7 @@ final class FaultInjector implements Runnable {
 
     /** What faults act on. */
     record Targets(List<ManagerJvm> managers, RpcProxy proxy, ChainControl chain, Optional<EmbeddedKafkaBroker> broker,
-            Optional<EmbeddedPostgresServer> postgres, Path publicBlobs) {
+            Optional<EmbeddedPostgresServer> postgres, PublicBlobStoreSwitch publicBlobs, String bootstrapServers) {
     }
 
     private final FaultSchedule schedule;
@@ -156,11 +154,11 @@ final class FaultInjector implements Runnable {
                 yield "PostgreSQL stopped and started";
             }
             case BLOB_WRITE_FAILURE -> {
-                breakPublicBlobs();
+                targets.publicBlobs().breakWrites();
                 try {
                     Thread.sleep(fault.duration());
                 } finally {
-                    repairPublicBlobs();
+                    targets.publicBlobs().repair();
                 }
                 yield "public blob store unwritable, then repaired";
             }
@@ -189,11 +187,15 @@ final class FaultInjector implements Runnable {
             ready = manager.awaitReady(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
         final double seconds = (System.nanoTime() - restarted) / 1e9;
+        String evidence = "";
         if (ready) {
             readyTimes.add(seconds);
+        } else {
+            final Path file = manager.log().resolveSibling(manager.name() + "-stall-fault-" + fault.index() + ".txt");
+            evidence = "; evidence in " + StallEvidence.capture(file, Optional.of(targets.bootstrapServers()), manager.pid());
         }
-        return String.format("%s (pid %d) killed; %s %.1f s after its restart%s", manager.name(), pid,
-                ready ? "ready again" : "NOT ready", seconds, starts > 1 ? " (" + starts + " starts)" : "");
+        return String.format("%s (pid %d) killed; %s %.1f s after its restart%s%s", manager.name(), pid,
+                ready ? "ready again" : "NOT ready", seconds, starts > 1 ? " (" + starts + " starts)" : "", evidence);
     }
 
     /** Seconds from each restart after a kill until the manager was ready again. */
@@ -212,33 +214,6 @@ final class FaultInjector implements Runnable {
         return (targets.proxy().disturbed() - disturbed) + " requests disturbed";
     }
 
-    private Path hidden() {
-        return targets.publicBlobs().resolveSibling(targets.publicBlobs().getFileName() + ".unwritable");
-    }
-
-    /** A regular file where the store's directory was: every write (and read) under it fails. */
-    private void breakPublicBlobs() {
-        try {
-            Files.move(targets.publicBlobs(), hidden());
-            Files.writeString(targets.publicBlobs(), "simulated blob store failure");
-        } catch (final IOException e) {
-            throw new java.io.UncheckedIOException("cannot break the public blob store", e);
-        }
-    }
-
-    private void repairPublicBlobs() {
-        try {
-            if (Files.isRegularFile(targets.publicBlobs())) {
-                Files.delete(targets.publicBlobs());
-            }
-            if (Files.isDirectory(hidden()) && !Files.exists(targets.publicBlobs())) {
-                Files.move(hidden(), targets.publicBlobs());
-            }
-        } catch (final IOException e) {
-            throw new java.io.UncheckedIOException("cannot repair the public blob store", e);
-        }
-    }
-
     /** Undoes whatever a fault left: the proxy passes, the base fee is free, the servers run, the blob store is writable. */
     void restoreAll() {
         targets.proxy().mode(RpcProxy.Mode.PASS);
@@ -254,6 +229,6 @@ final class FaultInjector implements Runnable {
         } catch (final RuntimeException e) {
             LOG.warn("simulation: cannot restart PostgreSQL: {}", e.toString());
         }
-        repairPublicBlobs();
+        targets.publicBlobs().repair();
     }
 }

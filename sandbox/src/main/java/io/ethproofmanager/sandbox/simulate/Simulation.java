@@ -128,9 +128,9 @@ public final class Simulation {
             final RpcProxy proxy = RpcProxy.start(chain.rpcUrl());
             closing.add(proxy);
             final Path rollupBlobs = dir.resolve("blobs/rollup");
-            final Path publicBlobs = dir.resolve("blobs/public");
             Files.createDirectories(rollupBlobs);
-            Files.createDirectories(publicBlobs);
+            final PublicBlobStoreSwitch publicStore = PublicBlobStoreSwitch.create(dir.resolve("blobs/public"));
+            final Path publicBlobs = publicStore.path();
 
             final List<ManagerJvm> managers = new ArrayList<>();
             for (int i = 0; i < options.managers(); i++) {
@@ -167,7 +167,7 @@ public final class Simulation {
             schedule.faults().forEach(f -> out.println("  " + f));
             out.flush();
             final FaultInjector injector = new FaultInjector(schedule, new FaultInjector.Targets(managers, proxy, control, broker,
-                    postgres, publicBlobs), options.seed(), injected, faultLog, stopping, READY_TIMEOUT);
+                    postgres, publicStore, bootstrap), options.seed(), injected, faultLog, stopping, READY_TIMEOUT);
             final Thread injecting = new Thread(injector, "epm-sim-faults");
             injecting.setDaemon(true);
             injecting.start();
