@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -39,6 +40,9 @@ public final class ConsumerService implements AutoCloseable {
     /** Longest backoff a service's settings may ask for: well inside the consumer's {@code max.poll.interval.ms} of 5 min. */
     public static final Duration LONGEST_BACKOFF = Duration.ofMinutes(1);
     private static final Duration WOKEN_UP_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration FIRST_RESTART_BACKOFF = Duration.ofSeconds(1);
+    /** Longest wait before a failed loop is started again. */
+    public static final Duration LONGEST_RESTART_BACKOFF = Duration.ofSeconds(30);
 
     private final String owner;
     private final String threadName;
@@ -49,6 +53,7 @@ public final class ConsumerService implements AutoCloseable {
     private final Duration closeTimeout;
     private final Logger log;
     private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicLong restarts = new AtomicLong();
     private final AtomicReference<Thread> thread = new AtomicReference<>();
     private final AtomicReference<RetryingConsumerLoop<byte[], byte[]>> consumer = new AtomicReference<>();
     private volatile boolean running;
@@ -86,7 +91,7 @@ public final class ConsumerService implements AutoCloseable {
 
     /**
      * Runs {@code loop} on the service's thread; a service starts once. A loop stopped by force (woken up, interrupted)
-     * or failed is logged; the health flag is false from then on.
+     * is logged and the health flag is false from then on; one that failed is started again after a backoff.
      */
     public void start(final Runnable loop) {
         Objects.requireNonNull(loop, "loop");
@@ -214,17 +219,50 @@ public final class ConsumerService implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the loop until it ends or the service closes. A loop that fails (an error it did not expect: a client or a
+     * node answering in a way it does not handle) is logged and started again after a backoff (1 s, doubling up to
+     * {@link #LONGEST_RESTART_BACKOFF}), never left dead: it starts over from its committed offsets, as after a restart
+     * of the process; the health flag is false meanwhile.
+     */
     private void run(final Runnable loop) {
+        Duration backoff = FIRST_RESTART_BACKOFF;
         try {
-            loop.run();
-        } catch (final WakeupException | InterruptException e) {
-            log.warn("{} loop stopped by force; what it had in hand is uncommitted and will be redelivered", owner);
-        } catch (final RuntimeException e) {
-            log.error("{} of group {} cannot consume {}", owner, groupId, topic, e);
+            while (true) {
+                try {
+                    loop.run();
+                    return;
+                } catch (final WakeupException | InterruptException e) {
+                    log.warn("{} loop stopped by force; what it had in hand is uncommitted and will be redelivered", owner);
+                    return;
+                } catch (final RuntimeException e) {
+                    if (isClosing()) {
+                        log.error("{} of group {} failed on {} while closing", owner, groupId, topic, e);
+                        return;
+                    }
+                    running = false;
+                    restarts.incrementAndGet();
+                    log.error("{} of group {} failed on {}; starting it again in {} ms", owner, groupId, topic,
+                            backoff.toMillis(), e);
+                    awaitClosing(backoff);
+                    if (isClosing()) {
+                        return;
+                    }
+                    backoff = backoff.multipliedBy(2).compareTo(LONGEST_RESTART_BACKOFF) > 0 ? LONGEST_RESTART_BACKOFF
+                            : backoff.multipliedBy(2);
+                    running = true;
+                    log.info("{} of group {} starting again (restart {})", owner, groupId, restarts.get());
+                }
+            }
         } finally {
             running = false;
             log.info("{} of group {} stopped", owner, groupId);
         }
+    }
+
+    /** How often the loop failed and was started again. */
+    public long restarts() {
+        return restarts.get();
     }
 
     private static boolean join(final Thread loop, final Duration timeout) {

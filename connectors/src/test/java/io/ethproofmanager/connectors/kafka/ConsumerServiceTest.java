@@ -77,13 +77,42 @@ class ConsumerServiceTest {
     }
 
     @Test
-    void aLoopThatFailsIsNoLongerRunning() {
+    @Timeout(30)
+    void aLoopThatFailsIsStartedAgainAfterABackoffAndNotWhenClosing() throws InterruptedException {
         final ConsumerService service = service(Duration.ofSeconds(1));
+        final java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        final CountDownLatch third = new CountDownLatch(1);
         service.start(() -> {
-            throw new IllegalStateException("broken");
+            if (runs.incrementAndGet() < 3) {
+                throw new IllegalStateException("broken, run " + runs.get());
+            }
+            third.countDown();
+            service.awaitClosing(Duration.ofMinutes(1));
         });
 
-        await().atMost(WAIT).until(() -> !service.isRunning());
+        assertThat(third.await(10, TimeUnit.SECONDS)).as("run 3 after two failures (1 s, then 2 s of backoff)").isTrue();
+        assertThat(service.restarts()).isEqualTo(2);
+        await().atMost(WAIT).until(service::isRunning);
+
         service.close();
+        assertThat(service.isRunning()).isFalse();
+        assertThat(runs).hasValue(3);
+    }
+
+    @Test
+    @Timeout(30)
+    void aServiceClosedDuringTheBackoffIsNotStartedAgain() {
+        final ConsumerService service = service(Duration.ofSeconds(1));
+        final java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        service.start(() -> {
+            runs.incrementAndGet();
+            throw new IllegalStateException("broken");
+        });
+        await().atMost(WAIT).until(() -> !service.isRunning());
+
+        service.close();
+
+        assertThat(service.isRunning()).isFalse();
+        assertThat(runs).hasValue(1);
     }
 }

@@ -137,6 +137,10 @@ final class L1Node {
         } catch (final IOException e) {
             throw new L1NodeException("cannot read the receipts of " + hashes.size() + " transactions on the L1 node",
                     new UncheckedIOException(e));
+        } catch (final ClientConnectionException e) {
+            // an HTTP error status (a node or its load balancer down), as in call(): an outage, not a bug
+            throw new L1NodeException("cannot read the receipts of " + hashes.size() + " transactions on the L1 node: "
+                    + e.getMessage(), e);
         }
         final Map<String, TransactionReceipt> found = new HashMap<>();
         for (final Response<?> answer : answers.getResponses()) {

@@ -129,6 +129,13 @@ final class LaneWorker {
     }
 
     private void consume(final long chainId) {
+        // a loop started again after a failure (ConsumerService) starts as a new process would: from the committed
+        // offsets, with the lanes taken anew and the commands in hand reconciled from their persisted attempts
+        inHand.clear();
+        processors.clear();
+        assigned.clear();
+        fenced.clear();
+        seen.clear();
         final long longestCommand = settings.receiptTimeout().multipliedBy(settings.maxAttempts() + 1L)
                 .plus(Duration.ofMinutes(5)).toMillis();
         try (KafkaProducer<byte[], byte[]> producer = service.producer("results");

@@ -3,9 +3,13 @@ package io.ethproofmanager.connectors.sink.l1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.ethproofmanager.connectors.testing.TestSettings;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ethproofmanager.devkit.chain.JsonRpcProxy;
 import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
 import io.ethproofmanager.schemas.BatchId;
@@ -14,24 +18,15 @@ import io.ethproofmanager.schemas.ProvingNetwork;
 import io.ethproofmanager.schemas.L1TransactionResult;
 import io.ethproofmanager.schemas.ProtocolVersion;
 import io.ethproofmanager.schemas.SubmitProofRequest;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the simulation ({@code simulate}) found in the L1 sender, against a real anvil chain, PostgreSQL and Kafka broker:
@@ -95,30 +90,59 @@ class L1SenderSimulationFindingsTest extends L1SenderTestBase {
         }
     }
 
-    /** A proxy in front of the node that answers 503 until {@link #recover()}, then forwards every request. */
+    @Test
+    void batchedReceiptReadsAnsweredWithHttp503WhileRequestsAreInFlightNeitherStopNorRestartTheSender() throws Exception {
+        final ListAppender<ILoggingEvent> log = new ListAppender<>();
+        final Logger senderLog = (Logger) LoggerFactory.getLogger(L1TransactionSender.class);
+        log.start();
+        senderLog.addAppender(log);
+        try (OutageProxy node = new OutageProxy(chain.rpcUrl(), request -> request != null && request.isArray())) {
+            final L1TransactionSender sender = start(L1SenderSettings.from(TestSettings.with(Map.of(
+                            "epm.l1.rpc-url", node.url(),
+                            "epm.l1.contract-address", chain.proofManagerAddress(),
+                            "epm.l1.submitter-private-key", LocalChain.submitterPrivateKey(),
+                            "epm.l1.max-fee-per-gas-cap", HIGH_CAP.toString(),
+                            "epm.l1.receipt-poll-interval", "100ms",
+                            "epm.l1.held-retry-backoff", "200ms")), bootstrap(), group)
+                    .withTopics(commands, results));
+            for (int number = 11; number <= 13; number++) {
+                produce(new SubmitProofRequest(SubmitProofRequest.commandIdFor(new BatchId(ROLLUP, number)), ROLLUP, number,
+                        "https://blobs.example/" + number, new ProtocolVersion(0, 29, 2), 4_800, 4_000_000, Instant.now()));
+            }
+
+            await().atMost(WAIT).until(() -> node.refused() >= 5);
+            assertThat(sender.isHealthy()).as("still following its transactions after %d refused receipt reads", node.refused())
+                    .isTrue();
+            node.recover();
+
+            final List<L1TransactionResult> mined = awaitResults(3);
+            assertThat(mined).extracting(L1TransactionResult::outcome).containsOnly(L1TransactionResult.Outcome.MINED);
+            assertThat(log.list).as("the sender's loop never failed")
+                    .noneMatch(event -> event.getLevel() == Level.ERROR);
+        } finally {
+            senderLog.detachAppender(log);
+        }
+    }
+
+    /** A {@link JsonRpcProxy} in front of the node that answers 503 to the requests it is told to until {@link #recover()}. */
     private static final class OutageProxy implements AutoCloseable {
 
-        private final HttpServer server;
-        private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
-        private final HttpClient client = HttpClient.newHttpClient();
-        private final URI target;
+        private final JsonRpcProxy proxy;
+        private final java.util.function.Predicate<JsonNode> refuses;
         private final AtomicBoolean down = new AtomicBoolean(true);
         private final AtomicInteger refused = new AtomicInteger();
 
         OutageProxy(final String targetUrl) {
-            this.target = URI.create(targetUrl);
-            try {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            } catch (final IOException e) {
-                throw new UncheckedIOException("cannot open the proxy's port", e);
-            }
-            server.setExecutor(handlers);
-            server.createContext("/", this::handle);
-            server.start();
+            this(targetUrl, request -> true);
+        }
+
+        OutageProxy(final String targetUrl, final java.util.function.Predicate<JsonNode> refuses) {
+            this.refuses = refuses;
+            this.proxy = JsonRpcProxy.start(targetUrl, this::treat);
         }
 
         String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort();
+            return proxy.url();
         }
 
         int refused() {
@@ -129,35 +153,17 @@ class L1SenderSimulationFindingsTest extends L1SenderTestBase {
             down.set(false);
         }
 
-        private void handle(final HttpExchange exchange) throws IOException {
-            final byte[] request = exchange.getRequestBody().readAllBytes();
-            int status = 503;
-            byte[] body = "{\"error\":\"node outage\"}".getBytes(StandardCharsets.UTF_8);
-            if (down.get()) {
+        private JsonRpcProxy.Action treat(final JsonNode request) {
+            if (down.get() && refuses.test(request)) {
                 refused.incrementAndGet();
-            } else {
-                try {
-                    final HttpResponse<byte[]> answer = client.send(HttpRequest.newBuilder(target)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(request)).build(), HttpResponse.BodyHandlers.ofByteArray());
-                    status = answer.statusCode();
-                    body = answer.body();
-                } catch (final InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                return JsonRpcProxy.httpFailure(503, "node outage");
             }
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+            return JsonRpcProxy.forward();
         }
 
         @Override
         public void close() {
-            server.stop(0);
-            handlers.shutdownNow();
-            client.close();
+            proxy.close();
         }
     }
 }
