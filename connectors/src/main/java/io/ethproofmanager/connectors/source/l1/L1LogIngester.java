@@ -35,6 +35,9 @@ import org.web3j.protocol.core.methods.response.Log;
  */
 public final class L1LogIngester implements AutoCloseable {
 
+    /** Steps in a row that find the chain moved the same way before the ingester reports itself stuck. */
+    static final int STUCK_AFTER = 20;
+    private static final int STUCK_ERROR_EVERY = 200;
     private static final Logger LOG = LoggerFactory.getLogger(L1LogIngester.class);
     private static final String THREAD_NAME = "epm-l1-ingester";
     private static final long CLOSE_TIMEOUT_MILLIS = 30_000;
@@ -60,6 +63,9 @@ public final class L1LogIngester implements AutoCloseable {
     private int blockRange;
     private boolean caughtUp;
     private boolean publisherFailed;
+    /** The last "chain moved" the reads met, and how many steps in a row met it the same way. */
+    private String lastChainMoved = "";
+    private int sameChainMoved;
 
     /** Connects to Kafka, fences older instances with the same transactional id and loads the last committed checkpoint. */
     public L1LogIngester(final L1IngesterSettings settings, final MeterRegistry meters) {
@@ -129,9 +135,11 @@ public final class L1LogIngester implements AutoCloseable {
             return 0;
         }
         try {
-            return readAndPublish(safe, head);
+            final long published = readAndPublish(safe, head);
+            sameChainMoved = 0;
+            return published;
         } catch (final ChainMovedException e) {
-            LOG.info("L1 chain moved while reading: {}; the next step checks for a reorg", e.getMessage());
+            chainMovedAgain(e.getMessage(), head);
             return 0;
         }
     }
@@ -252,6 +260,24 @@ public final class L1LogIngester implements AutoCloseable {
         LOG.error("L1 reorg deeper than the window of {} blocks: no processed block from {} to {} is still on the chain; rewinding to {}",
                 settings.reorgWindow(), checkpoint.window().getFirst().number(), last.get().number(), oldest);
         return Optional.of(Math.max(oldest, settings.startBlock() - 1));
+    }
+
+    /**
+     * A read found the chain moved under it: normal once in a while (a new block, a reorg, which the next step checks
+     * for). The same finding step after step, with no reorg found in between, is not: the node does not serve a
+     * consistent chain (a block it says it has, missing or answered as another), and the ingester cannot go on until it
+     * does. That is an ERROR, repeated every {@value #STUCK_ERROR_EVERY} steps, naming the block and the node's head.
+     */
+    private void chainMovedAgain(final String what, final long head) {
+        sameChainMoved = what.equals(lastChainMoved) ? sameChainMoved + 1 : 1;
+        lastChainMoved = what;
+        if (sameChainMoved == STUCK_AFTER || sameChainMoved % STUCK_ERROR_EVERY == 0) {
+            LOG.error("L1 ingester stuck: {} steps in a row found the chain moved the same way ({}) with no reorg in between,"
+                    + " while the node's head is {} and the ingester reads from block {}: the node does not serve a consistent"
+                    + " chain; retrying every step", sameChainMoved, what, head, checkpoint.nextBlock());
+        } else if (sameChainMoved < STUCK_AFTER) {
+            LOG.info("L1 chain moved while reading: {}; the next step checks for a reorg", what);
+        }
     }
 
     private boolean isCanonical(final ProcessedBlock block) {
@@ -382,7 +408,8 @@ public final class L1LogIngester implements AutoCloseable {
         final Map<Long, BlockHeader> headers = new HashMap<>(range.ends());
         for (final long end : List.of(from, range.to())) {
             if (!headers.containsKey(end)) {
-                throw new ChainMovedException("block " + end + " is gone");
+                throw new ChainMovedException("block " + end + " is gone (asked alone, the node answers "
+                        + chain.block(end).map(header -> "block " + header.number() + " " + header.hash()).orElse("none") + ")");
             }
         }
         final BlockHeader last = headers.get(range.to());

@@ -3,7 +3,13 @@ package io.ethproofmanager.connectors.source.l1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import io.ethproofmanager.connectors.testing.TestSettings;
+import io.ethproofmanager.devkit.chain.JsonRpcProxy;
 import io.ethproofmanager.devkit.chain.LocalChain;
 import io.ethproofmanager.contract.ProofManager;
 import io.ethproofmanager.contract.ProofManager.ProofRequestIdentifier;
@@ -32,7 +38,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.LoggerFactory;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -422,6 +430,54 @@ class L1LogIngesterTest {
             expected.add(position(receipt, ProofManager.PROOFREQUESTSUBMITTED_EVENT));
         }
         assertThat(awaitL1Events(3)).extracting(p -> p.value().log()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aNodeThatKeepsMissingABlockItSaysItHasIsReportedStuckThenReadOnceItServesIt() throws Exception {
+        final long from = chainHead() + 1;
+        for (int batch = 1; batch <= 2; batch++) {
+            asSubmitter.submitProofRequest(id(batch), params()).send();
+            chain.mine();
+        }
+        final AtomicBoolean missing = new AtomicBoolean(true);
+        final String missingBlock = "0x" + Long.toHexString(from);
+        final ListAppender<ILoggingEvent> log =
+                new ListAppender<>();
+        final Logger ingesterLog = (Logger) LoggerFactory.getLogger(L1LogIngester.class);
+        log.start();
+        ingesterLog.addAppender(log);
+        try (JsonRpcProxy proxy = JsonRpcProxy.start(chain.rpcUrl(),
+                request -> {
+                    if (!missing.get() || request == null) {
+                        return JsonRpcProxy.forward();
+                    }
+                    if (request.isArray()) {
+                        return JsonRpcProxy.httpFailure(500, "no batches"); // asked one by one
+                    }
+                    if ("eth_getBlockByNumber".equals(request.path("method").asText())
+                            && missingBlock.equals(request.path("params").path(0).asText())) {
+                        return new JsonRpcProxy.Answer(Duration.ZERO, 200,
+                                "{\"jsonrpc\":\"2.0\",\"id\":" + request.get("id") + ",\"result\":null}");
+                    }
+                    return JsonRpcProxy.forward();
+                });
+                L1LogIngester ingester = new L1LogIngester(settings(Map.of("epm.l1.rpc-url", proxy.url()), from), meters)) {
+            for (int step = 0; step < L1LogIngester.STUCK_AFTER; step++) {
+                assertThat(ingester.pollOnce()).isZero();
+            }
+            assertThat(ingester.nextBlock()).isEqualTo(from);
+            assertThat(log.list).filteredOn(event -> event.getLevel() == Level.ERROR)
+                    .singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .contains("L1 ingester stuck: " + L1LogIngester.STUCK_AFTER + " steps in a row")
+                    .contains("block " + from + " is gone (asked alone, the node answers none)")
+                    .contains("reads from block " + from);
+
+            missing.set(false);
+            ingestToHead(ingester);
+        } finally {
+            ingesterLog.detachAppender(log);
+        }
+        assertThat(awaitL1Events(2)).extracting(p -> p.value().batchNumber()).containsExactly(1L, 2L);
     }
 
     @Test
