@@ -38,6 +38,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  */
 final class CommandProcessor {
 
+    /** The start of the revert reason of a transaction that used all of its gas. */
+    static final String OUT_OF_GAS = "out of gas";
     private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
 
     private final L1SenderSettings settings;
@@ -429,8 +431,10 @@ final class CommandProcessor {
      * decisions are left as they are.
      */
     private Decision retriedUntilDeadline(final L1Command command, final Decision decision) {
+        // a request that ran out of gas is not tried again: with the same gas limit it would only burn gas again
         final boolean retry = command instanceof SubmitProofRequest request && request.pickUpDeadline().isPresent()
                 && decision.publish().filter(result -> result.outcome() == Outcome.REVERTED || result.outcome() == Outcome.UNKNOWN)
+                        .filter(result -> result.revertReason() == null || !result.revertReason().startsWith(OUT_OF_GAS))
                         .isPresent();
         if (!retry) {
             refusalAnnounced.remove(command.commandId());
@@ -746,7 +750,7 @@ final class CommandProcessor {
             LOG.info("{} of {} mined in block {}", attempt.tx(), command.commandId(), block);
             return result(command, Outcome.MINED, Optional.of(hash), Optional.of(block), Optional.empty(), "mined with status 1");
         }
-        final String reason = ProofManagerCalls.reason(node, receipt);
+        final String reason = outOfGas(receipt).orElseGet(() -> ProofManagerCalls.reason(node, receipt));
         attempts.update(attempt, AttemptState.REVERTED, Optional.of(reason), Optional.of(block));
         if (ProofManagerCalls.isDuplicatedRequest(reason)) {
             LOG.warn("{} of {} reverted with {}: the request is on chain", attempt.tx(), command.commandId(), reason);
@@ -755,6 +759,16 @@ final class CommandProcessor {
         LOG.error("{} of {} reverted in block {} with {}", attempt.tx(), command.commandId(), block, reason);
         return result(command, Outcome.REVERTED, Optional.of(hash), Optional.of(block), Optional.of(reason),
                 "mined with status 0");
+    }
+
+    /**
+     * The reason of a transaction that reverted having used all of its gas: the gas limit ({@code epm.l1.gas-limit}) is
+     * too low for the call, and sending it again with the same limit would only burn gas again.
+     */
+    private Optional<String> outOfGas(final TransactionReceipt receipt) {
+        final java.math.BigInteger limit = settings.gasLimit();
+        return Optional.ofNullable(receipt.getGasUsed()).filter(used -> used.compareTo(limit) >= 0)
+                .map(used -> OUT_OF_GAS + ": used all " + used + " gas of the limit epm.l1.gas-limit = " + limit);
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------

@@ -91,6 +91,32 @@ class L1SenderSimulationFindingsTest extends L1SenderTestBase {
     }
 
     @Test
+    void aRequestThatRunsOutOfGasIsReportedOnceAndNotSentAgain() throws Exception {
+        final String submitter = org.web3j.crypto.Credentials.create(LocalChain.submitterPrivateKey()).getAddress();
+        final long before = chain.web3j().ethGetTransactionCount(submitter,
+                org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send().getTransactionCount().longValueExact();
+        start(L1SenderSettings.from(TestSettings.with(Map.of(
+                        "epm.l1.rpc-url", chain.rpcUrl(),
+                        "epm.l1.contract-address", chain.proofManagerAddress(),
+                        "epm.l1.submitter-private-key", LocalChain.submitterPrivateKey(),
+                        "epm.l1.max-fee-per-gas-cap", HIGH_CAP.toString(),
+                        "epm.l1.gas-limit", "60000", // above the call's intrinsic gas, far below what it needs
+                        "epm.l1.held-retry-backoff", "200ms")), bootstrap(), group)
+                .withTopics(commands, results));
+        final BatchId batch = new BatchId(ROLLUP, 21);
+        produce(new SubmitProofRequest(SubmitProofRequest.commandIdFor(batch), ROLLUP, 21, "https://blobs.example/21",
+                new ProtocolVersion(0, 29, 2), 4_800, 4_000_000, Instant.now(), Instant.parse("2100-01-01T00:00:00Z")));
+
+        final L1TransactionResult reverted = awaitResults(1).getFirst();
+        Thread.sleep(3_000); // fifteen held-retry backoffs: a retried request would have been sent again by now
+
+        assertThat(reverted.outcome()).isEqualTo(L1TransactionResult.Outcome.REVERTED);
+        assertThat(reverted.revertReason()).startsWith("out of gas: used all 60000 gas of the limit epm.l1.gas-limit = 60000");
+        assertThat(chain.web3j().ethGetTransactionCount(submitter, org.web3j.protocol.core.DefaultBlockParameterName.LATEST)
+                .send().getTransactionCount().longValueExact()).as("one transaction sent, none again").isEqualTo(before + 1);
+    }
+
+    @Test
     void batchedReceiptReadsAnsweredWithHttp503WhileRequestsAreInFlightNeitherStopNorRestartTheSender() throws Exception {
         final ListAppender<ILoggingEvent> log = new ListAppender<>();
         final Logger senderLog = (Logger) LoggerFactory.getLogger(L1TransactionSender.class);
