@@ -38,6 +38,7 @@ final class ChainControl implements AutoCloseable {
     });
     private volatile BigInteger spikeBaseFee;
     private int reorgedTransactions;
+    private final List<String> nodeFaults = java.util.Collections.synchronizedList(new ArrayList<>());
 
     ChainControl(final LocalChain chain, final int speed) {
         this.chain = chain;
@@ -139,8 +140,37 @@ final class ChainControl implements AutoCloseable {
             } finally {
                 chain.setAutomine(true);
                 chain.mine(); // whatever arrived meanwhile
+                checkChainAfterReorg(depth);
             }
         });
+    }
+
+    /**
+     * Whether the node still serves every block from below the reorg to its head: anvil's {@code anvil_reorg} has been
+     * seen to lose a block it replaced (seed 7: after a reorg of depth 1 at block 2009, {@code eth_getBlockByNumber(2009)}
+     * and the block by its hash answer null while block 2010, its child, is served). A manager cannot read past such a
+     * hole (its L1 ingester reports itself stuck); the run's later outcome is then the node's fault, which the report says.
+     */
+    private void checkChainAfterReorg(final int depth) {
+        try {
+            final long head = chain.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
+            for (long n = Math.max(0, head - depth - 2); n <= head; n++) {
+                if (chain.web3j().ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), false).send()
+                        .getBlock() == null) {
+                    final String fault = "the node lost block " + n + " in anvil_reorg (depth " + depth + ", head now " + head
+                            + "): eth_getBlockByNumber(" + n + ") answers null";
+                    nodeFaults.add(fault);
+                    LOG.error("simulation: {}", fault);
+                }
+            }
+        } catch (final java.io.IOException | RuntimeException e) {
+            LOG.warn("simulation: cannot check the chain after a reorg: {}", e.toString());
+        }
+    }
+
+    /** Blocks the local node lost in reorgs (an anvil fault, not the manager's); empty in a sound run. */
+    List<String> nodeFaults() {
+        return List.copyOf(nodeFaults);
     }
 
     private record Tx(String raw, String from, String key) {

@@ -74,9 +74,16 @@ final class Report {
                 lines.forEach(line -> out.println("      " + line));
             });
         }
+        if (!result.nodeFaults().isEmpty()) {
+            out.println();
+            out.println("  node faults (the local anvil's, not the manager's: a manager cannot read past a lost block, so what"
+                    + " follows one is no verdict on the manager):");
+            result.nodeFaults().forEach(fault -> out.println("    " + fault));
+        }
         out.println();
         out.printf("  result: %s (exit code %d); replay with: simulate --batches %d --seed %d --faults %s%n",
-                violations.isEmpty() ? (result.finished() ? "PASSED" : "UNFINISHED") : violations.size() + " VIOLATIONS",
+                !result.nodeFaults().isEmpty() ? "NODE FAULT, " + violations.size() + " violations"
+                        : violations.isEmpty() ? (result.finished() ? "PASSED" : "UNFINISHED") : violations.size() + " VIOLATIONS",
                 result.exitCode(), options.batches(), options.seed(),
                 options.faults().isEmpty() ? "none" : String.join(",", options.faults().stream().map(FaultKind::key).toList()));
         out.flush();

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Runs the manager as real processes under seeded faults and checks the outcome from the chain, PostgreSQL,"
-                + " the topics and the status API; exit code 1 on a violation, 2 when not every batch was final in time.")
+                + " the topics and the status API; exit code 1 on a violation, 2 when not every batch was final in time, 3 when the local node lost a block in a reorg (anvil's fault: no verdict on the manager).")
 public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--batches", defaultValue = "100", description = "ready batches to seed (default ${DEFAULT-VALUE})")

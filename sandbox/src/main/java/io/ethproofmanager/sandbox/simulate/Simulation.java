@@ -60,9 +60,14 @@ public final class Simulation {
 
     /** What the run came to. */
     public record Result(Oracle.Verdict verdict, Map<FaultKind, Integer> injected, int restarts, Duration runTime,
-            boolean finished, List<Double> readyAfterKill, int lateProofs, int lateProofsRefused, Duration checkTime) {
+            boolean finished, List<Double> readyAfterKill, int lateProofs, int lateProofsRefused, Duration checkTime,
+            List<String> nodeFaults) {
 
+        /** 0 passed, 1 a violation, 2 not every batch final in time, 3 the local node lost blocks (no verdict on the manager). */
         public int exitCode() {
+            if (!nodeFaults.isEmpty()) {
+                return 3;
+            }
             if (!verdict.violations().isEmpty()) {
                 return 1;
             }
@@ -215,7 +220,7 @@ public final class Simulation {
             final Result result = new Result(verdict, Map.copyOf(injected), restarts, Duration.ofNanos(System.nanoTime() - began),
                     finished, injector.readyTimes(), networks.fermah().lateProofs() + networks.lagrange().lateProofs(),
                     networks.fermah().lateProofsRefused() + networks.lagrange().lateProofsRefused(),
-                    Duration.ofNanos(System.nanoTime() - checking));
+                    Duration.ofNanos(System.nanoTime() - checking), control.nodeFaults());
             Report.print(out, options, dir, schedule, faultLog, result, proxy, control);
             return result;
         } finally {
