@@ -229,6 +229,7 @@ public final class ConsumerService implements AutoCloseable {
         Duration backoff = FIRST_RESTART_BACKOFF;
         try {
             while (true) {
+                final long started = System.nanoTime();
                 try {
                     loop.run();
                     return;
@@ -242,6 +243,9 @@ public final class ConsumerService implements AutoCloseable {
                     }
                     running = false;
                     restarts.incrementAndGet();
+                    if (System.nanoTime() - started > LONGEST_RESTART_BACKOFF.multipliedBy(2).toNanos()) {
+                        backoff = FIRST_RESTART_BACKOFF; // it ran well for a while: a new failure, not the same one again
+                    }
                     log.error("{} of group {} failed on {}; starting it again in {} ms", owner, groupId, topic,
                             backoff.toMillis(), e);
                     awaitClosing(backoff);
