@@ -77,10 +77,18 @@ final class L1Node {
                 block.getBaseFeePerGas());
     }
 
-    /** Runs the call at the latest block: its revert (data when the node gives it, else the message), or empty. */
+    /** Runs the call at the pending block: its revert (data when the node gives it, else the message), or empty. */
     Optional<Revert> estimate(final String from, final String to, final String data) {
-        final EthCall result = call("eth_call " + to,
-                () -> web3j.ethCall(Transaction.createEthCallTransaction(from, to, data), DefaultBlockParameterName.LATEST).send());
+        // on the pending block: with the lane's own transactions that are not mined yet, so that a request whose funds
+        // (or whose batch) those already take is refused here rather than reverted on chain, gas spent
+        EthCall result = call("eth_call " + to,
+                () -> web3j.ethCall(Transaction.createEthCallTransaction(from, to, data), DefaultBlockParameterName.PENDING).send());
+        if (result.hasError() && result.getError().getData() == null
+                && !String.valueOf(result.getError().getMessage()).toLowerCase(java.util.Locale.ROOT).contains("revert")) {
+            // not a revert: a node that does not run calls on the pending block; the latest block then
+            result = call("eth_call " + to,
+                    () -> web3j.ethCall(Transaction.createEthCallTransaction(from, to, data), DefaultBlockParameterName.LATEST).send());
+        }
         if (!result.hasError()) {
             return Optional.empty();
         }

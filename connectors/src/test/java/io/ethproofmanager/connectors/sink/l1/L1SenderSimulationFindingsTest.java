@@ -22,6 +22,7 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
@@ -87,6 +88,34 @@ class L1SenderSimulationFindingsTest extends L1SenderTestBase {
 
             assertThat(awaitResults(1).getFirst().outcome()).isEqualTo(L1TransactionResult.Outcome.MINED);
             assertThat(sender.isHealthy()).isTrue();
+        }
+    }
+
+    @Test
+    void theDryRunSeesTheLanesOwnTransactionsNotMinedYet() throws Exception {
+        // seed 11's simulation: requests pipelined past the contract's funds all passed a dry-run at the latest block,
+        // then reverted on chain with NoFundsAvailable(); the pending block holds what the lane already sent
+        final L1Node node = new L1Node(chain.web3j());
+        final org.web3j.crypto.Credentials submitter = org.web3j.crypto.Credentials.create(LocalChain.submitterPrivateKey());
+        final String data = ProofManagerCalls.callData(new SubmitProofRequest(
+                SubmitProofRequest.commandIdFor(new BatchId(ROLLUP, 31)), ROLLUP, 31, "https://blobs.example/31",
+                new ProtocolVersion(0, 29, 2), 4_800, 4_000_000, Instant.now()));
+        assertThat(node.estimate(submitter.getAddress(), chain.proofManagerAddress(), data)).isEmpty();
+        chain.setAutomine(false);
+        try {
+            final long nonce = chain.web3j().ethGetTransactionCount(submitter.getAddress(),
+                    org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send().getTransactionCount().longValueExact();
+            final SignedTransaction first = L1Node.sign(submitter, node.chainId(), nonce, BigInteger.valueOf(1_000_000),
+                    chain.proofManagerAddress(), data, node.head().fees(BigInteger.valueOf(1_000_000_000L)));
+            assertThat(node.broadcast(first)).isEqualTo(L1Node.Broadcast.ACCEPTED);
+
+            final Optional<L1Node.Revert> again = node.estimate(submitter.getAddress(), chain.proofManagerAddress(), data);
+
+            assertThat(again).as("the same request dry-run while the first is still in the pool").isPresent();
+            assertThat(ProofManagerCalls.reason(again.get())).startsWith("DuplicatedProofRequest(");
+        } finally {
+            chain.setAutomine(true);
+            chain.mine();
         }
     }
 
