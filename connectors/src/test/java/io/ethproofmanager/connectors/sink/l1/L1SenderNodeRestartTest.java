@@ -25,13 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,8 +93,8 @@ class L1SenderNodeRestartTest {
                 // the sender finds them unknown and broadcasts their persisted bytes again: the pool holds all ten again
                 await().atMost(Duration.ofSeconds(30)).until(() -> sentHashes.stream().allMatch(hash -> knows(after, hash)));
                 after.mine();
-                await().atMost(Duration.ofSeconds(30)).until(() -> resultsNow(bootstrap, results).size() == IN_FLIGHT);
-                assertThat(resultsNow(bootstrap, results)).extracting(L1TransactionResult::outcome).containsOnly(Outcome.MINED);
+                await().atMost(Duration.ofSeconds(30)).until(() -> L1SenderTestBase.resultsNow(bootstrap, results).size() == IN_FLIGHT);
+                assertThat(L1SenderTestBase.resultsNow(bootstrap, results)).extracting(L1TransactionResult::outcome).containsOnly(Outcome.MINED);
                 for (int i = 0; i < IN_FLIGHT; i++) {
                     assertThat(attempts.of(first.get(i).commandId())).as("one attempt, its persisted bytes mined")
                             .singleElement().satisfies(attempt -> assertThat(attempt.state()).isEqualTo(AttemptState.MINED))
@@ -113,7 +109,7 @@ class L1SenderNodeRestartTest {
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> pendingNonce(after, submitter) == nonceBefore + IN_FLIGHT + 2);
                 after.mine();
-                await().atMost(Duration.ofSeconds(30)).until(() -> resultsNow(bootstrap, results).size() == IN_FLIGHT + 2);
+                await().atMost(Duration.ofSeconds(30)).until(() -> L1SenderTestBase.resultsNow(bootstrap, results).size() == IN_FLIGHT + 2);
 
                 final List<SubmitProofRequest> all = new ArrayList<>(first);
                 all.addAll(later);
@@ -146,24 +142,6 @@ class L1SenderNodeRestartTest {
             throws Exception {
         producer.send(new ProducerRecord<>(topic, Topics.L1_COMMANDS.keySerde().encode(command.batchId()),
                 Topics.L1_COMMANDS.valueSerde().encode(command))).get(10, TimeUnit.SECONDS);
-    }
-
-    private static List<L1TransactionResult> resultsNow(final String bootstrap, final String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            final TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            final long end = consumer.endOffsets(List.of(partition)).get(partition);
-            final List<L1TransactionResult> found = new ArrayList<>();
-            while (consumer.position(partition) < end) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> found.add(Topics.L1_TX_RESULTS.valueSerde().decode(r.value())));
-            }
-            return found;
-        }
     }
 
     private static SubmitProofRequest request(final long batch) {

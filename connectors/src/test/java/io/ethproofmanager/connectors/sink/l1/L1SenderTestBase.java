@@ -162,12 +162,17 @@ abstract class L1SenderTestBase {
 
     /** Every result on the results topic now, read_committed from the beginning. */
     List<L1TransactionResult> resultsNow() {
+        return resultsNow(bootstrap(), results);
+    }
+
+    /** Every result on partition 0 of {@code topic} at {@code bootstrap} now, read_committed from the beginning. */
+    static List<L1TransactionResult> resultsNow(final String bootstrap, final String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            final TopicPartition partition = new TopicPartition(results, 0);
+            final TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             final long end = consumer.endOffsets(List.of(partition)).get(partition);
