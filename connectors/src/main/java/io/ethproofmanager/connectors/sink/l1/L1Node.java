@@ -81,19 +81,21 @@ final class L1Node {
     Optional<Revert> estimate(final String from, final String to, final String data) {
         // on the pending block: with the lane's own transactions that are not mined yet, so that a request whose funds
         // (or whose batch) those already take is refused here rather than reverted on chain, gas spent
-        EthCall result = call("eth_call " + to,
-                () -> web3j.ethCall(Transaction.createEthCallTransaction(from, to, data), DefaultBlockParameterName.PENDING).send());
+        EthCall result = ethCall(from, to, data, DefaultBlockParameterName.PENDING);
         if (result.hasError() && result.getError().getData() == null
                 && !String.valueOf(result.getError().getMessage()).toLowerCase(java.util.Locale.ROOT).contains("revert")) {
             // not a revert: a node that does not run calls on the pending block; the latest block then
-            result = call("eth_call " + to,
-                    () -> web3j.ethCall(Transaction.createEthCallTransaction(from, to, data), DefaultBlockParameterName.LATEST).send());
+            result = ethCall(from, to, data, DefaultBlockParameterName.LATEST);
         }
         if (!result.hasError()) {
             return Optional.empty();
         }
         return Optional.of(new Revert(Optional.ofNullable(result.getError().getData()).map(L1Node::unquote),
                 result.getError().getMessage()));
+    }
+
+    private EthCall ethCall(final String from, final String to, final String data, final DefaultBlockParameterName block) {
+        return call("eth_call " + to, () -> web3j.ethCall(Transaction.createEthCallTransaction(from, to, data), block).send());
     }
 
     /** Signs an EIP-1559 call of {@code to} with {@code data}. */
